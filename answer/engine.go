@@ -1,0 +1,271 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/prompts"
+)
+
+// Searcher finds the passages that best match a query, best first.
+// knowledge.Store implements it; it returns knowledge.ErrEmptyQuery for a
+// query with no words.
+type Searcher interface {
+	Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error)
+}
+
+// Store is what the engine needs from the index: search, a passage's
+// neighbours (to complete a passage cut mid-thought) and a document's
+// passages (to re-attribute a quote the model cited to the wrong passage).
+type Store interface {
+	Searcher
+	// Passage returns the passage with the given id, or knowledge.ErrNotFound.
+	Passage(ctx context.Context, id string) (knowledge.Passage, error)
+	// Passages returns all passages of a document, in order.
+	Passages(ctx context.Context, doc string) ([]knowledge.Passage, error)
+}
+
+// Model is a chat model. *llm.Client implements it.
+type Model interface {
+	Chat(ctx context.Context, req llm.Request) (llm.Reply, error)
+}
+
+// Notices tell the user how an answer was made.
+const (
+	NoticeNoModel      = "No model is configured; these are the story's own sentences that best match your question."
+	NoticeVerified     = "Every quote was checked word for word against the story."
+	NoticeNoPassage    = "No passage of the story matches your question."
+	NoticeModelNoFound = "The model found no answer in the passages of the story that best match your question."
+	sentencesFallback  = "these are the story's own sentences that best match your question."
+)
+
+// NotFoundText is the answer when the story does not say.
+const NotFoundText = "Sorry, the story doesn't say."
+
+// Options configure an Engine.
+type Options struct {
+	// Store is the index to answer from. Required.
+	Store Store
+	// Model writes answers. Nil means extractive answers only.
+	Model Model
+	// ModelName is reported in Answer.Model when the model's reply does
+	// not name itself.
+	ModelName string
+	// K is the number of passages retrieved. Default 5.
+	K int
+	// ContextTokens is the budget, in estimated tokens, for the passages
+	// in a prompt. Default 1800.
+	ContextTokens int
+	Logger        *slog.Logger
+}
+
+// Engine answers questions from a Store, with a Model when there is one.
+// It is safe for concurrent use.
+type Engine struct {
+	store     Store
+	model     Model
+	modelName string
+	k         int
+	budget    int
+	log       *slog.Logger
+}
+
+// New returns an engine for opts.
+func New(opts Options) *Engine {
+	e := &Engine{store: opts.Store, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens, log: opts.Logger}
+	if e.k <= 0 {
+		e.k = 5
+	}
+	if e.budget <= 0 {
+		e.budget = 1800
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	return e
+}
+
+// Ask answers question. Model failures never make it fail: they give an
+// extractive answer with a notice saying why. It returns an error wrapping
+// knowledge.ErrEmptyQuery for a question with no words, and errors of the
+// store or of ctx.
+func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
+	question = strings.TrimSpace(question)
+	passages, err := e.store.Search(ctx, question, e.k)
+	if err != nil {
+		return Answer{}, fmt.Errorf("search %q: %w", question, err)
+	}
+	if len(passages) == 0 {
+		return notFound(question, NoticeNoPassage), nil
+	}
+	if e.model == nil {
+		return e.extractive(question, passages, NoticeNoModel), nil
+	}
+	return e.askModel(ctx, question, passages)
+}
+
+// outcome is what became of one model reply.
+type outcome struct {
+	answer   Answer
+	ok       bool // answer is ready (llm or not_found)
+	repair   prompts.Repair
+	failures int
+}
+
+func (e *Engine) askModel(ctx context.Context, question string, passages []knowledge.Passage) (Answer, error) {
+	blocks := e.pack(ctx, passages)
+	system, err := prompts.System()
+	if err != nil {
+		return Answer{}, err
+	}
+	pp := make([]prompts.Passage, len(blocks))
+	for i, b := range blocks {
+		pp[i] = prompts.Passage{Ref: b.ref, Text: b.text}
+	}
+	user, err := prompts.User(question, pp)
+	if err != nil {
+		return Answer{}, err
+	}
+	msgs := []llm.Message{{Role: llm.RoleSystem, Content: system}, {Role: llm.RoleUser, Content: user}}
+	v := newVerifier(e, blocks)
+
+	reply, err := e.model.Chat(ctx, llm.Request{Messages: msgs, JSON: true})
+	if err != nil {
+		return e.modelFailed(ctx, question, passages, err)
+	}
+	first := e.check(ctx, question, v, reply)
+	if first.ok {
+		return first.answer, nil
+	}
+	e.log.Info("model answer failed verification; asking once more", "reason", first.repair.Reason, "failed_quotes", len(first.repair.Failed))
+	repair, err := prompts.RepairRequest(first.repair)
+	if err != nil {
+		return Answer{}, err
+	}
+	msgs = append(msgs, llm.Message{Role: llm.RoleAssistant, Content: reply.Content}, llm.Message{Role: llm.RoleUser, Content: repair})
+	reply, err = e.model.Chat(ctx, llm.Request{Messages: msgs, JSON: true})
+	if err != nil {
+		return e.modelFailed(ctx, question, passages, err)
+	}
+	second := e.check(ctx, question, v, reply)
+	if second.ok {
+		return second.answer, nil
+	}
+	e.log.Warn("model answer failed verification twice; answering extractively", "reason", second.repair.Reason)
+	return e.extractive(question, passages,
+		"The model's answer could not be checked against the story ("+second.repair.Reason+"), so it is not shown; "+sentencesFallback), nil
+}
+
+// check parses and verifies one model reply.
+func (e *Engine) check(ctx context.Context, question string, v *verifier, reply llm.Reply) outcome {
+	r, err := parseReply(reply.Content)
+	if err != nil {
+		return outcome{repair: prompts.Repair{Reason: err.Error()}}
+	}
+	if !r.Found {
+		return outcome{ok: true, answer: notFound(question, NoticeModelNoFound)}
+	}
+	byRef := make(map[int][]checked)
+	seen := make(map[string]bool)
+	var failed []prompts.Failure
+	for _, c := range r.Citations {
+		ch, why, ok := v.verify(ctx, c)
+		if !ok {
+			failed = append(failed, prompts.Failure{Ref: c.Ref, Quote: clip(c.Quote, 200), Why: why})
+			continue
+		}
+		if !seen[ch.key] {
+			seen[ch.key] = true
+			byRef[c.Ref] = append(byRef[c.Ref], ch)
+		}
+	}
+	comp := compose(r.Answer, byRef, v.blocks)
+	if len(comp.citations) == 0 {
+		reason := "no sentence of its answer ends with a marker whose quote is in the story"
+		switch {
+		case len(r.Citations) == 0:
+			reason = "it gave no citations"
+		case len(failed) == len(r.Citations):
+			reason = "none of its quotes is word for word in the passage it cites"
+		}
+		return outcome{repair: prompts.Repair{Reason: reason, Failed: failed}}
+	}
+	notice := NoticeVerified
+	if n := len(failed); n > 0 {
+		notice += fmt.Sprintf(" %s the model gave %s not in the story and %s left out.", plural(n, "quote", "quotes"), wasWere(n), wasWere(n))
+	}
+	if comp.dropped > 0 {
+		notice += fmt.Sprintf(" %s of its answer without a checked quote %s left out.", plural(comp.dropped, "sentence", "sentences"), wasWere(comp.dropped))
+	}
+	model := reply.Model
+	if model == "" {
+		model = e.modelName
+	}
+	return outcome{ok: true, answer: Answer{
+		Question: question, Mode: ModeLLM, Answer: comp.text, Citations: comp.citations, Notice: notice, Model: model,
+	}}
+}
+
+// modelFailed answers extractively after the model could not be used.
+func (e *Engine) modelFailed(ctx context.Context, question string, passages []knowledge.Passage, err error) (Answer, error) {
+	if ctx.Err() != nil {
+		return Answer{}, fmt.Errorf("ask %q: %w", question, ctx.Err())
+	}
+	e.log.Warn("model unavailable; answering extractively", "err", err)
+	var why string
+	switch s := llm.HTTPStatus(err); {
+	case errors.Is(err, llm.ErrTimeout):
+		why = "the model did not answer in time"
+	case s == 429:
+		why = "the model server is busy (429)"
+	case s == 401 || s == 403:
+		why = fmt.Sprintf("the model server refused the API key (%d)", s)
+	case s != 0:
+		why = fmt.Sprintf("the model server answered %d", s)
+	default:
+		why = "the model server could not be reached"
+	}
+	return e.extractive(question, passages, "The model could not answer ("+why+"); "+sentencesFallback), nil
+}
+
+func (e *Engine) extractive(question string, passages []knowledge.Passage, notice string) Answer {
+	cites := extract(question, passages)
+	if len(cites) == 0 {
+		return notFound(question, NoticeNoPassage)
+	}
+	return Answer{Question: question, Mode: ModeExtractive, Answer: extractiveText(cites), Citations: cites, Notice: notice}
+}
+
+func notFound(question, notice string) Answer {
+	return Answer{Question: question, Mode: ModeNotFound, Answer: NotFoundText, Citations: []Citation{}, Notice: notice}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func wasWere(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
+}
+
+// clip shortens s to at most n bytes, at a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

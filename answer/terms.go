@@ -1,0 +1,84 @@
+package answer
+
+import (
+	"strings"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// contentTerms returns the stems of text's content words (stop words
+// dropped), in order, with repeats.
+func contentTerms(text string) []string {
+	var out []string
+	for _, w := range knowledge.Words(fold(text).s) {
+		if knowledge.IsStopWord(w) || extraStopWords[w] {
+			continue
+		}
+		out = append(out, stem(w))
+	}
+	return out
+}
+
+// termSet returns the distinct content stems of text.
+func termSet(text string) map[string]bool {
+	set := make(map[string]bool)
+	for _, t := range contentTerms(text) {
+		set[t] = true
+	}
+	return set
+}
+
+// extraStopWords are words that carry no answer in a question or a story
+// sentence, beyond knowledge's retrieval stop words.
+var extraStopWords = map[string]bool{
+	"said": true, "say": true, "says": true, "tell": true, "told": true,
+	"happen": true, "happened": true, "happens": true, "kind": true,
+	"one": true, "went": true, "go": true, "get": true, "got": true,
+	"like": true, "make": true, "made": true, "thing": true, "things": true,
+	"story": true, "yes": true, "don": true, "didn": true, "doesn": true,
+}
+
+// stem reduces an English word to a rough stem so that "refused",
+// "refuses" and "refusing" meet. It is deliberately light: it strips
+// common inflections, not derivations.
+func stem(w string) string {
+	if len(w) <= 3 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:len(w)-1]
+	}
+	switch {
+	case strings.HasSuffix(w, "ied") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "eed"):
+		w = w[:len(w)-1]
+	case strings.HasSuffix(w, "ed") && hasVowel(w[:len(w)-2]) && len(w) > 4:
+		w = undouble(w[:len(w)-2])
+	case strings.HasSuffix(w, "ing") && hasVowel(w[:len(w)-3]) && len(w) > 5:
+		w = undouble(w[:len(w)-3])
+	case strings.HasSuffix(w, "ly") && len(w) > 5:
+		w = w[:len(w)-2]
+	}
+	// A final e is dropped so that "refuse" meets "refus(ed)".
+	if strings.HasSuffix(w, "e") && len(w) > 3 {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+func hasVowel(s string) bool { return strings.ContainsAny(s, "aeiouy") }
+
+// undouble turns "stopp" into "stop", keeping "ll", "ss" and "zz".
+func undouble(w string) string {
+	n := len(w)
+	if n >= 2 && w[n-1] == w[n-2] && !strings.ContainsRune("aeioulsz", rune(w[n-1])) {
+		return w[:n-1]
+	}
+	return w
+}

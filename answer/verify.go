@@ -1,0 +1,236 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// checked is a model citation whose quote was found in the story.
+type checked struct {
+	modelRef int
+	passage  knowledge.Passage
+	quote    string // the document's own text
+	key      string // passage and spans, to drop duplicates
+}
+
+// verifier checks the model's quotes against the passages it was sent and,
+// failing that, against the other passages of the same document.
+type verifier struct {
+	e      *Engine
+	blocks []block
+	folds  map[string]folded              // by passage id
+	docs   map[string][]knowledge.Passage // by document slug, fetched on demand
+}
+
+func newVerifier(e *Engine, blocks []block) *verifier {
+	return &verifier{e: e, blocks: blocks, folds: make(map[string]folded), docs: make(map[string][]knowledge.Passage)}
+}
+
+// verify finds c's quote. When it cannot, it says why, for the repair request.
+func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string, bool) {
+	if c.Ref < 1 || c.Ref > len(v.blocks) {
+		return checked{}, fmt.Sprintf("there is no passage %d", c.Ref), false
+	}
+	pieces := quotePieces(c.Quote)
+	if len(pieces) == 0 || len(contentTerms(strings.Join(pieces, " "))) == 0 {
+		return checked{}, "the quote has no words of the story in it", false
+	}
+	b := v.blocks[c.Ref-1]
+	tried := make(map[string]bool)
+	for _, p := range append([]knowledge.Passage{b.passage}, b.neighbours...) {
+		tried[p.ID] = true
+		if ch, ok := v.find(p, pieces); ok {
+			ch.modelRef = c.Ref
+			return ch, "", true
+		}
+	}
+	for _, p := range v.sameDocument(ctx, b.passage) {
+		if tried[p.ID] {
+			continue
+		}
+		if ch, ok := v.find(p, pieces); ok {
+			ch.modelRef = c.Ref
+			return ch, "", true
+		}
+	}
+	return checked{}, fmt.Sprintf("not found in passage %d", c.Ref), false
+}
+
+func (v *verifier) find(p knowledge.Passage, pieces []string) (checked, bool) {
+	f, ok := v.folds[p.ID]
+	if !ok {
+		f = fold(p.Text)
+		v.folds[p.ID] = f
+	}
+	spans, ok := f.find(pieces)
+	if !ok {
+		return checked{}, false
+	}
+	parts := make([]string, len(spans))
+	key := p.ID
+	for i, s := range spans {
+		parts[i] = p.Text[s[0]:s[1]]
+		key += fmt.Sprintf(":%d-%d", s[0], s[1])
+	}
+	return checked{passage: p, quote: strings.Join(parts, " … "), key: key}, true
+}
+
+// sameDocument returns the passages of p's document, nearest to p first.
+func (v *verifier) sameDocument(ctx context.Context, p knowledge.Passage) []knowledge.Passage {
+	ps, ok := v.docs[p.Doc]
+	if !ok {
+		var err error
+		ps, err = v.e.store.Passages(ctx, p.Doc)
+		if err != nil {
+			v.e.log.Warn("cannot re-attribute quotes", "doc", p.Doc, "err", err)
+		}
+		ps = append([]knowledge.Passage(nil), ps...)
+		sort.SliceStable(ps, func(i, j int) bool { return abs(ps[i].N-p.N) < abs(ps[j].N-p.N) })
+		v.docs[p.Doc] = ps
+	}
+	return ps
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// markerRe matches a citation marker: [2], [1, 3].
+var markerRe = regexp.MustCompile(`\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
+
+// leadingMarkersRe matches markers at the start of a sentence, which belong
+// to the sentence before ("He refused. [2] Then…").
+var leadingMarkersRe = regexp.MustCompile(`^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+`)
+
+func markerRefs(m string) []int {
+	var refs []int
+	for _, f := range strings.FieldsFunc(strings.Trim(m, "[] "), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		if n, err := strconv.Atoi(f); err == nil {
+			refs = append(refs, n)
+		}
+	}
+	return refs
+}
+
+// composed is the model's answer reduced to what the checked quotes carry.
+type composed struct {
+	text      string
+	citations []Citation
+	// dropped counts the sentences left out for want of a checked quote.
+	dropped int
+}
+
+// compose keeps the sentences of the model's answer that carry a marker
+// with a checked quote and share a content word with the passages those
+// quotes come from; removes the other markers; and numbers the citations
+// 1..m in order of appearance.
+func compose(answer string, byRef map[int][]checked, blocks []block) composed {
+	var out composed
+	var kept []string
+	for _, s := range answerSentences(answer) {
+		refs := verifiedRefs(s, byRef)
+		if len(refs) == 0 {
+			out.dropped++
+			continue
+		}
+		if !supported(s, refs, byRef, blocks) {
+			out.dropped++
+			continue
+		}
+		kept = append(kept, s)
+	}
+	number := make(map[string]int) // checked.key -> new ref
+	text := markerRe.ReplaceAllStringFunc(strings.Join(kept, " "), func(m string) string {
+		var b strings.Builder
+		for _, ref := range markerRefs(m) {
+			for _, c := range byRef[ref] {
+				n, ok := number[c.key]
+				if !ok {
+					n = len(out.citations) + 1
+					number[c.key] = n
+					out.citations = append(out.citations, Citation{Ref: n, PassageID: c.passage.ID, Quote: c.quote})
+				}
+				fmt.Fprintf(&b, "[%d]", n)
+			}
+		}
+		return b.String()
+	})
+	out.text = tidy(text)
+	return out
+}
+
+// answerSentences splits a model's answer into sentences, moving markers
+// that open a sentence to the end of the one before.
+func answerSentences(answer string) []string {
+	var out []string
+	for _, sp := range knowledge.Sentences(answer) {
+		s := answer[sp[0]:sp[1]]
+		if m := leadingMarkersRe.FindString(s); m != "" && len(out) > 0 {
+			out[len(out)-1] += " " + strings.TrimSpace(m)
+			s = strings.TrimSpace(s[len(m):])
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// verifiedRefs returns the model refs of s's markers that have a checked quote.
+func verifiedRefs(s string, byRef map[int][]checked) []int {
+	var refs []int
+	for _, m := range markerRe.FindAllString(s, -1) {
+		for _, ref := range markerRefs(m) {
+			if len(byRef[ref]) > 0 {
+				refs = append(refs, ref)
+			}
+		}
+	}
+	return refs
+}
+
+// supported reports whether sentence s shares a content word with the
+// passages its checked quotes come from. A sentence with no content words
+// ("Yes [1].") has nothing to support.
+func supported(s string, refs []int, byRef map[int][]checked, blocks []block) bool {
+	words := contentTerms(markerRe.ReplaceAllString(s, " "))
+	if len(words) == 0 {
+		return true
+	}
+	var src strings.Builder
+	for _, ref := range refs {
+		if ref >= 1 && ref <= len(blocks) {
+			src.WriteString(blocks[ref-1].text)
+			src.WriteByte(' ')
+		}
+		for _, c := range byRef[ref] {
+			src.WriteString(c.passage.Text)
+			src.WriteByte(' ')
+		}
+	}
+	have := termSet(src.String())
+	for _, w := range words {
+		if have[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// tidy removes the spaces left where markers were dropped.
+func tidy(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, p := range []string{".", ",", ";", ":", "!", "?"} {
+		s = strings.ReplaceAll(s, " "+p, p)
+	}
+	return strings.TrimSpace(s)
+}

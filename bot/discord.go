@@ -1,0 +1,503 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Intents the bot asks for: guilds, guild messages and direct messages. Not
+// the privileged message-content intent: a message that mentions the bot,
+// and any direct message, carries its content without it.
+const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+
+// noMentions lets nothing the bot posts ping anyone. Parse must be an empty
+// slice, not nil: discordgo sends nil as "parse": null.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// Options configures a Bot.
+type Options struct {
+	// GuildID registers the commands in that guild only (instant);
+	// empty registers them globally.
+	GuildID string
+	// APIBase, when set, is an origin (e.g. http://127.0.0.1:8080) that
+	// replaces https://discord.com for every REST call. The gateway address
+	// comes from that server's /gateway answer.
+	APIBase string
+	// Grace bounds how long Run waits for answers in flight when stopping.
+	Grace  time.Duration
+	Logger *slog.Logger
+}
+
+// Bot serves a Handler on Discord.
+type Bot struct {
+	s       *discordgo.Session
+	h       *Handler
+	guildID string
+	grace   time.Duration
+	log     *slog.Logger
+
+	// work is the context answers run in; it is cancelled when the grace
+	// period after a stop runs out.
+	work       context.Context
+	cancelWork context.CancelFunc
+	ready      chan *discordgo.Ready
+	userID     string // the bot's own user id
+
+	mu       sync.Mutex
+	stopping bool
+	inflight sync.WaitGroup
+	gateway  string // gateway state, see Gateway
+	since    time.Time
+}
+
+// New returns a Bot that logs in with token (with or without the "Bot "
+// prefix) and serves h. It does not connect: Run does.
+func New(token string, h *Handler, opts Options) (*Bot, error) {
+	token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(token), "Bot "))
+	if token == "" {
+		return nil, errors.New("DISCORD_TOKEN is empty")
+	}
+	s, err := discordgo.New("Bot " + token)
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	transport := http.DefaultTransport
+	if opts.APIBase != "" {
+		origin, err := url.Parse(opts.APIBase)
+		if err != nil || origin.Host == "" || (origin.Scheme != "http" && origin.Scheme != "https") {
+			return nil, fmt.Errorf("DISCORD_API_BASE_URL: %q is not an http(s) origin", opts.APIBase)
+		}
+		transport = &originTransport{origin: origin, next: transport}
+	}
+	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
+	s.StateEnabled = false // the bot reads nothing from the state cache
+	s.Identify.Intents = Intents
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = 7 * time.Second
+	}
+	b := &Bot{
+		s: s, h: h, guildID: opts.GuildID, grace: opts.Grace, log: opts.Logger,
+		ready: make(chan *discordgo.Ready, 1), gateway: "starting", since: time.Now(),
+	}
+	b.work, b.cancelWork = context.WithCancel(context.Background())
+	return b, nil
+}
+
+// originTransport sends requests for discord.com to another origin.
+// discordgo's endpoints are fixed when the package is initialised, so this
+// is how a configured API base reaches every REST call.
+type originTransport struct {
+	origin *url.URL
+	next   http.RoundTripper
+}
+
+func (t *originTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Hostname() != "discord.com" {
+		return t.next.RoundTrip(r)
+	}
+	r = r.Clone(r.Context())
+	base := strings.TrimSuffix(t.origin.Path, "/")
+	r.URL.Scheme, r.URL.Host = t.origin.Scheme, t.origin.Host
+	r.URL.Path = base + r.URL.Path
+	if r.URL.RawPath != "" {
+		r.URL.RawPath = base + r.URL.RawPath
+	}
+	r.Host = ""
+	return t.next.RoundTrip(r)
+}
+
+// Gateway reports the gateway connection's state ("starting", "connected",
+// "disconnected", "stopped"), since when, and whether that is healthy.
+func (b *Bot) Gateway() (state string, since time.Time, ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.gateway, b.since, b.gateway == "connected"
+}
+
+func (b *Bot) setGateway(state string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.gateway != state && b.gateway != "stopped" {
+		b.gateway, b.since = state, time.Now()
+	}
+}
+
+// Run connects to Discord, registers the commands and serves until ctx is
+// done; then it disconnects, gives answers in flight the grace period to
+// finish, and returns.
+func (b *Bot) Run(ctx context.Context) error {
+	defer b.cancelWork()
+	// Asking who we are checks the token before anything else, over REST.
+	me, err := b.s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("log in to Discord with DISCORD_TOKEN: %w", describeREST(err))
+	}
+	b.userID = me.ID
+	for _, h := range []any{
+		func(_ *discordgo.Session, r *discordgo.Ready) {
+			select {
+			case b.ready <- r:
+			default:
+			}
+		},
+		func(_ *discordgo.Session, _ *discordgo.Connect) { b.setGateway("connected") },
+		func(_ *discordgo.Session, _ *discordgo.Resumed) { b.setGateway("connected") },
+		func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.setGateway("disconnected") },
+		b.onInteraction,
+		b.onMessage,
+	} {
+		b.s.AddHandler(h)
+	}
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("connect to the Discord gateway: %w", describeREST(err))
+	}
+	defer b.stop()
+	appID, err := b.applicationID(ctx)
+	if ctx.Err() != nil {
+		return nil // stopped while starting
+	}
+	if err != nil {
+		return err
+	}
+	cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, b.guildID, b.h.Commands(), discordgo.WithContext(ctx))
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("register slash commands: %w", describeREST(err))
+	}
+	where := "globally (may take up to an hour to appear)"
+	if b.guildID != "" {
+		where = "in guild " + b.guildID
+	}
+	b.log.Info("connected to Discord", "user", me.Username, "commands", len(cmds), "registered", where)
+	<-ctx.Done()
+	return nil
+}
+
+// applicationID comes from the READY event; if that lacks it, from REST.
+func (b *Bot) applicationID(ctx context.Context) (string, error) {
+	timer := time.NewTimer(10 * time.Second)
+	defer timer.Stop()
+	select {
+	case r := <-b.ready:
+		if r.Application != nil && r.Application.ID != "" {
+			return r.Application.ID, nil
+		}
+	case <-timer.C:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	app, err := b.s.Application("@me") // GET /oauth2/applications/@me
+	if err != nil {
+		return "", fmt.Errorf("look up the application: %w", describeREST(err))
+	}
+	return app.ID, nil
+}
+
+// stop refuses new work, closes the gateway, waits up to the grace period
+// for answers in flight, then cancels the rest (they post a short apology).
+func (b *Bot) stop() {
+	deadline := time.NewTimer(b.grace)
+	defer deadline.Stop()
+	b.mu.Lock()
+	b.stopping = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		close(done)
+	}()
+	if err := b.s.Close(); err != nil {
+		b.log.Warn("close the gateway", "err", err)
+	}
+	b.setGateway("stopped")
+	select {
+	case <-done:
+	case <-deadline.C:
+		b.log.Warn("grace period over; stopping answers in flight", "grace", b.grace)
+		b.cancelWork()
+		<-done
+	}
+}
+
+// begin registers one piece of work in flight, unless the bot is stopping.
+func (b *Bot) begin() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopping {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
+}
+
+// postTimeout bounds each REST call that posts a reply. Replies are posted
+// even after the work context is cancelled, so the user hears back.
+const postTimeout = 10 * time.Second
+
+func (b *Bot) post() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(b.work), postTimeout)
+}
+
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		b.onCommand(i)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.onAutocomplete(i)
+	}
+}
+
+func interactionUser(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+func (b *Bot) onCommand(i *discordgo.Interaction) {
+	ctx, cancel := b.post()
+	defer cancel()
+	if !b.begin() {
+		b.respond(ctx, i, textReply("I'm restarting; please ask again in a minute.", true))
+		return
+	}
+	defer b.inflight.Done()
+	data := i.ApplicationCommandData()
+	opts := Args{}
+	for _, o := range data.Options {
+		opts[o.Name] = o.Value
+	}
+	req := Request{User: interactionUser(i), Command: data.Name, Args: opts, Via: "slash"}
+	deferred, deferredPrivate := false, false
+	ack := func(private bool) error {
+		resp := &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions()},
+		}
+		if private {
+			resp.Data.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if err := b.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
+			return err
+		}
+		deferred, deferredPrivate = true, private
+		return nil
+	}
+	reply := b.h.Handle(b.work, req, ack)
+	post, cancel := b.post()
+	defer cancel()
+	switch {
+	case !deferred:
+		b.respond(post, i, reply)
+	case reply.Ephemeral && !deferredPrivate:
+		// Something only the asker should see, after a public
+		// acknowledgement: drop the public placeholder, follow up privately.
+		if err := b.s.InteractionResponseDelete(i, discordgo.WithContext(post)); err != nil {
+			b.log.Warn("delete the deferred response", "err", err)
+		}
+		b.followUps(post, i, reply.Messages, true)
+	default:
+		b.edit(post, i, reply)
+	}
+}
+
+// respond answers an interaction directly with the reply's first message.
+func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, r Reply) {
+	first := firstMessage(r)
+	data := &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, AllowedMentions: noMentions()}
+	if r.Ephemeral {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("respond to interaction", "err", err)
+		return
+	}
+	b.followUps(ctx, i, r.Messages[1:], r.Ephemeral)
+}
+
+// edit puts the reply's first message in the deferred response.
+func (b *Bot) edit(ctx context.Context, i *discordgo.Interaction, r Reply) {
+	first := firstMessage(r)
+	embeds := first.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	_, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+		Content: &first.Content, Embeds: &embeds, AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("edit the deferred response", "err", err)
+		return
+	}
+	b.followUps(ctx, i, r.Messages[1:], r.Ephemeral)
+}
+
+func (b *Bot) followUps(ctx context.Context, i *discordgo.Interaction, msgs []Message, private bool) {
+	for _, m := range msgs {
+		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, AllowedMentions: noMentions()}
+		if private {
+			p.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if _, err := b.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err != nil {
+			b.log.Warn("post a follow-up", "err", err)
+			return
+		}
+	}
+}
+
+func firstMessage(r Reply) Message {
+	if len(r.Messages) == 0 {
+		return Message{Content: "…"}
+	}
+	return r.Messages[0]
+}
+
+func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
+	ctx, cancel := context.WithTimeout(b.work, 2*time.Second)
+	defer cancel()
+	data := i.ApplicationCommandData()
+	typed := ""
+	for _, o := range data.Options {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+		}
+	}
+	choices := b.h.Complete(ctx, data.Name, typed)
+	if choices == nil {
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices, AllowedMentions: noMentions()},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("answer autocomplete", "err", err)
+	}
+}
+
+// typingEvery refreshes the typing indicator, which Discord shows for 10 s.
+const typingEvery = 8 * time.Second
+
+// onMessage answers a message that mentions the bot, or any direct
+// message, with a reply to it. Messages from bots (itself included) and
+// webhooks are ignored.
+func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	m := mc.Message
+	if m.Author == nil || m.Author.Bot || m.WebhookID != "" || m.Author.ID == b.userID || b.userID == "" {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return
+	}
+	if m.GuildID != "" && !mentions(m, b.userID) {
+		return
+	}
+	if !b.begin() {
+		return
+	}
+	defer b.inflight.Done()
+	question := stripMention(m.Content, b.userID)
+	req := Request{User: m.Author.ID, Command: "ask", Args: Args{"question": question}, Via: "mention"}
+	stopTyping := make(chan struct{})
+	var typing sync.WaitGroup
+	ack := func(bool) error {
+		ctx, cancel := b.post()
+		defer cancel()
+		if err := b.s.ChannelTyping(m.ChannelID, discordgo.WithContext(ctx)); err != nil {
+			b.log.Warn("typing indicator", "err", err) // worth answering anyway
+		}
+		typing.Add(1)
+		go func() {
+			defer typing.Done()
+			t := time.NewTicker(typingEvery)
+			defer t.Stop()
+			for {
+				select {
+				case <-t.C:
+					ctx, cancel := b.post()
+					b.s.ChannelTyping(m.ChannelID, discordgo.WithContext(ctx))
+					cancel()
+				case <-stopTyping:
+					return
+				}
+			}
+		}()
+		return nil
+	}
+	reply := b.h.Handle(b.work, req, ack)
+	close(stopTyping) // posting ends the indicator; no refresh may follow
+	typing.Wait()
+	ctx, cancel := b.post()
+	defer cancel()
+	channel := m.ChannelID
+	if reply.Ephemeral && m.GuildID != "" {
+		// A reply for the asker alone: try a direct message first.
+		if dm, err := b.s.UserChannelCreate(m.Author.ID, discordgo.WithContext(ctx)); err == nil {
+			channel = dm.ID
+		}
+	}
+	for k, msg := range reply.Messages {
+		send := &discordgo.MessageSend{Content: msg.Content, Embeds: msg.Embeds, AllowedMentions: noMentions()}
+		if k == 0 && channel == m.ChannelID {
+			send.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
+		}
+		if _, err := b.s.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
+			b.log.Warn("reply to a mention", "err", err)
+			return
+		}
+	}
+}
+
+func mentions(m *discordgo.Message, userID string) bool {
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// stripMention removes the bot's mention from a message's text.
+func stripMention(content, userID string) string {
+	content = strings.ReplaceAll(content, "<@"+userID+">", " ")
+	content = strings.ReplaceAll(content, "<@!"+userID+">", " ")
+	return strings.Join(strings.Fields(content), " ")
+}
+
+// describeREST turns discordgo's REST errors into a sentence saying what to
+// check; other errors pass unchanged.
+func describeREST(err error) error {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil {
+		switch rest.Response.StatusCode {
+		case http.StatusUnauthorized:
+			return fmt.Errorf("Discord rejected the token (401 Unauthorized): check DISCORD_TOKEN (Developer Portal → your application → Bot → Reset Token): %w", err)
+		case http.StatusForbidden:
+			return fmt.Errorf("Discord refused (403 Forbidden): is the bot invited with the applications.commands scope, and is DISCORD_GUILD_ID a server it is in? %w", err)
+		}
+	}
+	return err
+}

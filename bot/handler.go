@@ -1,0 +1,571 @@
+// Package bot is storybot's Discord front end: slash commands and mentions
+// answered with quoted sources, fair to everyone under load, and never able
+// to ping anyone.
+//
+// Handler holds the commands, each a method that takes a context and returns
+// what to post, so they are tested without Discord. Bot connects a Handler
+// to Discord through a discordgo session. HealthHandler serves /healthz.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/knowledge"
+)
+
+// Answerer answers a question about the story.
+type Answerer interface {
+	Ask(ctx context.Context, question string) (answer.Answer, error)
+}
+
+// Library is the part of the index the bot reads: documents for titles and
+// /help, passages for /source and its autocompletion.
+type Library interface {
+	Documents(ctx context.Context) ([]knowledge.Document, error)
+	// Passage returns knowledge.ErrNotFound for an unknown id.
+	Passage(ctx context.Context, id string) (knowledge.Passage, error)
+	PassageIDs(ctx context.Context, prefix string, limit int) ([]string, error)
+	Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error)
+}
+
+// Timeliner lists the story's dated events in order, only those about
+// topic when it is not empty.
+type Timeliner interface {
+	Timeline(ctx context.Context, topic string) (Timeline, error)
+}
+
+// Timeline is what /timeline shows.
+type Timeline struct {
+	// Document is the title of the document the events come from.
+	Document string
+	// DocumentDate is the date relative expressions were resolved against,
+	// and DocumentDateSource how it was known ("configured" or "inferred").
+	DocumentDate       string
+	DocumentDateSource string
+	Events             []Event
+}
+
+// Event is one dated happening, with a verbatim quote.
+type Event struct {
+	Date       string // YYYY, YYYY-MM or YYYY-MM-DD
+	Expression string // the words that dated it, as written
+	Text       string // a short event text
+	Quote      string // verbatim from the story
+	PassageID  string
+	Label      string // optional one-line label
+}
+
+// Config holds a Handler's settings; the zero value of each field means its default.
+type Config struct {
+	// RatePerMinute and RateBurst are each user's allowance of questions.
+	RatePerMinute float64
+	RateBurst     int
+	// MaxConcurrent answers are worked on at once; MaxQueued more may wait.
+	MaxConcurrent int
+	MaxQueued     int
+	// Timeliner enables /timeline; nil leaves the command unregistered.
+	Timeliner Timeliner
+	Logger    *slog.Logger
+	// Now is the clock the rate limit runs on.
+	Now func() time.Time
+}
+
+// Handler answers storybot's commands and mentions.
+type Handler struct {
+	answerer  Answerer
+	library   Library
+	timeliner Timeliner
+	limits    *limiter
+	gate      *gate
+	log       *slog.Logger
+	commands  []command
+}
+
+// command is one slash command.
+type command struct {
+	def *discordgo.ApplicationCommand
+	// costly commands can take long: they are acknowledged at once and go
+	// through the rate limit and the answer queue.
+	costly   bool
+	run      func(ctx context.Context, o Args) (Reply, error)
+	complete func(ctx context.Context, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error)
+}
+
+// Args are the options of a command as a user filled them in.
+type Args map[string]any
+
+func (o Args) str(name string) string {
+	s, _ := o[name].(string)
+	return strings.TrimSpace(s)
+}
+
+func (o Args) boolean(name string, def bool) bool {
+	if b, ok := o[name].(bool); ok {
+		return b
+	}
+	return def
+}
+
+// maxQuestion is the longest question accepted, in characters.
+const maxQuestion = 500
+
+// NewHandler returns a Handler answering from a and lib.
+func NewHandler(a Answerer, lib Library, cfg Config) *Handler {
+	if cfg.RatePerMinute <= 0 {
+		cfg.RatePerMinute = 6
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{
+		answerer:  a,
+		library:   lib,
+		timeliner: cfg.Timeliner,
+		limits:    newLimiter(cfg.RatePerMinute, cfg.RateBurst, cfg.Now),
+		gate:      newGate(cfg.MaxConcurrent, cfg.MaxQueued),
+		log:       cfg.Logger,
+	}
+	h.register()
+	return h
+}
+
+// register declares every command, in the order /help lists them.
+func (h *Handler) register() {
+	minLen := 1
+	h.add(command{costly: true, run: h.cmdAsk, def: &discordgo.ApplicationCommand{
+		Name:        "ask",
+		Description: "Ask a question about the story; the answer quotes it, word for word.",
+		Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionString, Name: "question", Required: true,
+			Description: "What do you want to know? e.g. who did what, when, why",
+			MinLength:   &minLen, MaxLength: maxQuestion,
+		}, {
+			Type: discordgo.ApplicationCommandOptionBoolean, Name: "public",
+			Description: "Show the answer to the channel (default) or, with False, only to you",
+		}},
+	}})
+	if h.timeliner != nil {
+		h.add(command{costly: true, run: h.cmdTimeline, def: &discordgo.ApplicationCommand{
+			Name:        "timeline",
+			Description: "The story's dated events in order, each with a quote.",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionString, Name: "topic", MaxLength: 100,
+				Description: "Only events about this (a name, a place, a word); leave empty for all",
+			}},
+		}})
+	}
+	h.add(command{run: h.cmdSource, complete: h.completePassage, def: &discordgo.ApplicationCommand{
+		Name:        "source",
+		Description: "Show a passage of the story in full, by the id shown under a quote.",
+		Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionString, Name: "passage", Required: true, Autocomplete: true,
+			Description: "A passage id such as story#3; type a word to search", MaxLength: 100,
+		}},
+	}})
+	h.add(command{run: h.cmdHelp, def: &discordgo.ApplicationCommand{
+		Name:        "help",
+		Description: "What story this is, how answers are grounded, what the footers mean.",
+	}})
+}
+
+func (h *Handler) add(c command) { h.commands = append(h.commands, c) }
+
+// Commands returns the slash commands to register with Discord.
+func (h *Handler) Commands() []*discordgo.ApplicationCommand {
+	defs := make([]*discordgo.ApplicationCommand, len(h.commands))
+	for i, c := range h.commands {
+		defs[i] = c.def
+	}
+	return defs
+}
+
+func (h *Handler) command(name string) (command, bool) {
+	for _, c := range h.commands {
+		if c.def.Name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// UserError is a problem with what a user asked. Its message is for that
+// user alone.
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string { return e.Msg }
+
+func userErrorf(format string, args ...any) error {
+	return &UserError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Request is one thing a user asked, by slash command or by mention.
+type Request struct {
+	User    string
+	Command string
+	Args    Args
+	// Via says how it arrived ("slash", "mention"), for the log and for hints.
+	Via string
+}
+
+// Handle runs req and returns what to post; it never fails, errors become
+// replies. Costly commands first pass the user's rate limit and take a place
+// in the answer queue; then ack is called, before any slow work, with
+// whether the reply will be private, so the caller acknowledges at once (a
+// deferred response, a typing indicator). When a request is refused before
+// that (bad input, too fast, too busy), ack is not called and the reply is
+// private.
+func (h *Handler) Handle(ctx context.Context, req Request, ack func(private bool) error) Reply {
+	start := time.Now()
+	reply, outcome, err := h.handle(ctx, req, ack)
+	attrs := []any{"via", req.Via, "command", req.Command, "user", req.User,
+		"latency", time.Since(start).Round(time.Millisecond), "outcome", outcome}
+	if reply.Mode != "" {
+		attrs = append(attrs, "mode", string(reply.Mode))
+	}
+	if err != nil {
+		attrs = append(attrs, "err", err)
+	}
+	if h.log.Enabled(ctx, slog.LevelDebug) {
+		attrs = append(attrs, "options", req.Args)
+	}
+	level, msg := slog.LevelInfo, "command"
+	if outcome == "error" {
+		level = slog.LevelError
+	}
+	if c, ok := h.command(req.Command); ok && c.costly {
+		msg = "question"
+	}
+	h.log.Log(ctx, level, msg, attrs...)
+	return reply
+}
+
+func (h *Handler) handle(ctx context.Context, req Request, ack func(private bool) error) (Reply, string, error) {
+	c, ok := h.command(req.Command)
+	if !ok {
+		return textReply("I don't know that command any more; try /help.", true), "invalid", nil
+	}
+	if err := validate(c.def, req); err != nil {
+		return errorReply(err), "invalid", nil
+	}
+	private := !req.Args.boolean("public", true)
+	if c.costly {
+		refund, wait := h.limits.take(req.User)
+		if wait > 0 {
+			secs := int(math.Ceil(wait.Seconds()))
+			return textReply(fmt.Sprintf("Slow down a little: you can ask again in %d s.", secs), true), "rate_limited", nil
+		}
+		t, ok := h.gate.enter()
+		if !ok {
+			refund()
+			return textReply("I'm busy answering a lot of questions right now; please ask again in a minute.", true), "busy", nil
+		}
+		defer t.leave()
+		if err := ack(private); err != nil {
+			return Reply{}, "error", fmt.Errorf("acknowledge: %w", err)
+		}
+		if err := t.wait(ctx); err != nil {
+			return stoppedReply(private), "cancelled", err
+		}
+	}
+	reply, err := c.run(ctx, req.Args)
+	var uerr *UserError
+	switch {
+	case errors.As(err, &uerr):
+		return errorReply(err), "invalid", nil
+	case err != nil && ctx.Err() != nil:
+		return stoppedReply(private), "cancelled", err
+	case err != nil:
+		return textReply("Sorry, something went wrong on my side; please try again later.", private), "error", err
+	}
+	reply.Ephemeral = reply.Ephemeral || private
+	outcome := "ok"
+	switch reply.Mode {
+	case answer.ModeNotFound:
+		outcome = "not_found"
+	case answer.ModeLLM, answer.ModeExtractive:
+		outcome = "answered"
+	}
+	return reply, outcome, nil
+}
+
+func errorReply(err error) Reply { return textReply(err.Error(), true) }
+
+func stoppedReply(private bool) Reply {
+	return textReply("I had to stop before I could answer (storybot is restarting); please ask again in a minute.", private)
+}
+
+// validate checks req's options against the command's definition, as
+// Discord does for slash commands, so mentions get the same checks.
+func validate(def *discordgo.ApplicationCommand, req Request) error {
+	for _, o := range def.Options {
+		if o.Type != discordgo.ApplicationCommandOptionString {
+			continue
+		}
+		v := req.Args.str(o.Name)
+		if o.Required && v == "" {
+			if req.Via == "mention" {
+				return userErrorf("Mention me with a question about the story after my name, and I'll answer it with quotes.")
+			}
+			return userErrorf("Please fill in the %s.", o.Name)
+		}
+		if o.MaxLength > 0 && length(v) > o.MaxLength {
+			return userErrorf("Your %s is %d characters long; please keep it to %d.", o.Name, length(v), o.MaxLength)
+		}
+	}
+	return nil
+}
+
+func (h *Handler) cmdAsk(ctx context.Context, o Args) (Reply, error) {
+	return h.Ask(ctx, o.str("question"))
+}
+
+// Ask answers question from the story: the answer text with its [n]
+// markers, the verified quotes, and how it was made.
+func (h *Handler) Ask(ctx context.Context, question string) (Reply, error) {
+	a, err := h.answerer.Ask(ctx, question)
+	if errors.Is(err, knowledge.ErrEmptyQuery) {
+		return Reply{}, userErrorf("I couldn't find any words to look up in that question; try asking with a few words from the story.")
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("answer: %w", err)
+	}
+	return renderAnswer(a, h.titles(ctx)), nil
+}
+
+// titles maps document slugs to titles. Without them, quotes show slugs.
+func (h *Handler) titles(ctx context.Context) map[string]string {
+	docs, err := h.library.Documents(ctx)
+	if err != nil {
+		h.log.Warn("list documents for titles", "err", err)
+	}
+	titles := make(map[string]string, len(docs))
+	for _, d := range docs {
+		titles[d.Slug] = d.Title
+	}
+	return titles
+}
+
+func (h *Handler) cmdSource(ctx context.Context, o Args) (Reply, error) {
+	return h.Source(ctx, o.str("passage"))
+}
+
+// Source shows the passage with the given id in full.
+func (h *Handler) Source(ctx context.Context, id string) (Reply, error) {
+	p, err := h.library.Passage(ctx, id)
+	if errors.Is(err, knowledge.ErrNotFound) {
+		example := "story#1"
+		if docs, _ := h.library.Documents(ctx); len(docs) > 0 {
+			example = knowledge.PassageID(docs[0].Slug, 1)
+		}
+		return Reply{}, userErrorf("There is no passage %q. Passage ids look like `%s` (shown under each quote); start typing in the passage box to pick one.", id, example)
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("passage %q: %w", id, err)
+	}
+	desc, ok := fitQuote(p.Text, maxDescription)
+	if !ok {
+		desc = "*This passage is too long to show in Discord.*"
+	}
+	e := &discordgo.MessageEmbed{
+		Type:        discordgo.EmbedTypeRich,
+		Title:       fitText(docTitle(p.ID, h.titles(ctx)), maxTitle, escape),
+		Description: desc,
+		Fields:      []*discordgo.MessageEmbedField{passageField(p.ID)},
+		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Passage %d of the story, in its own words.", p.N)},
+	}
+	return Reply{Messages: pack("", []*discordgo.MessageEmbed{e})}, nil
+}
+
+// completePassage suggests passage ids for what a user has typed: ids that
+// start with it, else the passages that best match it as a search.
+func (h *Handler) completePassage(ctx context.Context, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+	const limit = 25 // Discord shows at most 25 choices
+	typed = strings.TrimSpace(typed)
+	ids, err := h.library.PassageIDs(ctx, typed, limit)
+	if err != nil {
+		return nil, err
+	}
+	choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, limit)
+	for _, id := range ids {
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: fitChoice(id), Value: id})
+	}
+	if len(choices) > 0 || typed == "" {
+		return choices, nil
+	}
+	ps, err := h.library.Search(ctx, typed, limit)
+	if errors.Is(err, knowledge.ErrEmptyQuery) {
+		return choices, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		name := p.ID + " · " + strings.Join(strings.Fields(p.Text), " ")
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: fitChoice(name), Value: p.ID})
+	}
+	return choices, nil
+}
+
+// fitChoice fits an autocomplete choice name in Discord's 100 characters.
+func fitChoice(s string) string {
+	return fitText(s, 100, func(s string) string { return s })
+}
+
+// Complete answers an autocomplete request for a command's option.
+func (h *Handler) Complete(ctx context.Context, cmd, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	c, ok := h.command(cmd)
+	if !ok || c.complete == nil {
+		return nil
+	}
+	choices, err := c.complete(ctx, typed)
+	if err != nil {
+		h.log.Warn("autocomplete", "command", cmd, "err", err)
+	}
+	return choices
+}
+
+func (h *Handler) cmdHelp(ctx context.Context, _ Args) (Reply, error) { return h.Help(ctx) }
+
+// Help says which story this is, what the commands are, how answers are
+// grounded and what the footers mean. It is shown only to the asker.
+func (h *Handler) Help(ctx context.Context) (Reply, error) {
+	docs, err := h.library.Documents(ctx)
+	if err != nil {
+		return Reply{}, fmt.Errorf("list documents: %w", err)
+	}
+	var b strings.Builder
+	switch len(docs) {
+	case 0:
+		b.WriteString("I answer questions about a story, but none is indexed yet; ask whoever runs me to add one.\n")
+	case 1:
+		fmt.Fprintf(&b, "I answer questions about **%s**, and never say more than it does.\n", escape(docs[0].Title))
+	default:
+		fmt.Fprintf(&b, "I answer questions about %d stories, and never say more than they do:\n", len(docs))
+		for i, d := range docs {
+			if i == 10 {
+				fmt.Fprintf(&b, "- and %d more\n", len(docs)-10)
+				break
+			}
+			fmt.Fprintf(&b, "- **%s**\n", escape(d.Title))
+		}
+	}
+	b.WriteString("\n**Commands**\n")
+	for _, c := range h.commands {
+		fmt.Fprintf(&b, "- `/%s", c.def.Name)
+		for _, o := range c.def.Options {
+			fmt.Fprintf(&b, " %s:", o.Name)
+		}
+		fmt.Fprintf(&b, "` %s\n", c.def.Description)
+	}
+	b.WriteString("- Or mention me in a channel, with your question after my name.\n")
+	b.WriteString("\n**How answers are grounded**\n" +
+		"I search the story for the passages that best match your question and answer only from them. " +
+		"Every quote is checked word for word against the story before it is shown; a [n] marker in the answer points to quote n below it, " +
+		"and the id under a quote opens the whole passage with `/source`.\n")
+	b.WriteString("\n**What the footer means**\n" +
+		"- *Written by* a model: the model wrote the sentences, from the quotes, and every quote was verified.\n" +
+		"- *Quotes only*: no model was used (none is set up, or it failed); you get the story's own sentences that best answer you.\n" +
+		"- *Not in the story*: no passage answers the question, so I don't guess.\n")
+	return textReply(b.String(), true), nil
+}
+
+func (h *Handler) cmdTimeline(ctx context.Context, o Args) (Reply, error) {
+	return h.Timeline(ctx, o.str("topic"))
+}
+
+// maxEventQuote is how much of each event's quote /timeline shows.
+const maxEventQuote = 300
+
+// Timeline lists the story's dated events in order, each with its date, a
+// quote (the dating words in bold) and its passage id.
+func (h *Handler) Timeline(ctx context.Context, topic string) (Reply, error) {
+	if h.timeliner == nil {
+		return Reply{}, userErrorf("The timeline isn't available here.")
+	}
+	tl, err := h.timeliner.Timeline(ctx, topic)
+	if err != nil {
+		return Reply{}, fmt.Errorf("timeline %q: %w", topic, err)
+	}
+	head := "**Timeline"
+	if tl.Document != "" {
+		head += " of " + escape(tl.Document)
+	}
+	head += "**"
+	if topic != "" {
+		head += " · about “" + escape(topic) + "”"
+	}
+	if len(tl.Events) == 0 {
+		if topic != "" {
+			return textReply(head+"\nThe story has no dated events about that.", false), nil
+		}
+		return textReply(head+"\nThe story has no dated events.", false), nil
+	}
+	if tl.DocumentDate != "" {
+		how := "as configured"
+		if tl.DocumentDateSource == "inferred" {
+			how = "inferred from the text"
+		}
+		head += fmt.Sprintf("\n-# “Last year”, “this week” and the like are read from the story's date, %s (%s).", escape(tl.DocumentDate), how)
+	}
+	var lines []string
+	for _, e := range tl.Events {
+		lines = append(lines, eventLine(e))
+	}
+	var embeds []*discordgo.MessageEmbed
+	desc := ""
+	for _, l := range lines {
+		if desc != "" && length(desc)+1+length(l) > maxDescription {
+			embeds = append(embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Description: desc})
+			desc = ""
+		}
+		desc = joinLines(desc, l)
+	}
+	embeds = append(embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Description: desc,
+		Footer: &discordgo.MessageEmbedFooter{Text: "Each quote is the story's own words; /source shows the passage."}})
+	return Reply{Messages: pack(head, embeds)}, nil
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// eventLine is one event: **date** · label · “quote” `id`, with the quote
+// trimmed at a word boundary (with "…") and its dating words in bold.
+func eventLine(e Event) string {
+	quote, ok := trim(strings.Join(strings.Fields(e.Quote), " "), maxEventQuote, func(s string) string { return s })
+	if !ok {
+		quote = ""
+	}
+	q := escape(quote)
+	if x := escape(e.Expression); x != "" {
+		if i := strings.Index(q, x); i >= 0 {
+			q = q[:i] + "**" + x + "**" + q[i+len(x):]
+		}
+	}
+	line := "**" + escape(e.Date) + "**"
+	if e.Label != "" {
+		line += " · " + escape(e.Label)
+	}
+	if q != "" {
+		line += " · “" + q + "”"
+	}
+	if e.PassageID != "" {
+		line += " `" + e.PassageID + "`"
+	}
+	return line
+}

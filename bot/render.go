@@ -1,0 +1,362 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/knowledge"
+)
+
+// Discord's limits on a message. Lengths are measured in UTF-16 code units
+// (see length), the stricter of the ways they are counted.
+const (
+	maxContent     = 2000
+	maxEmbeds      = 10
+	maxEmbedsTotal = 6000
+	maxTitle       = 256
+	maxDescription = 4096
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFooter      = 2048
+)
+
+// Message is one Discord message: text and embeds, within Discord's limits.
+type Message struct {
+	Content string
+	Embeds  []*discordgo.MessageEmbed
+}
+
+// Reply is what the bot posts in answer to one request: one message, or
+// several when it does not fit in one.
+type Reply struct {
+	Messages []Message
+	// Ephemeral replies are shown only to the person who asked.
+	Ephemeral bool
+	// Mode says how an answer was made; empty for other replies. For logs.
+	Mode answer.Mode
+}
+
+// textReply is a reply of plain text we wrote ourselves (markdown allowed).
+func textReply(text string, ephemeral bool) Reply {
+	return Reply{Messages: pack(text, nil), Ephemeral: ephemeral}
+}
+
+// length is s's length as Discord's limits count it. Counting UTF-16 code
+// units never undercounts, whether Discord counts those or code points.
+func length(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// footerText says how an answer was made.
+func footerText(a answer.Answer) string {
+	switch a.Mode {
+	case answer.ModeLLM:
+		model := a.Model
+		if model == "" {
+			model = "the model"
+		}
+		return fmt.Sprintf("Written by %s from the story. Every quote was checked word for word against the story.", model)
+	case answer.ModeExtractive:
+		return "Quotes only: the story's own sentences that best answer the question, chosen without a model."
+	default:
+		return "Not in the story: none of its passages answers this, so nothing was made up."
+	}
+}
+
+// renderAnswer lays out an answer: its text with [n] markers (and notice),
+// then one embed per quote with its passage id and document title, and a
+// footer saying how the answer was made. titles maps document slugs to titles.
+func renderAnswer(a answer.Answer, titles map[string]string) Reply {
+	text := escape(strings.TrimSpace(a.Answer))
+	if n := strings.TrimSpace(a.Notice); n != "" {
+		text = joinParagraphs(text, "*"+escape(n)+"*")
+	}
+	var embeds []*discordgo.MessageEmbed
+	for _, c := range a.Citations {
+		if e := quoteEmbed(c, titles); e != nil {
+			embeds = append(embeds, e)
+		}
+	}
+	footer := footerText(a)
+	if len(embeds) > 0 {
+		embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
+	} else {
+		text = joinParagraphs(text, "-# "+footer)
+	}
+	return Reply{Messages: pack(text, embeds), Mode: a.Mode}
+}
+
+func joinParagraphs(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n\n" + b
+}
+
+// quoteEmbed shows one verified quote as a block quote, titled with its
+// marker and document, with its passage id. A quote too long for an embed is
+// cut at a sentence or word boundary with a visible "…"; if it cannot be cut
+// honestly, it is left out (nil).
+func quoteEmbed(c answer.Citation, titles map[string]string) *discordgo.MessageEmbed {
+	desc, ok := fitQuote(c.Quote, maxDescription)
+	if !ok {
+		return nil
+	}
+	title := fmt.Sprintf("[%d] %s", c.Ref, docTitle(c.PassageID, titles))
+	return &discordgo.MessageEmbed{
+		Type:        discordgo.EmbedTypeRich,
+		Title:       fitText(title, maxTitle, escape),
+		Description: desc,
+		Fields:      []*discordgo.MessageEmbedField{passageField(c.PassageID)},
+	}
+}
+
+// fitQuote renders quote as a block quote of at most max characters.
+func fitQuote(quote string, max int) (string, bool) {
+	render := func(s string) string { return ">>> " + escape(s) }
+	q, ok := trim(strings.TrimSpace(quote), max, render)
+	if !ok || q == "" {
+		return "", false
+	}
+	return render(q), true
+}
+
+func passageField(id string) *discordgo.MessageEmbedField {
+	v := "`" + id + "`"
+	if strings.Contains(id, "`") {
+		v = escape(id)
+	}
+	return &discordgo.MessageEmbedField{Name: "Passage", Value: fitText(v, maxFieldValue, func(s string) string { return s }), Inline: true}
+}
+
+// docTitle is the title of the document passage id belongs to.
+func docTitle(passageID string, titles map[string]string) string {
+	slug, _, ok := knowledge.ParsePassageID(passageID)
+	if !ok {
+		return passageID
+	}
+	if t := titles[slug]; t != "" {
+		return t
+	}
+	return slug
+}
+
+// embedSize is what an embed counts towards a message's 6,000 characters.
+func embedSize(e *discordgo.MessageEmbed) int {
+	n := length(e.Title) + length(e.Description)
+	for _, f := range e.Fields {
+		n += length(f.Name) + length(f.Value)
+	}
+	if e.Footer != nil {
+		n += length(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += length(e.Author.Name)
+	}
+	return n
+}
+
+// pack lays content and embeds out in as few messages as the limits allow:
+// the content split at paragraph, line, sentence or word boundaries, the
+// embeds after it, at most 10 and 6,000 characters per message.
+func pack(content string, embeds []*discordgo.MessageEmbed) []Message {
+	var msgs []Message
+	for _, chunk := range splitText(content, maxContent) {
+		msgs = append(msgs, Message{Content: chunk})
+	}
+	if len(msgs) == 0 {
+		msgs = append(msgs, Message{})
+	}
+	last := &msgs[len(msgs)-1]
+	total := 0
+	for _, e := range embeds {
+		size := embedSize(e)
+		if len(last.Embeds) == maxEmbeds || (len(last.Embeds) > 0 && total+size > maxEmbedsTotal) {
+			msgs = append(msgs, Message{})
+			last = &msgs[len(msgs)-1]
+			total = 0
+		}
+		last.Embeds = append(last.Embeds, e)
+		total += size
+	}
+	return msgs
+}
+
+// splitText cuts s into pieces of at most max characters, at the last
+// paragraph break, else line break, else sentence end, else space in each
+// window; only a single word longer than max is cut inside.
+func splitText(s string, max int) []string {
+	var out []string
+	s = strings.TrimSpace(s)
+	for s != "" {
+		if length(s) <= max {
+			out = append(out, s)
+			break
+		}
+		window := prefix(s, max)
+		cut := bestCut(window)
+		piece := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
+		out = append(out, piece)
+		s = strings.TrimLeftFunc(s[cut:], unicode.IsSpace)
+	}
+	return out
+}
+
+// bestCut picks where to end a piece that must lie within window.
+func bestCut(window string) int {
+	min := len(window) / 3
+	if i := strings.LastIndex(window, "\n\n"); i > min {
+		return i
+	}
+	if i := strings.LastIndexByte(window, '\n'); i > min {
+		return i
+	}
+	if cuts := sentenceEnds(window); len(cuts) > 0 && cuts[len(cuts)-1] > min {
+		return cuts[len(cuts)-1]
+	}
+	if i := strings.LastIndexFunc(window, unicode.IsSpace); i > 0 {
+		return i
+	}
+	// One word longer than a message: cut it, but not inside an escape.
+	cut := len(window)
+	for cut > 1 && window[cut-1] == '\\' {
+		cut--
+	}
+	return cut
+}
+
+// prefix is the longest prefix of s at most max characters long.
+func prefix(s string, max int) string {
+	n := 0
+	for i, r := range s {
+		n += utf16.RuneLen(r)
+		if n > max {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// sentenceEnds lists the byte offsets just after each sentence end in s
+// (terminal punctuation, closing quotes or brackets, then a space).
+func sentenceEnds(s string) []int {
+	var ends []int
+	for i, r := range s {
+		if r != '.' && r != '!' && r != '?' && r != '…' {
+			continue
+		}
+		j := i + utf8.RuneLen(r)
+		for j < len(s) {
+			c, size := utf8.DecodeRuneInString(s[j:])
+			if !strings.ContainsRune(`"'”’)]»`, c) {
+				break
+			}
+			j += size
+		}
+		if j < len(s) {
+			if c, _ := utf8.DecodeRuneInString(s[j:]); unicode.IsSpace(c) {
+				ends = append(ends, j)
+			}
+		}
+	}
+	return ends
+}
+
+// trim shortens text so that render(text) is at most max characters long,
+// cutting at the last sentence end that keeps at least half of it, else at
+// the last word boundary, and marking the cut with "…". It reports false
+// when no boundary gives a short enough text: the text is then not to be
+// shown at all, as cutting inside a word could change what it says.
+func trim(text string, max int, render func(string) string) (string, bool) {
+	if length(render(text)) <= max {
+		return text, true
+	}
+	fits := func(cut int, mark string) (string, bool) {
+		t := strings.TrimRightFunc(text[:cut], unicode.IsSpace)
+		if mark == "…" {
+			t = strings.TrimRight(t, ",;:—–-")
+		}
+		t += mark
+		return t, length(render(t)) <= max
+	}
+	var best string
+	ends := sentenceEnds(text)
+	for k := len(ends) - 1; k >= 0; k-- {
+		if t, ok := fits(ends[k], " …"); ok {
+			best = t
+			break
+		}
+	}
+	if length(render(best)) >= max/2 {
+		return best, true
+	}
+	// The last word boundary that fits: binary search over the spaces.
+	var spaces []int
+	for i, r := range text {
+		if unicode.IsSpace(r) && i > 0 {
+			spaces = append(spaces, i)
+		}
+	}
+	lo, hi := 0, len(spaces)-1
+	word := ""
+	for lo <= hi {
+		mid := (lo + hi) / 2
+		if t, ok := fits(spaces[mid], "…"); ok {
+			word = t
+			lo = mid + 1
+		} else {
+			hi = mid - 1
+		}
+	}
+	if length(word) > length(best) {
+		best = word
+	}
+	return best, best != ""
+}
+
+// fitText is trim for text we may shorten anywhere (titles, ids): at a word
+// boundary if there is one, else inside a word.
+func fitText(text string, max int, render func(string) string) string {
+	if t, ok := trim(text, max, render); ok {
+		return render(t)
+	}
+	r := []rune(text)
+	for len(r) > 0 && length(render(string(r)+"…")) > max {
+		r = r[:len(r)-1]
+	}
+	return render(string(r) + "…")
+}
+
+// escape makes text we did not write (answers, quotes, titles) show as
+// written: markdown, masked links and mentions are shown literally.
+// Mentions could not ping anyway: every message sets allowed mentions to none.
+func escape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	lineStart := true
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("\\*_~`|<[]", r):
+			b.WriteByte('\\')
+		case lineStart && strings.ContainsRune("#>-", r):
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		if r == '\n' {
+			lineStart = true
+		} else if !unicode.IsSpace(r) {
+			lineStart = false
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/storybot/storybot/config"
+)
+
+// The outcomes of one doctor check, as printed at the start of its line.
+const (
+	checkOK      = "ok"
+	checkProblem = "problem"
+	checkSkipped = "skipped"
+)
+
+// runDoctor checks what storybot depends on — the configuration, the index,
+// the model server and the Discord token — and prints one plain line per
+// check. It fails when any check found a problem.
+func runDoctor(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "doctor", "doctor [--db PATH] [--timeout DURATION]")
+	db := fs.String("db", "", "database path (default STORYBOT_DB)")
+	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for the model server and for Discord")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("doctor takes no arguments, got %q", fs.Args())
+	}
+
+	problems := 0
+	report := func(status, name, detail string) {
+		if status == checkProblem {
+			problems++
+		}
+		fmt.Fprintf(e.stdout, "%-8s %s: %s\n", status, name, detail)
+	}
+
+	cfg, err := loadConfig(e, *db)
+	if err != nil {
+		// Every other check would run on guessed settings: report the
+		// configuration alone, one line per variable.
+		for _, line := range configProblems(err) {
+			report(checkProblem, "configuration", line)
+		}
+		report(checkSkipped, "index, model, discord", "fix the configuration first")
+		return fmt.Errorf("doctor found %s", countNoun(problems, "problem"))
+	}
+	report(checkOK, "configuration", describeConfig(e.getenv))
+
+	status, detail := checkIndex(ctx, cfg)
+	report(status, "index", detail)
+	status, detail = checkModel(ctx, cfg, *timeout)
+	report(status, "model", detail)
+	status, detail = checkDiscord(ctx, cfg, *timeout)
+	report(status, "discord", detail)
+
+	if problems > 0 {
+		return fmt.Errorf("doctor found %s", countNoun(problems, "problem"))
+	}
+	fmt.Fprintln(e.stdout, "storybot is ready.")
+	return nil
+}
+
+// configProblems splits the error loadConfig returns into one line per
+// variable.
+func configProblems(err error) []string {
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "configuration is invalid") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// describeConfig names the variables that are set (never their values, which
+// may be secrets), so a missing env_file or a typo shows.
+func describeConfig(getenv func(string) string) string {
+	var set []string
+	for _, k := range config.Keys {
+		if strings.TrimSpace(getenv(k)) != "" {
+			set = append(set, k)
+		}
+	}
+	if len(set) == 0 {
+		return "valid; no variables set, every default in use"
+	}
+	return "valid; set: " + strings.Join(set, ", ")
+}
+
+// checkIndex opens the index (indexing the default story into an empty one)
+// and counts what it holds.
+func checkIndex(ctx context.Context, cfg config.Config) (status, detail string) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return checkProblem, err.Error()
+	}
+	defer st.Close()
+	docs, err := st.Documents(ctx)
+	if err != nil {
+		return checkProblem, fmt.Sprintf("cannot list the documents in %s: %v", cfg.DB, err)
+	}
+	passages := 0
+	for _, d := range docs {
+		ps, err := st.Passages(ctx, d.Slug)
+		if err != nil {
+			return checkProblem, fmt.Sprintf("cannot read the passages of %q in %s: %v", d.Slug, cfg.DB, err)
+		}
+		passages += len(ps)
+	}
+	if passages == 0 {
+		return checkProblem, fmt.Sprintf("%s holds no passages; run storybot ingest FILE", cfg.DB)
+	}
+	return checkOK, fmt.Sprintf("%s holds %s, %s", cfg.DB, countNoun(len(docs), "document"), countNoun(passages, "passage"))
+}
+
+// checkModel asks the model server for its models and looks for OPENAI_MODEL
+// among them.
+func checkModel(ctx context.Context, cfg config.Config, timeout time.Duration) (status, detail string) {
+	if !cfg.ModelConfigured() {
+		return checkOK, "none configured; answers are quotes from the story (set OPENAI_BASE_URL or OPENAI_API_KEY to use a model)"
+	}
+	cc := openai.DefaultConfig(cfg.APIKey)
+	if cfg.BaseURL != "" {
+		cc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	base := cc.BaseURL
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	list, err := openai.NewClientWithConfig(cc).ListModels(ctx)
+	if err != nil {
+		return checkProblem, modelError(base, cfg.APIKey != "", timeout, err)
+	}
+	var ids []string
+	for _, m := range list.Models {
+		// Ollama lists "llama3.2:latest" and answers to "llama3.2".
+		if m.ID == cfg.Model || m.ID == cfg.Model+":latest" {
+			return checkOK, fmt.Sprintf("%s serves %q", base, cfg.Model)
+		}
+		ids = append(ids, m.ID)
+	}
+	if len(ids) == 0 {
+		return checkProblem, fmt.Sprintf("%s lists no models; pull or load %q there", base, cfg.Model)
+	}
+	const shown = 10
+	more := ""
+	if len(ids) > shown {
+		more = fmt.Sprintf(" and %d more", len(ids)-shown)
+		ids = ids[:shown]
+	}
+	return checkProblem, fmt.Sprintf("OPENAI_MODEL %q is not among the models %s lists (%s%s); set OPENAI_MODEL to one of them, or pull or load it there",
+		cfg.Model, base, strings.Join(ids, ", "), more)
+}
+
+// modelError explains a failed model listing in words an admin can act on.
+func modelError(base string, hasKey bool, timeout time.Duration, err error) string {
+	status := 0
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		status = apiErr.HTTPStatusCode
+	case errors.As(err, &reqErr):
+		status = reqErr.HTTPStatusCode
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s did not answer within %s; is the server running and OPENAI_BASE_URL right?", base, timeout)
+	case (status == http.StatusUnauthorized || status == http.StatusForbidden) && hasKey:
+		return fmt.Sprintf("%s refused OPENAI_API_KEY (%d %s); check the key", base, status, http.StatusText(status))
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Sprintf("%s wants an API key (%d %s); set OPENAI_API_KEY", base, status, http.StatusText(status))
+	case status == http.StatusNotFound:
+		return fmt.Sprintf("%s/models does not exist (404); OPENAI_BASE_URL usually ends in /v1", base)
+	case status != 0:
+		return fmt.Sprintf("%s answered %d %s when asked for its models: %v", base, status, http.StatusText(status), err)
+	}
+	return fmt.Sprintf("cannot reach %s: %v; is the server running and OPENAI_BASE_URL right?", base, err)
+}
+
+// checkDiscord asks Discord who the token belongs to.
+func checkDiscord(ctx context.Context, cfg config.Config, timeout time.Duration) (status, detail string) {
+	if cfg.DiscordToken == "" {
+		return checkSkipped, "DISCORD_TOKEN is not set; only serve needs it"
+	}
+	origin := "https://discord.com"
+	var transport http.RoundTripper = http.DefaultTransport
+	if cfg.DiscordAPIBase != "" {
+		// Load checked that it is an http(s) URL.
+		base, _ := url.Parse(cfg.DiscordAPIBase)
+		origin = strings.TrimRight(cfg.DiscordAPIBase, "/")
+		transport = discordRewrite{base: base, next: transport}
+	}
+	s, err := discordgo.New("Bot " + cfg.DiscordToken)
+	if err != nil {
+		return checkProblem, fmt.Sprintf("cannot make a Discord session: %v", err)
+	}
+	s.Client = &http.Client{Transport: transport, Timeout: timeout}
+	s.MaxRestRetries = 0
+	s.ShouldRetryOnRateLimit = false
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	u, err := s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
+		var restErr *discordgo.RESTError
+		switch {
+		case errors.As(err, &restErr) && restErr.Response.StatusCode == http.StatusUnauthorized:
+			return checkProblem, "Discord refused DISCORD_TOKEN (401 Unauthorized); reset it at https://discord.com/developers/applications (Bot, Reset Token) and put the new token in DISCORD_TOKEN"
+		case errors.As(err, &restErr):
+			return checkProblem, fmt.Sprintf("%s answered %s when asked who the bot is: %s", origin, restErr.Response.Status, bodySummary(restErr.ResponseBody))
+		case errors.Is(err, context.DeadlineExceeded):
+			return checkProblem, fmt.Sprintf("%s did not answer within %s", origin, timeout)
+		}
+		return checkProblem, fmt.Sprintf("cannot reach %s: %v", origin, err)
+	}
+	return checkOK, fmt.Sprintf("the token belongs to %s (id %s) at %s", u.Username, u.ID, origin)
+}
+
+func bodySummary(b []byte) string {
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+// discordRewrite sends requests for discord.com to another origin
+// (DISCORD_API_BASE_URL), keeping the path under the origin's own path.
+// discordgo's endpoints are fixed at https://discord.com, so the transport is
+// the place to redirect them.
+type discordRewrite struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t discordRewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host != "discord.com" {
+		return t.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	r.URL.Scheme = t.base.Scheme
+	r.URL.Host = t.base.Host
+	r.URL.Path = strings.TrimRight(t.base.Path, "/") + req.URL.Path
+	r.URL.RawPath = ""
+	r.Host = ""
+	return t.next.RoundTrip(r)
+}
+
+// countNoun says "1 document" or "3 documents".
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// maxIngestBytes bounds one input file; larger ones are refused before
+// anything is read into memory.
+const maxIngestBytes = 512 << 20
+
+func runIngest(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "ingest", "ingest [--db PATH] [--date YYYY-MM-DD] [--title T] [--keep-all] FILE...\n\n"+
+		"Adds plain text, Markdown (.md) and HTML (.html) files to the index. A file that is\n"+
+		"unchanged since it was last ingested is skipped; a changed one replaces the old version.\n"+
+		"Nothing is changed unless every file can be read and parsed.")
+	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	date := fs.String("date", "", "the documents' date, YYYY-MM-DD (resolves \"last year\", \"this week\" in timelines)")
+	title := fs.String("title", "", "the title, instead of the one detected (one file only)")
+	keepAll := fs.Bool("keep-all", false, "keep blocks that look like boilerplate (ads, disclosures, licences)")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return usagef("give one or more files to ingest, e.g. storybot ingest story.txt")
+	}
+	if *date != "" {
+		if _, err := time.Parse("2006-01-02", *date); err != nil {
+			return usagef("--date: %q is not a date like 2019-05-31", *date)
+		}
+	}
+	if *title != "" && len(files) > 1 {
+		return usagef("--title names one document; give one file with it")
+	}
+	cfg, err := loadConfig(e, *db)
+	if err != nil {
+		return err
+	}
+
+	// Parse everything before touching the index, so a bad file changes nothing.
+	var docs []knowledge.Parsed
+	var problems []error
+	slugs := make(map[string]string)
+	for _, name := range files {
+		p, err := parseFile(name, knowledge.ParseOptions{Name: filepath.Base(name), Title: *title, Date: *date, KeepAll: *keepAll})
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if prev, ok := slugs[p.Doc.Slug]; ok {
+			problems = append(problems, fmt.Errorf("%s and %s would both be document %q; rename one", prev, name, p.Doc.Slug))
+			continue
+		}
+		slugs[p.Doc.Slug] = name
+		docs = append(docs, p)
+	}
+	if err := errors.Join(problems...); err != nil {
+		return fmt.Errorf("nothing was ingested; the index is unchanged:\n%w", err)
+	}
+
+	st, err := knowledge.Open(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("open the index at %s: %w", cfg.DB, err)
+	}
+	defer st.Close()
+	progress := newProgress(e.stderr, docs)
+	rep, err := st.Ingest(ctx, docs, progress.update)
+	progress.finish()
+	if err != nil {
+		return fmt.Errorf("nothing was ingested; the index is unchanged: %w", err)
+	}
+	for _, p := range docs {
+		d := p.Doc
+		status := "added"
+		switch {
+		case contains(rep.Unchanged, d.Slug):
+			status = "unchanged, skipped"
+		case contains(rep.Replaced, d.Slug):
+			status = "replaced the previous version"
+		}
+		fmt.Fprintf(e.stdout, "%s: %q as %s, %d passages (%s)\n", d.Source, d.Title, d.Slug, len(p.Passages), status)
+		for _, b := range d.Dropped {
+			fmt.Fprintf(e.stdout, "  dropped as boilerplate: %s\n", b)
+		}
+	}
+	if anyDropped(docs) && !*keepAll {
+		fmt.Fprintln(e.stdout, "(--keep-all keeps what was dropped)")
+	}
+	fmt.Fprintf(e.stdout, "index: %s\n", cfg.DB)
+	return nil
+}
+
+func parseFile(name string, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
+	fi, err := os.Stat(name)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return knowledge.Parsed{}, fmt.Errorf("%s: no such file", name)
+	case err != nil:
+		return knowledge.Parsed{}, fmt.Errorf("%s: %w", name, err)
+	case fi.IsDir():
+		return knowledge.Parsed{}, fmt.Errorf("%s: is a folder; give the files in it", name)
+	case fi.Size() > maxIngestBytes:
+		return knowledge.Parsed{}, fmt.Errorf("%s: %d MB is more than the %d MB storybot ingests in one file; split it", name, fi.Size()>>20, maxIngestBytes>>20)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return knowledge.Parsed{}, fmt.Errorf("%s: %w", name, err)
+	}
+	p, err := knowledge.Parse(data, opt)
+	switch {
+	case errors.Is(err, knowledge.ErrNotText):
+		return p, fmt.Errorf("%s: not UTF-8 text (is it binary, or in another encoding? convert it with iconv -t UTF-8)", name)
+	case errors.Is(err, knowledge.ErrEmptyDocument):
+		return p, fmt.Errorf("%s: has no text to index", name)
+	case err != nil:
+		return p, fmt.Errorf("%s: %w", name, err)
+	}
+	return p, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func anyDropped(docs []knowledge.Parsed) bool {
+	for _, p := range docs {
+		if len(p.Doc.Dropped) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// progress shows a progress bar on a terminal for large ingests; elsewhere
+// (pipes, CI, logs) it stays silent.
+type progress struct{ bar *progressbar.ProgressBar }
+
+func newProgress(w io.Writer, docs []knowledge.Parsed) *progress {
+	n := 0
+	for _, p := range docs {
+		n += len(p.Passages)
+	}
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) || n < 2000 {
+		return &progress{}
+	}
+	return &progress{bar: progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("indexing passages"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)}
+}
+
+func (p *progress) update(done, total int) {
+	if p.bar != nil {
+		p.bar.Set(done)
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

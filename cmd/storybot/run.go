@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/joho/godotenv"
+
+	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/knowledge"
+)
+
+// usageError is an error in how storybot was called; main exits 2 for it.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// env is what every subcommand gets from run: the process's surroundings,
+// injected so tests can run commands in-process.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand. run parses its own flags from args.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"ask", "answer a question about the story, with verified quotes", runAsk},
+		{"search", "show the passages that best match a query", runSearch},
+		{"timeline", "list the story's dated events in order", runTimeline},
+		{"ingest", "add documents (text, Markdown, HTML) to the index", runIngest},
+		{"serve", "run the Discord bot", runServe},
+		{"doctor", "check the configuration, the index, the model and Discord", runDoctor},
+		{"health", "ask a running bot's health endpoint (for Docker)", runHealth},
+		{"eval", "score retrieval or answers on FairytaleQA", runEval},
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	e := &env{getenv: withDotEnv(getenv), stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	return usagef("unknown command %q (run 'storybot --help' for the list)", args[0])
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, "storybot answers questions about a story and never says more than the story does.\n\nUsage: storybot <command> [flags] [arguments]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun 'storybot <command> --help' for a command's flags.\n")
+}
+
+// withDotEnv returns a getenv that falls back to a .env file in the working
+// folder; real environment variables win. A missing file is no error; an
+// unreadable one is reported once on use through slog.
+func withDotEnv(getenv func(string) string) func(string) string {
+	vals, err := godotenv.Read(".env")
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			slog.Warn("ignoring .env", "err", err)
+		}
+		return getenv
+	}
+	return func(key string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return vals[key]
+	}
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting and
+// prints its usage to stderr.
+func newFlagSet(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: storybot %s\n\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args. It returns (true, nil) when --help was asked for,
+// so the caller returns nil after the usage was printed.
+func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, usageError{err.Error()}
+	}
+	return false, nil
+}
+
+// loadConfig reads the configuration once; dbFlag, when set, wins over STORYBOT_DB.
+func loadConfig(e *env, dbFlag string) (config.Config, error) {
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return cfg, fmt.Errorf("configuration is invalid:\n%w", err)
+	}
+	if dbFlag != "" {
+		cfg.DB = dbFlag
+	}
+	return cfg, nil
+}
+
+// newLogger returns the process logger, writing text to stderr.
+func newLogger(e *env, cfg config.Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+}
+
+// openStore opens the index at cfg.DB, indexing the embedded story first when
+// the index holds no documents.
+func openStore(ctx context.Context, cfg config.Config) (*knowledge.Store, error) {
+	st, err := knowledge.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("open the index at %s: %w", cfg.DB, err)
+	}
+	if err := st.EnsureDefault(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("index the default story into %s: %w", cfg.DB, err)
+	}
+	return st, nil
+}
+
+// joinArgs joins the remaining arguments into one query or question.
+func joinArgs(fs *flag.FlagSet, what string) (string, error) {
+	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if q == "" {
+		return "", usagef("give a %s, e.g. storybot %s \"Who is Vincent Ramos?\"", what, fs.Name())
+	}
+	return q, nil
+}

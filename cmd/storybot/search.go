@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+func runSearch(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "search", "search [--json] [--k N] [--doc SLUG] [--db PATH] QUERY")
+	asJSON := fs.Bool("json", false, "print JSON: {\"query\", \"passages\": [{\"id\", \"doc\", \"text\", \"score\"}]}")
+	k := fs.Int("k", 5, "how many passages to show (1-100)")
+	doc := fs.String("doc", "", "search only the document with this slug")
+	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if *k < 1 || *k > 100 {
+		return usagef("--k: %d is not from 1 to 100", *k)
+	}
+	q, err := joinArgs(fs, "query")
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, *db)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	var ps []knowledge.Passage
+	if *doc != "" {
+		if _, err := st.Document(ctx, *doc); err != nil {
+			return fmt.Errorf("no document %q in the index (see 'storybot ingest')", *doc)
+		}
+		ps, err = st.SearchIn(ctx, *doc, q, *k)
+	} else {
+		ps, err = st.Search(ctx, q, *k)
+	}
+	if errors.Is(err, knowledge.ErrEmptyQuery) {
+		return usagef("nothing to search for in %q: use some words", truncate(q, 60))
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, struct {
+			Query    string              `json:"query"`
+			Passages []knowledge.Passage `json:"passages"`
+		}{q, nonNil(ps)})
+	}
+	if len(ps) == 0 {
+		fmt.Fprintln(e.stdout, "No passage matches that query.")
+		return nil
+	}
+	for i, p := range ps {
+		fmt.Fprintf(e.stdout, "%d. %s  (score %.2f)\n%s\n\n", i+1, p.ID, p.Score, indent(p.Text, "   "))
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON without escaping <, > and &.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
+}
+
+// truncate shortens s to at most n runes, marking the cut with "…".
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,588 @@
+// Package fakediscord is a local stand-in for Discord, for tests and
+// benchmarks: the REST endpoints a bot calls (gateway discovery, commands,
+// interaction callbacks and webhooks, channel messages, typing) and a gateway
+// websocket that speaks the real handshake (hello, identify, ready,
+// heartbeats) and dispatches events the test makes up. A real discordgo
+// session talks to it through DISCORD_API_BASE_URL.
+//
+// Every REST call is recorded with its JSON body, in order, so tests assert
+// on what the bot actually sent. Unknown routes answer 404 and are recorded
+// too. Message bodies are checked against Discord's limits and refused with
+// 400, as Discord does, so a bot that overflows them fails visibly.
+package fakediscord
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+)
+
+// Call is one REST request the fake received.
+type Call struct {
+	// N is the call's position among everything the fake recorded, from 1.
+	N int
+	// Method and Path are as received, e.g. "POST", "/api/v9/channels/1/messages".
+	Method string
+	Path   string
+	// Route is the matched pattern without the /api/v{n} prefix, e.g.
+	// "POST /interactions/{id}/{token}/callback"; empty for unknown routes.
+	Route string
+	// Query is the raw query string.
+	Query string
+	// Auth is the Authorization header.
+	Auth string
+	// Body is the request body (JSON for everything discordgo sends here).
+	Body json.RawMessage
+	// Status is the status code the fake answered with.
+	Status int
+}
+
+// Decode unmarshals the call's body into v.
+func (c Call) Decode(v any) error { return json.Unmarshal(c.Body, v) }
+
+// Identify is an identify payload (op 2) a client sent on the gateway.
+type Identify struct {
+	Token      string         `json:"token"`
+	Intents    int            `json:"intents"`
+	Properties map[string]any `json:"properties"`
+}
+
+// Server is a fake Discord. Create it with New and Close it when done.
+type Server struct {
+	// URL is the origin to use as DISCORD_API_BASE_URL, e.g. http://127.0.0.1:41234.
+	URL string
+	// AppID and BotID are the application's and the bot user's ids.
+	AppID, BotID string
+	// BotName is the bot user's name.
+	BotName string
+	// Token, when not empty, is the only bot token accepted (as "Bot <Token>"):
+	// REST answers 401 and the gateway closes with 4004 otherwise.
+	Token string
+
+	srv      *httptest.Server
+	mux      *http.ServeMux
+	upgrader websocket.Upgrader
+	interval time.Duration
+
+	mu         sync.Mutex
+	changed    chan struct{} // closed and replaced whenever something is recorded
+	calls      []Call
+	n          int
+	nextID     int64
+	identifies []Identify
+	heartbeats int
+	conns      map[*conn]bool // value: identified
+	commands   map[string][]json.RawMessage
+	// interactions tracks each interaction token's state, as Discord does:
+	// a second acknowledgement fails and webhooks need an acknowledgement.
+	interactions map[string]*interaction
+}
+
+type interaction struct {
+	id    string
+	acked bool
+}
+
+// Options configures New.
+type Options struct {
+	// HeartbeatInterval is sent in hello; default 41.25 s, Discord's usual.
+	HeartbeatInterval time.Duration
+	// Token, see Server.Token.
+	Token string
+}
+
+// New starts a fake Discord on a loopback port.
+func New(opts Options) *Server {
+	if opts.HeartbeatInterval <= 0 {
+		opts.HeartbeatInterval = 41250 * time.Millisecond
+	}
+	s := &Server{
+		AppID:        "100000000000000001",
+		BotID:        "100000000000000001", // a bot's user id is its application's id
+		BotName:      "storybot",
+		Token:        opts.Token,
+		interval:     opts.HeartbeatInterval,
+		changed:      make(chan struct{}),
+		nextID:       200000000000000000,
+		conns:        map[*conn]bool{},
+		commands:     map[string][]json.RawMessage{},
+		interactions: map[string]*interaction{},
+	}
+	s.routes()
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close disconnects every gateway client and stops the server.
+func (s *Server) Close() {
+	s.mu.Lock()
+	for c := range s.conns {
+		c.ws.Close()
+	}
+	s.mu.Unlock()
+	s.srv.Close()
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	api := func(pattern string, h http.HandlerFunc) {
+		method, path, _ := strings.Cut(pattern, " ")
+		m.HandleFunc(method+" /api/{version}"+path, h)
+	}
+	m.HandleFunc("GET /gateway/", s.serveGateway)
+	api("GET /gateway", s.getGateway)
+	api("GET /gateway/bot", s.getGateway)
+	api("GET /users/@me", s.getMe)
+	api("POST /users/@me/channels", s.createDM)
+	api("GET /applications/@me", s.getApplication)
+	api("GET /oauth2/applications/@me", s.getApplication)
+	api("PUT /applications/{app}/commands", s.putCommands)
+	api("PUT /applications/{app}/guilds/{guild}/commands", s.putCommands)
+	api("GET /applications/{app}/commands", s.getCommands)
+	api("GET /applications/{app}/guilds/{guild}/commands", s.getCommands)
+	api("POST /interactions/{id}/{token}/callback", s.callback)
+	api("PATCH /webhooks/{app}/{token}/messages/{message}", s.editWebhookMessage)
+	api("DELETE /webhooks/{app}/{token}/messages/{message}", s.deleteWebhookMessage)
+	api("POST /webhooks/{app}/{token}", s.followUp)
+	api("POST /channels/{channel}/messages", s.createMessage)
+	api("POST /channels/{channel}/typing", s.typing)
+	s.mux = m
+}
+
+// serveHTTP records every REST call, then routes it.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if websocket.IsWebSocketUpgrade(r) {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	_, pattern := s.mux.Handler(r)
+	route := strings.Replace(pattern, "/api/{version}", "", 1)
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	if pattern == "" {
+		writeJSON(rec, http.StatusNotFound, map[string]any{"message": "404: Not Found", "code": 0})
+	} else if s.Token != "" && r.Header.Get("Authorization") != "Bot "+s.Token {
+		writeJSON(rec, http.StatusUnauthorized, map[string]any{"message": "401: Unauthorized", "code": 0})
+	} else {
+		s.mux.ServeHTTP(rec, r)
+	}
+	s.record(func() {
+		s.n++
+		s.calls = append(s.calls, Call{
+			N: s.n, Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
+			Auth: r.Header.Get("Authorization"), Body: json.RawMessage(body), Status: rec.status,
+		})
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// record runs f under the lock and wakes everyone waiting for a change.
+func (s *Server) record(f func()) {
+	s.mu.Lock()
+	f()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// Calls returns every REST call recorded so far, in order.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.calls)
+}
+
+// CallsTo returns the recorded calls whose Route is route, in order.
+func (s *Server) CallsTo(route string) []Call {
+	var out []Call
+	for _, c := range s.Calls() {
+		if c.Route == route {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Wait blocks until cond holds for the calls recorded so far, and returns
+// them; it fails when ctx is done first. cond is re-checked on every change,
+// so no polling or sleeping is involved.
+func (s *Server) Wait(ctx context.Context, cond func(calls []Call) bool) ([]Call, error) {
+	for {
+		s.mu.Lock()
+		calls := slices.Clone(s.calls)
+		ch := s.changed
+		s.mu.Unlock()
+		if cond(calls) {
+			return calls, nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return calls, fmt.Errorf("fake discord: waited for a condition that never held (%d calls recorded): %w", len(calls), ctx.Err())
+		}
+	}
+}
+
+// WaitRoute waits until n calls to route have been recorded and returns them.
+func (s *Server) WaitRoute(ctx context.Context, route string, n int) ([]Call, error) {
+	var got []Call
+	_, err := s.Wait(ctx, func(calls []Call) bool {
+		got = got[:0]
+		for _, c := range calls {
+			if c.Route == route {
+				got = append(got, c)
+			}
+		}
+		return len(got) >= n
+	})
+	return got, err
+}
+
+// WaitConnected waits until n gateway clients have identified and been sent READY.
+func (s *Server) WaitConnected(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		ready := 0
+		for _, ok := range s.conns {
+			if ok {
+				ready++
+			}
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if ready >= n {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("fake discord: waiting for %d gateway client(s), have %d: %w", n, ready, ctx.Err())
+		}
+	}
+}
+
+// Identifies returns the identify payloads received so far.
+func (s *Server) Identifies() []Identify {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.identifies)
+}
+
+// Heartbeats returns how many heartbeats (op 1) clients have sent.
+func (s *Server) Heartbeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.heartbeats
+}
+
+// Commands returns the commands last registered by bulk overwrite, globally
+// (guild "") or in a guild.
+func (s *Server) Commands(guild string) []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.commands[guild])
+}
+
+func (s *Server) newID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	return strconv.FormatInt(s.nextID, 10)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) wsURL() string { return "ws" + strings.TrimPrefix(s.URL, "http") + "/gateway" }
+
+func (s *Server) botUser() map[string]any {
+	return map[string]any{"id": s.BotID, "username": s.BotName, "discriminator": "0", "bot": true, "global_name": nil, "avatar": nil}
+}
+
+func (s *Server) getGateway(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/bot") {
+		writeJSON(w, 200, map[string]any{"url": s.wsURL(), "shards": 1, "session_start_limit": map[string]any{
+			"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"url": s.wsURL()})
+}
+
+func (s *Server) getMe(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.botUser()) }
+
+func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, map[string]any{"id": s.AppID, "name": s.BotName, "description": "", "bot": s.botUser(), "flags": 0})
+}
+
+func (s *Server) createDM(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.RecipientID == "" {
+		invalidForm(w, "recipient_id is required")
+		return
+	}
+	writeJSON(w, 200, map[string]any{"id": "dm-" + req.RecipientID, "type": 1,
+		"recipients": []any{map[string]any{"id": req.RecipientID, "username": "user" + req.RecipientID, "discriminator": "0"}}})
+}
+
+func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("app") != s.AppID {
+		writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
+		return
+	}
+	var cmds []map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&cmds); err != nil {
+		invalidForm(w, "body is not a list of commands: "+err.Error())
+		return
+	}
+	guild := r.PathValue("guild")
+	var stored []json.RawMessage
+	for _, c := range cmds {
+		name, _ := c["name"].(string)
+		desc, _ := c["description"].(string)
+		if name == "" || utf8.RuneCountInString(name) > 32 || desc == "" || utf8.RuneCountInString(desc) > 100 {
+			invalidForm(w, fmt.Sprintf("command %q: name must be 1-32 characters and description 1-100", name))
+			return
+		}
+		c["id"] = s.newID()
+		c["application_id"] = s.AppID
+		c["version"] = s.newID()
+		if guild != "" {
+			c["guild_id"] = guild
+		}
+		b, _ := json.Marshal(c)
+		stored = append(stored, b)
+	}
+	s.record(func() { s.commands[guild] = stored })
+	writeJSON(w, 200, stored)
+}
+
+func (s *Server) getCommands(w http.ResponseWriter, r *http.Request) {
+	cmds := s.Commands(r.PathValue("guild"))
+	if cmds == nil {
+		cmds = []json.RawMessage{}
+	}
+	writeJSON(w, 200, cmds)
+}
+
+// callback acknowledges an interaction: once only, as on Discord.
+func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Type int              `json:"type"`
+		Data *json.RawMessage `json:"data"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Type == 0 {
+		invalidForm(w, "type is required")
+		return
+	}
+	s.mu.Lock()
+	in := s.interactions[r.PathValue("token")]
+	var status int
+	switch {
+	case in == nil || in.id != r.PathValue("id"):
+		status = http.StatusNotFound
+	case in.acked:
+		status = http.StatusBadRequest
+	default:
+		in.acked = true
+	}
+	s.mu.Unlock()
+	switch status {
+	case http.StatusNotFound:
+		writeJSON(w, 404, map[string]any{"message": "Unknown interaction", "code": 10062})
+		return
+	case http.StatusBadRequest:
+		writeJSON(w, 400, map[string]any{"message": "Interaction has already been acknowledged.", "code": 40060})
+		return
+	}
+	if body.Type == 4 && body.Data != nil {
+		if err := checkMessage(*body.Data); err != nil {
+			invalidForm(w, err.Error())
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// webhookInteraction checks that token belongs to an acknowledged interaction
+// of this application.
+func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) bool {
+	s.mu.Lock()
+	in := s.interactions[r.PathValue("token")]
+	ok := in != nil && in.acked && r.PathValue("app") == s.AppID
+	s.mu.Unlock()
+	if !ok {
+		writeJSON(w, 404, map[string]any{"message": "Unknown Webhook", "code": 10015})
+	}
+	return ok
+}
+
+func (s *Server) editWebhookMessage(w http.ResponseWriter, r *http.Request) {
+	if !s.webhookInteraction(w, r) {
+		return
+	}
+	s.writeMessage(w, r, "", 0)
+}
+
+func (s *Server) deleteWebhookMessage(w http.ResponseWriter, r *http.Request) {
+	if !s.webhookInteraction(w, r) {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) followUp(w http.ResponseWriter, r *http.Request) {
+	if !s.webhookInteraction(w, r) {
+		return
+	}
+	if r.URL.Query().Get("wait") != "true" {
+		body, _ := io.ReadAll(r.Body)
+		if err := checkMessage(body); err != nil {
+			invalidForm(w, err.Error())
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.writeMessage(w, r, "", 0)
+}
+
+func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
+	s.writeMessage(w, r, r.PathValue("channel"), 0)
+}
+
+func (s *Server) typing(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }
+
+// writeMessage checks a message body against Discord's limits and answers
+// with the message as Discord would store it.
+func (s *Server) writeMessage(w http.ResponseWriter, r *http.Request, channel string, typ int) {
+	body, _ := io.ReadAll(r.Body)
+	if err := checkMessage(body); err != nil {
+		invalidForm(w, err.Error())
+		return
+	}
+	var m map[string]any
+	json.Unmarshal(body, &m)
+	if ref, ok := m["message_reference"].(map[string]any); ok && ref["message_id"] != nil {
+		typ = 19 // reply
+	}
+	out := map[string]any{
+		"id": s.newID(), "channel_id": channel, "author": s.botUser(), "content": m["content"],
+		"embeds": m["embeds"], "timestamp": time.Now().UTC().Format(time.RFC3339), "type": typ,
+		"tts": false, "mention_everyone": false, "mentions": []any{}, "mention_roles": []any{},
+		"attachments": []any{}, "pinned": false, "flags": m["flags"],
+	}
+	if out["embeds"] == nil {
+		out["embeds"] = []any{}
+	}
+	writeJSON(w, 200, out)
+}
+
+func invalidForm(w http.ResponseWriter, why string) {
+	writeJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035, "errors": why})
+}
+
+// Discord's message limits, counted in characters.
+const (
+	maxContent     = 2000
+	maxEmbeds      = 10
+	maxEmbedsTotal = 6000
+	maxTitle       = 256
+	maxDescription = 4096
+	maxFields      = 25
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFooter      = 2048
+	maxAuthor      = 256
+)
+
+// checkMessage returns an error naming the first Discord limit body breaks.
+func checkMessage(body []byte) error {
+	var m struct {
+		Content *string `json:"content"`
+		Embeds  []struct {
+			Title       string `json:"title"`
+			Description string `json:"description"`
+			Fields      []struct {
+				Name  string `json:"name"`
+				Value string `json:"value"`
+			} `json:"fields"`
+			Footer *struct {
+				Text string `json:"text"`
+			} `json:"footer"`
+			Author *struct {
+				Name string `json:"name"`
+			} `json:"author"`
+		} `json:"embeds"`
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return fmt.Errorf("body is not a message: %w", err)
+	}
+	n := utf8.RuneCountInString
+	var errs []error
+	if m.Content != nil && n(*m.Content) > maxContent {
+		errs = append(errs, fmt.Errorf("content: %d characters, at most %d", n(*m.Content), maxContent))
+	}
+	if len(m.Embeds) > maxEmbeds {
+		errs = append(errs, fmt.Errorf("embeds: %d, at most %d", len(m.Embeds), maxEmbeds))
+	}
+	total := 0
+	for i, e := range m.Embeds {
+		check := func(what, s string, max int) {
+			total += n(s)
+			if n(s) > max {
+				errs = append(errs, fmt.Errorf("embeds[%d].%s: %d characters, at most %d", i, what, n(s), max))
+			}
+		}
+		check("title", e.Title, maxTitle)
+		check("description", e.Description, maxDescription)
+		if len(e.Fields) > maxFields {
+			errs = append(errs, fmt.Errorf("embeds[%d].fields: %d, at most %d", i, len(e.Fields), maxFields))
+		}
+		for _, f := range e.Fields {
+			check("fields.name", f.Name, maxFieldName)
+			check("fields.value", f.Value, maxFieldValue)
+		}
+		if e.Footer != nil {
+			check("footer.text", e.Footer.Text, maxFooter)
+		}
+		if e.Author != nil {
+			check("author.name", e.Author.Name, maxAuthor)
+		}
+	}
+	if total > maxEmbedsTotal {
+		errs = append(errs, fmt.Errorf("embeds: %d characters in all, at most %d", total, maxEmbedsTotal))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,263 @@
+package fakediscord
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// conn is one gateway client.
+type conn struct {
+	ws  *websocket.Conn
+	mu  sync.Mutex // serialises writes
+	seq int64
+}
+
+// payload is a gateway message: {"op", "d", "s", "t"}.
+type payload struct {
+	Op int             `json:"op"`
+	D  json.RawMessage `json:"d"`
+	S  *int64          `json:"s"`
+	T  *string         `json:"t"`
+}
+
+func (c *conn) send(op int, t string, d any) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	p := payload{Op: op, D: raw}
+	if op == 0 {
+		c.seq++
+		s := c.seq
+		p.S, p.T = &s, &t
+	}
+	c.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return c.ws.WriteJSON(p)
+}
+
+// serveGateway speaks the gateway protocol: hello (op 10), then identify
+// (op 2) answered by a READY dispatch, heartbeats (op 1) answered by acks
+// (op 11); a resume (op 6) is answered with invalid session (op 9), which
+// makes the client identify afresh.
+func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	c := &conn{ws: ws}
+	s.record(func() { s.conns[c] = false })
+	defer func() {
+		s.record(func() { delete(s.conns, c) })
+		ws.Close()
+	}()
+	if err := c.send(10, "", map[string]any{"heartbeat_interval": s.interval.Milliseconds()}); err != nil {
+		return
+	}
+	for {
+		var p payload
+		if err := ws.ReadJSON(&p); err != nil {
+			return
+		}
+		switch p.Op {
+		case 1:
+			s.record(func() { s.heartbeats++ })
+			if c.send(11, "", nil) != nil {
+				return
+			}
+		case 2:
+			var id Identify
+			json.Unmarshal(p.D, &id)
+			s.record(func() { s.identifies = append(s.identifies, id) })
+			if s.Token != "" && id.Token != "Bot "+s.Token {
+				c.mu.Lock()
+				ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
+				c.mu.Unlock()
+				return
+			}
+			ready := map[string]any{
+				"v": 9, "user": s.botUser(), "guilds": []any{}, "private_channels": []any{},
+				"session_id": fmt.Sprintf("session-%p", c), "resume_gateway_url": s.wsURL(),
+				"application": map[string]any{"id": s.AppID, "flags": 0},
+			}
+			if c.send(0, "READY", ready) != nil {
+				return
+			}
+			s.record(func() { s.conns[c] = true })
+		case 6:
+			if c.send(9, "", false) != nil {
+				return
+			}
+		}
+	}
+}
+
+// Dispatch sends the event t with data d to every identified client.
+func (s *Server) Dispatch(t string, d any) error {
+	s.mu.Lock()
+	var conns []*conn
+	for c, ready := range s.conns {
+		if ready {
+			conns = append(conns, c)
+		}
+	}
+	s.mu.Unlock()
+	if len(conns) == 0 {
+		return errors.New("fake discord: no gateway client to dispatch to")
+	}
+	var errs []error
+	for _, c := range conns {
+		errs = append(errs, c.send(0, t, d))
+	}
+	return errors.Join(errs...)
+}
+
+// The guild and channel events come from unless a test says otherwise.
+const (
+	GuildID   = "300000000000000001"
+	ChannelID = "300000000000000002"
+)
+
+// Option is one option of a slash command as a user filled it in.
+type Option struct {
+	Name string
+	// Value is a string, bool or number.
+	Value any
+	// Focused marks the option being typed, in an autocomplete interaction.
+	Focused bool
+}
+
+// Interaction describes a slash command use (or an autocomplete request)
+// for Interact.
+type Interaction struct {
+	Command string
+	Options []Option
+	// UserID is who used the command; default "400000000000000001".
+	UserID string
+	// DM sends it from a direct message instead of the guild channel.
+	DM bool
+	// Autocomplete makes it an autocomplete interaction (type 4).
+	Autocomplete bool
+}
+
+// Sent identifies an interaction the fake dispatched.
+type Sent struct {
+	ID, Token string
+}
+
+// Of reports whether c concerns this interaction: its callback, its
+// original response or a follow-up.
+func (t Sent) Of(c Call) bool {
+	return strings.Contains(c.Path, "/"+t.Token+"/") || strings.HasSuffix(c.Path, "/"+t.Token)
+}
+
+// Interact dispatches an INTERACTION_CREATE for in, in Discord's wire format,
+// and returns its id and token.
+func (s *Server) Interact(in Interaction) (Sent, error) {
+	id := s.newID()
+	token := "itoken-" + id
+	s.mu.Lock()
+	s.interactions[token] = &interaction{id: id}
+	s.mu.Unlock()
+	user := in.UserID
+	if user == "" {
+		user = "400000000000000001"
+	}
+	u := map[string]any{"id": user, "username": "user" + user, "discriminator": "0", "global_name": nil, "avatar": nil}
+	var opts []map[string]any
+	for _, o := range in.Options {
+		typ := 3
+		switch o.Value.(type) {
+		case bool:
+			typ = 5
+		case int, float64:
+			typ = 10
+		}
+		m := map[string]any{"name": o.Name, "type": typ, "value": o.Value}
+		if o.Focused {
+			m["focused"] = true
+		}
+		opts = append(opts, m)
+	}
+	typ := 2
+	if in.Autocomplete {
+		typ = 4
+	}
+	ev := map[string]any{
+		"id": id, "application_id": s.AppID, "type": typ, "token": token, "version": 1,
+		"channel_id": ChannelID, "locale": "en-US", "app_permissions": "412317240384",
+		"entitlements": []any{}, "authorizing_integration_owners": map[string]any{"0": GuildID},
+		"data": map[string]any{"id": "500000000000000001", "name": in.Command, "type": 1, "options": opts},
+	}
+	if in.DM {
+		ev["user"] = u
+		ev["context"] = 1
+		ev["channel_id"] = "dm-" + user
+	} else {
+		ev["guild_id"] = GuildID
+		ev["guild_locale"] = "en-US"
+		ev["context"] = 0
+		ev["member"] = map[string]any{"user": u, "roles": []any{}, "permissions": "2248473465835073",
+			"joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0}
+	}
+	return Sent{ID: id, Token: token}, s.Dispatch("INTERACTION_CREATE", ev)
+}
+
+// Message describes a channel message for Post.
+type Message struct {
+	Content string
+	// AuthorID is who wrote it; default "400000000000000001".
+	AuthorID string
+	// Bot marks the author as a bot; WebhookID marks a webhook message.
+	Bot       bool
+	WebhookID string
+	// MentionBot lists the bot among the message's user mentions, as
+	// Discord does when the content contains <@bot id>.
+	MentionBot bool
+	// DM posts it in a direct message channel instead of the guild.
+	DM bool
+}
+
+// Post dispatches a MESSAGE_CREATE for m, in Discord's wire format, and
+// returns the message id. Content is delivered as given: Discord includes
+// it, even without the message content intent, in DMs and in messages that
+// mention the bot.
+func (s *Server) Post(m Message) (string, error) {
+	id := s.newID()
+	author := m.AuthorID
+	if author == "" {
+		author = "400000000000000001"
+	}
+	u := map[string]any{"id": author, "username": "user" + author, "discriminator": "0", "global_name": nil, "avatar": nil}
+	if m.Bot {
+		u["bot"] = true
+	}
+	mentions := []any{}
+	if m.MentionBot {
+		mentions = append(mentions, s.botUser())
+	}
+	ev := map[string]any{
+		"id": id, "channel_id": ChannelID, "author": u, "content": m.Content,
+		"timestamp": time.Now().UTC().Format(time.RFC3339), "edited_timestamp": nil, "tts": false,
+		"mention_everyone": false, "mentions": mentions, "mention_roles": []any{}, "attachments": []any{},
+		"embeds": []any{}, "pinned": false, "type": 0, "flags": 0, "nonce": id,
+	}
+	if m.WebhookID != "" {
+		ev["webhook_id"] = m.WebhookID
+	}
+	if m.DM {
+		ev["channel_id"] = "dm-" + author
+	} else {
+		ev["guild_id"] = GuildID
+		ev["member"] = map[string]any{"roles": []any{}, "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0}
+	}
+	return id, s.Dispatch("MESSAGE_CREATE", ev)
+}

@@ -1,0 +1,61 @@
+// Package knowledge owns the stories storybot answers from: documents, the
+// passages they are split into, and the SQLite FTS5 index that retrieves them.
+//
+// Data flows one way: raw bytes are parsed into a Document (cleaned text,
+// title, boilerplate removed), the Document is split into Passages that keep
+// their character offsets into Document.Text, and a Store indexes both so
+// that Search returns the passages that best match a question.
+package knowledge
+
+import "errors"
+
+// Errors returned by this package. Callers check them with errors.Is.
+var (
+	// ErrEmptyQuery is returned by Search when the query has no searchable words.
+	ErrEmptyQuery = errors.New("empty query")
+	// ErrNotFound is returned when a document or passage id does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrEmptyDocument is returned by Parse for input with no text in it.
+	ErrEmptyDocument = errors.New("document has no text")
+	// ErrNotText is returned by Parse for input that is not UTF-8 text
+	// (binary files, other encodings).
+	ErrNotText = errors.New("not UTF-8 text")
+)
+
+// Document is one story: an article, a book, a report.
+type Document struct {
+	// Slug identifies the document; passage ids are "<Slug>#<n>".
+	Slug string `json:"slug"`
+	// Title is the detected (or given) title.
+	Title string `json:"title"`
+	// Source is where the document came from (a file name), for display.
+	Source string `json:"source"`
+	// Text is the cleaned text the passages point into. Quotes shown to
+	// users are always slices of this text.
+	Text string `json:"-"`
+	// Hash is the SHA-256 of the raw input; re-ingesting the same bytes is a no-op.
+	Hash string `json:"hash"`
+	// Date is the document date (YYYY-MM-DD) when one was configured,
+	// e.g. with `ingest --date` or a `date:` line in Markdown front matter.
+	Date string `json:"date,omitempty"`
+	// Dropped lists the blocks left out of the index as boilerplate.
+	Dropped []string `json:"dropped,omitempty"`
+}
+
+// Passage is a readable span of a document (roughly 40–200 words), the unit
+// of retrieval and citation.
+type Passage struct {
+	// ID is "<doc slug>#<n>", n counting from 1 in document order.
+	ID string `json:"id"`
+	// Doc is the slug of the document the passage belongs to.
+	Doc string `json:"doc"`
+	// N is the passage's position in its document, from 1.
+	N int `json:"-"`
+	// Text is exactly Document.Text[Start:End].
+	Text string `json:"text"`
+	// Start and End are byte offsets into Document.Text.
+	Start int `json:"-"`
+	End   int `json:"-"`
+	// Score is the retrieval score; higher is better. Zero outside Search.
+	Score float64 `json:"score"`
+}

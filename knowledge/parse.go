@@ -1,0 +1,532 @@
+package knowledge
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// ParseOptions controls Parse.
+type ParseOptions struct {
+	Name    string // file name: picks the format (.md/.markdown → Markdown, .html/.htm → HTML, else plain text) and the slug
+	Title   string // when set, overrides title detection
+	Date    string // YYYY-MM-DD document date; when empty, a `date:` line in Markdown front matter is used
+	KeepAll bool   // keep boilerplate blocks instead of dropping them
+}
+
+// Parsed is a document ready to index: the Document and its passages in order.
+type Parsed struct {
+	Doc      Document
+	Passages []Passage
+}
+
+// Passage sizes, in words. Paragraphs longer than maxPassageWords are split
+// at sentence boundaries into balanced chunks; fragments shorter than
+// minPassageWords are merged with a neighbour.
+const (
+	minPassageWords = 40
+	maxPassageWords = 200
+)
+
+// Parse cleans raw bytes into a Document and splits it into Passages.
+//
+// The input must be UTF-8 text: invalid UTF-8, NUL bytes or many control
+// characters give ErrNotText; a byte order mark is dropped and line endings
+// normalised. The cleaned text (Document.Text) holds one paragraph per line,
+// paragraphs separated by a blank line; hard-wrapped lines are joined.
+// Markdown and HTML are reduced to their readable text. Between Project
+// Gutenberg START and END markers only the book is kept. Boilerplate is
+// dropped by the rule described at dropBoilerplate unless opt.KeepAll is
+// set; Document.Dropped lists everything left out. Input with no words left
+// gives ErrEmptyDocument. Errors are wrapped with opt.Name.
+//
+// Each paragraph becomes a passage; long ones are split at sentence
+// boundaries and short ones merged with a neighbour, so passages hold
+// roughly 40–200 words and never split a sentence. Passage ids are
+// "<slug>#<n>" and depend only on the input and options.
+func Parse(data []byte, opt ParseOptions) (Parsed, error) {
+	name := opt.Name
+	if err := checkText(data); err != nil {
+		return Parsed{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if opt.Date != "" && !isDate(opt.Date) {
+		return Parsed{}, fmt.Errorf("%s: date %q is not YYYY-MM-DD", name, opt.Date)
+	}
+	text := normalizeText(data)
+	format := formatOf(name)
+
+	var d draft
+	switch format {
+	case formatMarkdown:
+		d = parseMarkdown(text)
+	case formatHTML:
+		d = parseHTML(text, opt.KeepAll)
+	default:
+		d = parsePlain(text, opt.KeepAll)
+	}
+
+	base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	if name == "" {
+		base = ""
+	}
+	doc := Document{
+		Slug:    Slugify(base),
+		Title:   firstNonEmpty(opt.Title, d.title, titleFromName(base)),
+		Source:  name,
+		Hash:    hashInput(data, format, opt),
+		Date:    opt.Date,
+		Dropped: d.dropped,
+	}
+	if doc.Date == "" {
+		doc.Date = d.date
+	}
+	blocks := dropRepeatedTitle(d.blocks)
+	if !opt.KeepAll {
+		var dropped []string
+		blocks, dropped = dropBoilerplate(blocks)
+		doc.Dropped = append(doc.Dropped, dropped...)
+	}
+	text, paras := joinBlocks(blocks)
+	if !hasWord(text) {
+		return Parsed{}, fmt.Errorf("%s: %w", name, ErrEmptyDocument)
+	}
+	doc.Text = text
+	return Parsed{Doc: doc, Passages: splitPassages(text, paras, doc.Slug)}, nil
+}
+
+// block is one paragraph of cleaned text: no leading or trailing space and
+// no blank line inside.
+type block struct {
+	text    string
+	heading bool // a title or heading: merged with what follows
+}
+
+// draft is what a format parser hands back to Parse.
+type draft struct {
+	blocks  []block
+	title   string
+	date    string
+	dropped []string
+}
+
+type format int
+
+const (
+	formatText format = iota
+	formatMarkdown
+	formatHTML
+)
+
+func (f format) String() string {
+	return [...]string{"text", "markdown", "html"}[f]
+}
+
+func formatOf(name string) format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".md", ".markdown":
+		return formatMarkdown
+	case ".html", ".htm":
+		return formatHTML
+	}
+	return formatText
+}
+
+// checkText rejects input that is not UTF-8 text.
+func checkText(data []byte) error {
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return ErrNotText
+	}
+	controls := 0
+	for _, c := range data {
+		if c < 0x20 && !isSpaceByte(c) && c != 0x1b {
+			controls++
+		}
+	}
+	if controls > 0 && controls*100 > len(data) {
+		return ErrNotText
+	}
+	return nil
+}
+
+// normalizeText drops a byte order mark and turns CRLF and CR line endings
+// into LF.
+func normalizeText(data []byte) string {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if bytes.IndexByte(data, '\r') < 0 {
+		return string(data)
+	}
+	out := make([]byte, 0, len(data))
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\r' {
+			c = '\n'
+			if i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+// hashInput is the SHA-256 of the raw input, followed by the options that
+// change the result when they differ from the defaults. For a plain-text
+// file parsed with default options it equals `sha256sum FILE`.
+func hashInput(data []byte, f format, opt ParseOptions) string {
+	h := sha256.New()
+	h.Write(data)
+	if f != formatText || opt.KeepAll || opt.Title != "" || opt.Date != "" {
+		fmt.Fprintf(h, "\x00storybot parse options\x00format=%s\x00keepall=%t\x00title=%s\x00date=%s",
+			f, opt.KeepAll, opt.Title, opt.Date)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// dropRepeatedTitle removes a title line repeated right after itself, as
+// pages copied from the web often have.
+func dropRepeatedTitle(blocks []block) []block {
+	if len(blocks) >= 2 && blocks[0].heading && len(blocks[0].text) <= maxTitleLen &&
+		strings.EqualFold(blocks[0].text, blocks[1].text) {
+		return append(blocks[:1:1], blocks[2:]...)
+	}
+	return blocks
+}
+
+// para is a span of Document.Text: a paragraph, a passage or a part of one.
+type para struct {
+	start, end int
+	words      int
+	heading    bool // a heading or a lead-in ending without a full stop: joins what follows
+}
+
+// joinBlocks builds Document.Text from the blocks and returns where each
+// paragraph lies in it.
+func joinBlocks(blocks []block) (string, []para) {
+	size := 0
+	for _, b := range blocks {
+		size += len(b.text) + 2
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	paras := make([]para, 0, len(blocks))
+	for _, b := range blocks {
+		if b.text == "" {
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteString("\n\n")
+		}
+		start := sb.Len()
+		sb.WriteString(b.text)
+		paras = append(paras, para{
+			start:   start,
+			end:     sb.Len(),
+			words:   countWords(b.text),
+			heading: b.heading || !endsSentence(b.text),
+		})
+	}
+	return sb.String(), paras
+}
+
+// splitPassages turns paragraphs into passages of roughly
+// minPassageWords–maxPassageWords words, never splitting a sentence.
+func splitPassages(text string, paras []para, slug string) []Passage {
+	units := make([]para, 0, len(paras))
+	for _, p := range paras {
+		if p.words > maxPassageWords {
+			units = appendChunks(units, text, p)
+			continue
+		}
+		units = append(units, p)
+	}
+
+	var out []para
+	var carry para
+	hasCarry := false
+	for i, u := range units {
+		if hasCarry {
+			u = para{start: carry.start, end: u.end, words: carry.words + u.words, heading: u.heading}
+			hasCarry = false
+		}
+		if u.words >= minPassageWords {
+			out = append(out, u)
+			continue
+		}
+		last := i == len(units)-1
+		switch {
+		case !last && (u.heading || len(out) == 0):
+			carry, hasCarry = u, true // a heading goes with what follows it
+		case len(out) > 0 && (out[len(out)-1].words+u.words <= maxPassageWords || last):
+			prev := &out[len(out)-1]
+			prev.end, prev.words = u.end, prev.words+u.words
+		case !last:
+			carry, hasCarry = u, true // the previous passage is full
+		default:
+			out = append(out, u)
+		}
+	}
+
+	passages := make([]Passage, len(out))
+	for i, p := range out {
+		n := i + 1
+		passages[i] = Passage{
+			ID:    slug + "#" + strconv.Itoa(n),
+			Doc:   slug,
+			N:     n,
+			Text:  text[p.start:p.end],
+			Start: p.start,
+			End:   p.end,
+		}
+	}
+	return passages
+}
+
+// appendChunks splits a long paragraph at sentence boundaries into
+// ceil(words/maxPassageWords) chunks of about equal size.
+func appendChunks(units []para, text string, p para) []para {
+	spans := Sentences(text[p.start:p.end])
+	if len(spans) < 2 {
+		return append(units, p)
+	}
+	words := make([]int, len(spans))
+	total := 0
+	for i, s := range spans {
+		words[i] = countWords(text[p.start+s[0] : p.start+s[1]])
+		total += words[i]
+	}
+	left := (total + maxPassageWords - 1) / maxPassageWords // chunks still to make
+	first, done, cum := 0, 0, 0                             // current chunk's first sentence; words in finished chunks; words so far
+	emit := func(last, upTo int) {
+		units = append(units, para{
+			start: p.start + spans[first][0],
+			end:   p.start + spans[last][1],
+			words: upTo - done,
+		})
+		first, done = last+1, upTo
+		left--
+	}
+	for i := range spans {
+		before := cum
+		cum += words[i]
+		if left <= 1 {
+			break
+		}
+		goal := done + (total-done)/left
+		if cum < goal {
+			continue
+		}
+		// The ideal cut falls inside sentence i: cut before or after it,
+		// whichever is nearer.
+		if goal-before < cum-goal && i > first {
+			emit(i-1, before)
+			if left <= 1 || cum < done+(total-done)/left {
+				continue
+			}
+		}
+		emit(i, cum)
+	}
+	if first < len(spans) {
+		emit(len(spans)-1, total)
+	}
+	return units
+}
+
+// maxTitleLen is the longest line, in bytes, taken for a title.
+const maxTitleLen = 150
+
+// countWords counts the space-separated words in s.
+func countWords(s string) int {
+	n := 0
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		if isSpaceByte(s[i]) {
+			inWord = false
+		} else if !inWord {
+			inWord = true
+			n++
+		}
+	}
+	return n
+}
+
+// endsSentence reports whether s ends with sentence-final punctuation,
+// possibly followed by closing quotes or brackets.
+func endsSentence(s string) bool {
+	for len(s) > 0 {
+		r, size := utf8.DecodeLastRuneInString(s)
+		switch r {
+		case '.', '!', '?', '…':
+			return true
+		case '"', '\'', ')', ']', '’', '”', '»', '*', '_':
+			s = s[:len(s)-size]
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// looksLikeHeading reports whether a one-line paragraph reads as a heading:
+// a few words, and no full stop at the end unless it is all capitals
+// ("CHAPTER IV.").
+func looksLikeHeading(s string) bool {
+	if len(s) > 100 || countWords(s) > 12 {
+		return false
+	}
+	return !endsSentence(s) || !hasLower(s)
+}
+
+func hasLower(s string) bool {
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWord reports whether s has a letter or a digit.
+func hasWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isASCIIAlnum(c) {
+			return true
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return true
+			}
+			i += size - 1
+		}
+	}
+	return false
+}
+
+// cleanLine trims s and turns each run of spaces, tabs and no-break spaces
+// into one space, dropping other control characters. It allocates only when
+// something changes.
+func cleanLine(s string) string {
+	s = strings.TrimFunc(s, isCleanSpace)
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f || c == 0xC2 && i+1 < len(s) && s[i+1] == 0xA0 || c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if isCleanSpace(r) {
+			space = true
+			continue
+		}
+		if r < 0x20 || r == 0x7f {
+			continue
+		}
+		if space {
+			sb.WriteByte(' ')
+			space = false
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+func isCleanSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u00a0'
+}
+
+// clip shortens s to about n bytes at a word boundary, for display.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > n/2 {
+		cut = sp
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// titleFromName makes a title from a file's base name: "the-old-mill" →
+// "The old mill".
+func titleFromName(base string) string {
+	t := strings.Join(strings.FieldsFunc(base, func(r rune) bool {
+		return r == '-' || r == '_' || r == '.' || unicode.IsSpace(r)
+	}), " ")
+	if t == "" {
+		return "Untitled"
+	}
+	r, size := utf8.DecodeRuneInString(t)
+	return string(unicode.ToUpper(r)) + t[size:]
+}
+
+// maxSlugLen bounds slugs so ids stay short.
+const maxSlugLen = 64
+
+// Slugify turns a file name or title into a document slug: lowercase ascii
+// letters, digits and '-'. Accents are dropped (Café → cafe), apostrophes
+// vanish (Don't → dont), every other run of characters becomes one '-'.
+// A name with nothing usable in it gives "doc".
+func Slugify(name string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range norm.NFKD.String(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+		case r >= 'A' && r <= 'Z':
+			r += 'a' - 'A'
+		case r == '\'' || r == '’' || unicode.Is(unicode.Mn, r):
+			continue
+		default:
+			dash = sb.Len() > 0
+			continue
+		}
+		if sb.Len() >= maxSlugLen {
+			break
+		}
+		if dash {
+			sb.WriteByte('-')
+			dash = false
+		}
+		sb.WriteRune(r)
+	}
+	slug := strings.TrimSuffix(sb.String(), "-")
+	if slug == "" {
+		return "doc"
+	}
+	return slug
+}

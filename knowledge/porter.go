@@ -1,0 +1,344 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The re-ranker reads term statistics from the FTS5 index, so it must turn
+// text into exactly the terms FTS5 stores. This file mirrors the index's
+// tokenizer, "porter unicode61 remove_diacritics 2": unicode61 splits text
+// into runs of letters, digits and private-use characters, lower-cases them
+// and strips diacritics; porter then stems each token with FTS5's version of
+// the Porter (1980) algorithm, which works on bytes, leaves tokens shorter
+// than 3 or longer than 64 bytes alone, and treats 'y' after any first
+// letter as a vowel in the *v* condition. TestStemsMatchFTS5 checks this
+// against SQLite itself.
+
+// maxStemToken is FTS5's FTS5_PORTER_MAX_TOKEN: longer tokens are not stemmed.
+const maxStemToken = 64
+
+// tokenSpan is one token of a text: its index term and where it lies.
+type tokenSpan struct {
+	term       string
+	start, end int // byte offsets into the text
+}
+
+// tokenize splits text into index terms the way the FTS5 index does.
+func tokenize(text string) []tokenSpan {
+	var out []tokenSpan
+	var buf []byte
+	start := -1
+	ascii := true
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		var tok string
+		if ascii {
+			buf = appendLowerASCII(buf[:0], text[start:end])
+			tok = stem(buf)
+		} else {
+			tok = stem([]byte(foldToken(text[start:end])))
+		}
+		if tok != "" {
+			out = append(out, tokenSpan{term: tok, start: start, end: end})
+		}
+		start, ascii = -1, true
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if isASCIIAlnum(c) {
+				if start < 0 {
+					start = i
+				}
+			} else {
+				flush(i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case isTokenRune(r):
+			if start < 0 {
+				start = i
+			}
+			ascii = false
+		case start >= 0 && unicode.Is(unicode.Mn, r):
+			ascii = false // a combining diacritic continues the token and folds away
+		default:
+			flush(i)
+		}
+		i += size
+	}
+	flush(len(text))
+	return out
+}
+
+// Terms returns the index terms of text, in order: what FTS5 matches on.
+func Terms(text string) []string {
+	spans := tokenize(text)
+	out := make([]string, len(spans))
+	for i, s := range spans {
+		out[i] = s.term
+	}
+	return out
+}
+
+// isTokenRune reports whether unicode61 (categories L* N* Co) counts r as
+// part of a word.
+func isTokenRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Nl, unicode.No, unicode.Co))
+}
+
+func appendLowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		dst = append(dst, lowerASCII(s[i]))
+	}
+	return dst
+}
+
+// foldToken lower-cases a token and removes its diacritics, as unicode61
+// with remove_diacritics 2 does.
+func foldToken(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return norm.NFC.String(b.String())
+}
+
+// stem applies FTS5's Porter stemmer to a folded token. It may modify b.
+func stem(b []byte) string {
+	n := len(b)
+	if n > maxStemToken || n < 3 {
+		return string(b)
+	}
+	b = append(b, 0, 0) // room for step 1b's "e" and step 1b2's longer endings
+	b = b[:n]
+
+	// Step 1a.
+	if b[n-1] == 's' {
+		switch {
+		case b[n-2] == 'e' && (n > 4 && b[n-4] == 's' && b[n-3] == 's' || n > 3 && b[n-3] == 'i'):
+			n -= 2 // sses → ss, ies → i
+		case b[n-2] == 'e' || b[n-2] != 's':
+			n-- // s → ""
+		}
+	}
+	b = b[:n]
+
+	// Step 1b.
+	if step1b(&b) {
+		if !replaceSuffix(&b, step1b2Rules, nil) {
+			n = len(b)
+			c := b[n-1]
+			if !isVowel(c, false) && c != 'l' && c != 's' && c != 'z' && c == b[n-2] {
+				b = b[:n-1]
+			} else if mEq1(b) && oStar(b) {
+				b = append(b, 'e')
+			}
+		}
+	}
+
+	// Step 1c.
+	if n := len(b); b[n-1] == 'y' && hasVowel(b[:n-1]) {
+		b[n-1] = 'i'
+	}
+
+	replaceSuffix(&b, step2Rules, mGt0)
+	replaceSuffix(&b, step3Rules, mGt0)
+	step4(&b)
+
+	// Step 5a.
+	if n := len(b); b[n-1] == 'e' {
+		if s := b[:n-1]; mGt1(s) || mEq1(s) && !oStar(s) {
+			b = s
+		}
+	}
+	// Step 5b.
+	if n := len(b); n > 1 && b[n-1] == 'l' && b[n-2] == 'l' && mGt1(b[:n-1]) {
+		b = b[:n-1]
+	}
+	return string(b)
+}
+
+func isVowel(c byte, yIsVowel bool) bool {
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || yIsVowel && c == 'y'
+}
+
+// gobbleVC skips one vowel run and the consonant after it, returning the
+// index just past that consonant, or 0 if there is no such VC.
+func gobbleVC(s []byte, prevCons bool) int {
+	cons := prevCons
+	i := 0
+	for ; i < len(s); i++ {
+		cons = !isVowel(s[i], cons)
+		if !cons {
+			break
+		}
+	}
+	for i++; i < len(s); i++ {
+		cons = !isVowel(s[i], cons)
+		if cons {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func mGt0(s []byte) bool { return gobbleVC(s, false) != 0 }
+
+func mGt1(s []byte) bool {
+	n := gobbleVC(s, false)
+	return n != 0 && gobbleVC(s[n:], true) != 0
+}
+
+func mEq1(s []byte) bool {
+	n := gobbleVC(s, false)
+	return n != 0 && gobbleVC(s[n:], true) == 0
+}
+
+// oStar is Porter's *o: the stem ends consonant-vowel-consonant, the last
+// not w, x or y.
+func oStar(s []byte) bool {
+	n := len(s)
+	if s[n-1] == 'w' || s[n-1] == 'x' || s[n-1] == 'y' {
+		return false
+	}
+	mask, cons := 0, false
+	for _, c := range s {
+		cons = !isVowel(c, cons)
+		mask <<= 1
+		if cons {
+			mask |= 1
+		}
+	}
+	return mask&7 == 5
+}
+
+// hasVowel is Porter's *v*, with FTS5's reading of 'y'.
+func hasVowel(s []byte) bool {
+	for i, c := range s {
+		if isVowel(c, i > 0) {
+			return true
+		}
+	}
+	return false
+}
+
+func mGt1SorT(s []byte) bool {
+	c := s[len(s)-1]
+	return (c == 's' || c == 't') && mGt1(s)
+}
+
+// rule replaces a suffix when the stem before it meets a condition.
+type rule struct {
+	suffix, out string
+	cond        func([]byte) bool // nil: the rule set's condition
+}
+
+// replaceSuffix applies the first rule (in order) whose suffix ends b and
+// leaves a non-empty stem; it reports whether that rule's condition held.
+// As in FTS5, only rules for the second-to-last letter are considered, and
+// a matching rule whose condition fails stops the search.
+func replaceSuffix(b *[]byte, rules map[byte][]rule, cond func([]byte) bool) bool {
+	s := *b
+	n := len(s)
+	if n < 2 {
+		return false
+	}
+	for _, r := range rules[s[n-2]] {
+		if n <= len(r.suffix) || string(s[n-len(r.suffix):]) != r.suffix {
+			continue
+		}
+		c := r.cond
+		if c == nil {
+			c = cond
+		}
+		stemPart := s[:n-len(r.suffix)]
+		if c != nil && !c(stemPart) {
+			return false
+		}
+		*b = append(stemPart, r.out...)
+		return true
+	}
+	return false
+}
+
+// step1b removes -eed/-ed/-ing and reports whether -ed or -ing went.
+func step1b(b *[]byte) bool {
+	s := *b
+	n := len(s)
+	switch {
+	case n > 3 && string(s[n-3:]) == "eed":
+		if mGt0(s[:n-3]) {
+			*b = s[:n-1]
+		}
+		return false
+	case n > 2 && string(s[n-2:]) == "ed":
+		if hasVowel(s[:n-2]) {
+			*b = s[:n-2]
+			return true
+		}
+	case n > 3 && string(s[n-3:]) == "ing":
+		if hasVowel(s[:n-3]) {
+			*b = s[:n-3]
+			return true
+		}
+	}
+	return false
+}
+
+func step4(b *[]byte) {
+	replaceSuffix(b, step4Rules, mGt1)
+}
+
+var step1b2Rules = map[byte][]rule{
+	'a': {{"at", "ate", nil}},
+	'b': {{"bl", "ble", nil}},
+	'i': {{"iz", "ize", nil}},
+}
+
+var step2Rules = map[byte][]rule{
+	'a': {{"ational", "ate", nil}, {"tional", "tion", nil}},
+	'c': {{"enci", "ence", nil}, {"anci", "ance", nil}},
+	'e': {{"izer", "ize", nil}},
+	'g': {{"logi", "log", nil}},
+	'l': {{"bli", "ble", nil}, {"alli", "al", nil}, {"entli", "ent", nil}, {"eli", "e", nil}, {"ousli", "ous", nil}},
+	'o': {{"ization", "ize", nil}, {"ation", "ate", nil}, {"ator", "ate", nil}},
+	's': {{"alism", "al", nil}, {"iveness", "ive", nil}, {"fulness", "ful", nil}, {"ousness", "ous", nil}},
+	't': {{"aliti", "al", nil}, {"iviti", "ive", nil}, {"biliti", "ble", nil}},
+}
+
+var step3Rules = map[byte][]rule{
+	'a': {{"ical", "ic", nil}},
+	's': {{"ness", "", nil}},
+	't': {{"icate", "ic", nil}, {"iciti", "ic", nil}},
+	'u': {{"ful", "", nil}},
+	'v': {{"ative", "", nil}},
+	'z': {{"alize", "al", nil}},
+}
+
+var step4Rules = map[byte][]rule{
+	'a': {{"al", "", nil}},
+	'c': {{"ance", "", nil}, {"ence", "", nil}},
+	'e': {{"er", "", nil}},
+	'i': {{"ic", "", nil}},
+	'l': {{"able", "", nil}, {"ible", "", nil}},
+	'n': {{"ant", "", nil}, {"ement", "", nil}, {"ment", "", nil}, {"ent", "", nil}},
+	'o': {{"ion", "", mGt1SorT}, {"ou", "", nil}},
+	's': {{"ism", "", nil}},
+	't': {{"ate", "", nil}, {"iti", "", nil}},
+	'u': {{"ous", "", nil}},
+	'v': {{"ive", "", nil}},
+	'z': {{"ize", "", nil}},
+}

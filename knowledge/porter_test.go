@@ -1,0 +1,83 @@
+package knowledge
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStemsMatchFTS5 checks that tokenize yields, token for token, the terms
+// the FTS5 index stores for the same text, so statistics read from the index
+// line up with the terms the re-ranker computes.
+func TestStemsMatchFTS5(t *testing.T) {
+	texts := []string{
+		string(DefaultStory),
+		"Café naïve façade Ærøskøbing résumé coöperate ﬁnancial Ⅻ ½ 東京 œuvre Straße İstanbul",
+		"caresses ponies ties caress cats feed agreed plastered bled motoring sing conflated troubled sized hopping tanned falling hissing fizzed failing filing happy sky relational conditional rational valenci hesitanci digitizer conformabli radicalli differentli vileli analogousli vietnamization predication operator feudalism decisiveness hopefulness callousness formaliti sensitiviti sensibiliti triplicate formative formalize electriciti electrical hopeful goodness revival allowance inference airliner gyroscopic adjustable defensible irritant replacement adjustment dependent adoption homologou communism activate angulariti homologous effective bowdlerize probate rate cease controll roll generalizations oscillators yyy says syzygy eyed flying",
+	}
+	if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "datasets", "gutenberg", "pg120.txt")); err == nil {
+		texts = append(texts, string(b))
+	}
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	for _, q := range []string{
+		`CREATE VIRTUAL TABLE t USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')`,
+		`CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, text := range texts {
+		if _, err := db.ExecContext(ctx, `INSERT INTO t (rowid, text) VALUES (?, ?)`, i+1, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT doc, offset, term FROM v ORDER BY doc, offset`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	want := make([][]string, len(texts))
+	for rows.Next() {
+		var doc, off int
+		var term string
+		if err := rows.Scan(&doc, &off, &term); err != nil {
+			t.Fatal(err)
+		}
+		for len(want[doc-1]) <= off {
+			want[doc-1] = append(want[doc-1], "")
+		}
+		want[doc-1][off] = term
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range texts {
+		got := tokenize(text)
+		if len(got) != len(want[i]) {
+			t.Errorf("text %d: %d tokens, FTS5 has %d", i, len(got), len(want[i]))
+		}
+		bad := 0
+		for j := 0; j < len(got) && j < len(want[i]); j++ {
+			if got[j].term != want[i][j] {
+				if bad < 20 {
+					t.Errorf("text %d token %d %q: got term %q, FTS5 has %q", i, j, text[got[j].start:got[j].end], got[j].term, want[i][j])
+				}
+				bad++
+				if len(got) != len(want[i]) {
+					break
+				}
+			}
+		}
+		_ = strings.TrimSpace
+	}
+}

@@ -1,0 +1,410 @@
+package knowledge
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the SQLite index of documents and passages. It is safe for
+// concurrent use.
+type Store struct {
+	db *sql.DB
+	// Now is the clock used to stamp ingests.
+	Now func() time.Time
+	// Ranking tunes Search; Open sets DefaultRanking. Change it only
+	// before the Store is shared.
+	Ranking Ranking
+}
+
+// Open opens (creating if needed) the index at path and migrates it to the
+// current schema. The path ":memory:" opens a private in-memory index.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open index: no database path")
+	}
+	memory := path == ":memory:"
+	if !memory {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("open index: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	if !memory {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	if memory {
+		// Every connection to ":memory:" is a new, empty database.
+		db.SetMaxOpenConns(1)
+	}
+	s := &Store{db: db, Now: time.Now, Ranking: DefaultRanking()}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// migrate applies the embedded migrations newer than the schema's
+// user_version, all in one transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: read schema version: %w", err)
+	}
+	if version > len(names) {
+		return fmt.Errorf("the index was written by a newer storybot (schema %d, this one knows %d)", version, len(names))
+	}
+	for i := version; i < len(names); i++ {
+		b, err := migrationFS.ReadFile(names[i])
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(b)); err != nil {
+			return fmt.Errorf("migrate %s: %w", names[i], err)
+		}
+	}
+	if version < len(names) {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(names))); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// EnsureDefault indexes the embedded DefaultStory when the index holds no
+// documents, so every command works on a fresh machine.
+func (s *Store) EnsureDefault(ctx context.Context) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM documents").Scan(&n); err != nil {
+		return fmt.Errorf("count documents: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	p, err := Parse(DefaultStory, ParseOptions{Name: DefaultStoryName})
+	if err != nil {
+		return fmt.Errorf("parse the default story: %w", err)
+	}
+	// ifEmpty keeps two processes starting at once from both indexing it.
+	_, err = s.ingest(ctx, []Parsed{p}, nil, true)
+	return err
+}
+
+// IngestReport says what Ingest did with each document, by slug.
+type IngestReport struct {
+	Added     []string
+	Replaced  []string
+	Unchanged []string
+}
+
+// Ingest indexes the parsed documents in one transaction: a document whose
+// slug is new is added, one whose content hash changed replaces the old
+// version, an unchanged one is left alone. If anything fails, the index is
+// exactly as it was. progress, when not nil, is called as passages are
+// written, with the count done and the total.
+func (s *Store) Ingest(ctx context.Context, docs []Parsed, progress func(done, total int)) (IngestReport, error) {
+	return s.ingest(ctx, docs, progress, false)
+}
+
+func (s *Store) ingest(ctx context.Context, docs []Parsed, progress func(done, total int), ifEmpty bool) (IngestReport, error) {
+	var rep IngestReport
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("ingest: %w", err)
+	}
+	defer tx.Rollback()
+	if ifEmpty {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM documents").Scan(&n); err != nil {
+			return rep, fmt.Errorf("ingest: %w", err)
+		}
+		if n > 0 {
+			return rep, nil
+		}
+	}
+	total, done := 0, 0
+	for _, p := range docs {
+		total += len(p.Passages)
+	}
+	insPassage, err := tx.PrepareContext(ctx, `INSERT INTO passages (doc_id, n, start, "end", text) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return rep, fmt.Errorf("ingest: %w", err)
+	}
+	defer insPassage.Close()
+	insFTS, err := tx.PrepareContext(ctx, `INSERT INTO passages_fts (rowid, text) VALUES (?, ?)`)
+	if err != nil {
+		return rep, fmt.Errorf("ingest: %w", err)
+	}
+	defer insFTS.Close()
+	for _, p := range docs {
+		if err := ctx.Err(); err != nil {
+			return IngestReport{}, fmt.Errorf("ingest: %w", err)
+		}
+		d := p.Doc
+		var oldID int64
+		var oldHash string
+		err := tx.QueryRowContext(ctx, "SELECT id, hash FROM documents WHERE slug = ?", d.Slug).Scan(&oldID, &oldHash)
+		switch {
+		case err == nil && oldHash == d.Hash:
+			rep.Unchanged = append(rep.Unchanged, d.Slug)
+			done += len(p.Passages)
+			if progress != nil {
+				progress(done, total)
+			}
+			continue
+		case err == nil:
+			if err := deleteDoc(ctx, tx, oldID); err != nil {
+				return IngestReport{}, fmt.Errorf("ingest %s: replace: %w", d.Slug, err)
+			}
+			rep.Replaced = append(rep.Replaced, d.Slug)
+		case errors.Is(err, sql.ErrNoRows):
+			rep.Added = append(rep.Added, d.Slug)
+		default:
+			return IngestReport{}, fmt.Errorf("ingest %s: %w", d.Slug, err)
+		}
+		dropped, _ := json.Marshal(d.Dropped)
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO documents (slug, title, source, text, hash, date, dropped, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.Slug, d.Title, d.Source, d.Text, d.Hash, d.Date, string(dropped), s.Now().UTC().Format(time.RFC3339))
+		if err != nil {
+			return IngestReport{}, fmt.Errorf("ingest %s: %w", d.Slug, err)
+		}
+		docID, err := res.LastInsertId()
+		if err != nil {
+			return IngestReport{}, fmt.Errorf("ingest %s: %w", d.Slug, err)
+		}
+		for _, ps := range p.Passages {
+			res, err := insPassage.ExecContext(ctx, docID, ps.N, ps.Start, ps.End, ps.Text)
+			if err != nil {
+				return IngestReport{}, fmt.Errorf("ingest %s: passage %d: %w", d.Slug, ps.N, err)
+			}
+			rowID, err := res.LastInsertId()
+			if err != nil {
+				return IngestReport{}, fmt.Errorf("ingest %s: passage %d: %w", d.Slug, ps.N, err)
+			}
+			if _, err := insFTS.ExecContext(ctx, rowID, ps.Text); err != nil {
+				return IngestReport{}, fmt.Errorf("ingest %s: index passage %d: %w", d.Slug, ps.N, err)
+			}
+			done++
+			if progress != nil && done%256 == 0 {
+				progress(done, total)
+			}
+		}
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return IngestReport{}, fmt.Errorf("ingest: commit: %w", err)
+	}
+	return rep, nil
+}
+
+// deleteDoc removes a document, its passages and their index entries.
+func deleteDoc(ctx context.Context, tx *sql.Tx, docID int64) error {
+	if _, err := tx.ExecContext(ctx,
+		`INSERT INTO passages_fts (passages_fts, rowid, text) SELECT 'delete', id, text FROM passages WHERE doc_id = ?`, docID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM documents WHERE id = ?", docID)
+	return err
+}
+
+// Remove deletes the document with the given slug. It returns ErrNotFound
+// if there is none.
+func (s *Store) Remove(ctx context.Context, slug string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", slug, err)
+	}
+	defer tx.Rollback()
+	var id int64
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE slug = ?", slug).Scan(&id); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("remove %s: %w", slug, ErrNotFound)
+		}
+		return fmt.Errorf("remove %s: %w", slug, err)
+	}
+	if err := deleteDoc(ctx, tx, id); err != nil {
+		return fmt.Errorf("remove %s: %w", slug, err)
+	}
+	return tx.Commit()
+}
+
+// Documents returns every indexed document, oldest first, without its Text.
+func (s *Store) Documents(ctx context.Context) ([]Document, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT slug, title, source, hash, date, dropped FROM documents ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	var docs []Document
+	for rows.Next() {
+		var d Document
+		var dropped string
+		if err := rows.Scan(&d.Slug, &d.Title, &d.Source, &d.Hash, &d.Date, &dropped); err != nil {
+			return nil, fmt.Errorf("list documents: %w", err)
+		}
+		_ = json.Unmarshal([]byte(dropped), &d.Dropped)
+		docs = append(docs, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	return docs, nil
+}
+
+// Document returns the document with the given slug, Text included, or ErrNotFound.
+func (s *Store) Document(ctx context.Context, slug string) (Document, error) {
+	var d Document
+	var dropped string
+	err := s.db.QueryRowContext(ctx, `SELECT slug, title, source, text, hash, date, dropped FROM documents WHERE slug = ?`, slug).
+		Scan(&d.Slug, &d.Title, &d.Source, &d.Text, &d.Hash, &d.Date, &dropped)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("document %q: %w", slug, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("document %q: %w", slug, err)
+	}
+	_ = json.Unmarshal([]byte(dropped), &d.Dropped)
+	return d, nil
+}
+
+const passageCols = `d.slug, p.n, p.start, p."end", p.text`
+
+func scanPassage(sc interface{ Scan(...any) error }, extra ...any) (Passage, error) {
+	var p Passage
+	dest := append([]any{&p.Doc, &p.N, &p.Start, &p.End, &p.Text}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return p, err
+	}
+	p.ID = PassageID(p.Doc, p.N)
+	return p, nil
+}
+
+// PassageID is the id of the n-th passage of the document with the given slug.
+func PassageID(slug string, n int) string { return fmt.Sprintf("%s#%d", slug, n) }
+
+// ParsePassageID splits "<slug>#<n>" into its parts.
+func ParsePassageID(id string) (slug string, n int, ok bool) {
+	i := strings.LastIndexByte(id, '#')
+	if i <= 0 {
+		return "", 0, false
+	}
+	if _, err := fmt.Sscanf(id[i+1:], "%d", &n); err != nil || n < 1 || fmt.Sprint(n) != id[i+1:] {
+		return "", 0, false
+	}
+	return id[:i], n, true
+}
+
+// Passage returns the passage with the given id ("<slug>#<n>"), or ErrNotFound.
+func (s *Store) Passage(ctx context.Context, id string) (Passage, error) {
+	slug, n, ok := ParsePassageID(id)
+	if !ok {
+		return Passage{}, fmt.Errorf("passage %q: %w", id, ErrNotFound)
+	}
+	row := s.db.QueryRowContext(ctx, `SELECT `+passageCols+` FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.slug = ? AND p.n = ?`, slug, n)
+	p, err := scanPassage(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("passage %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("passage %q: %w", id, err)
+	}
+	return p, nil
+}
+
+// Passages returns all passages of the document with the given slug, in
+// order. It returns ErrNotFound if the document does not exist.
+func (s *Store) Passages(ctx context.Context, doc string) ([]Passage, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+passageCols+` FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.slug = ? ORDER BY p.n`, doc)
+	if err != nil {
+		return nil, fmt.Errorf("passages of %q: %w", doc, err)
+	}
+	defer rows.Close()
+	var ps []Passage
+	for rows.Next() {
+		p, err := scanPassage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("passages of %q: %w", doc, err)
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("passages of %q: %w", doc, err)
+	}
+	if len(ps) == 0 {
+		if _, err := s.Document(ctx, doc); err != nil {
+			return nil, err
+		}
+	}
+	return ps, nil
+}
+
+// PassageIDs returns up to limit passage ids starting with prefix, in
+// document order (for autocompletion).
+func (s *Store) PassageIDs(ctx context.Context, prefix string, limit int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT d.slug || '#' || p.n AS pid FROM passages p JOIN documents d ON d.id = p.doc_id
+		 WHERE substr(pid, 1, length(?)) = ? ORDER BY d.id, p.n LIMIT ?`, prefix, prefix, limit)
+	if err != nil {
+		return nil, fmt.Errorf("passage ids %q: %w", prefix, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("passage ids %q: %w", prefix, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Stats counts the indexed documents and passages.
+func (s *Store) Stats(ctx context.Context) (docs, passages int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)`).Scan(&docs, &passages)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count the index: %w", err)
+	}
+	return docs, passages, nil
+}

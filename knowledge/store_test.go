@@ -1,0 +1,224 @@
+package knowledge_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// openStore opens a fresh index in a temporary folder.
+func openStore(tb testing.TB) *knowledge.Store {
+	tb.Helper()
+	st, err := knowledge.Open(context.Background(), filepath.Join(tb.TempDir(), "index.db"))
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st
+}
+
+func mustParse(tb testing.TB, name, text string) knowledge.Parsed {
+	tb.Helper()
+	p, err := knowledge.Parse([]byte(text), knowledge.ParseOptions{Name: name})
+	if err != nil {
+		tb.Fatalf("Parse(%s): %v", name, err)
+	}
+	return p
+}
+
+func mustIngest(tb testing.TB, st *knowledge.Store, docs ...knowledge.Parsed) knowledge.IngestReport {
+	tb.Helper()
+	rep, err := st.Ingest(context.Background(), docs, nil)
+	if err != nil {
+		tb.Fatalf("Ingest: %v", err)
+	}
+	return rep
+}
+
+const lighthouse = `The Lighthouse Keeper
+
+Mara kept the lighthouse on Gull Rock for thirty years, trimming the wick every evening and logging every ship that passed the point in a green ledger that her father had left her.
+
+One winter a storm broke the great lens, and for three nights the rock stood dark while Mara rowed to the mainland to beg the harbour master for glass, money and men.
+
+The harbour master refused, so Mara melted down her grandmother's silver, paid a glassblower in the town, and carried the new lens back across the water on her own.`
+
+func TestEnsureDefaultIndexesTheStoryOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sub", "dir", "index.db")
+	for i := 0; i < 2; i++ {
+		st, err := knowledge.Open(ctx, path)
+		if err != nil {
+			t.Fatalf("Open #%d: %v", i+1, err)
+		}
+		if err := st.EnsureDefault(ctx); err != nil {
+			t.Fatalf("EnsureDefault #%d: %v", i+1, err)
+		}
+		docs, passages, err := st.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if docs != 1 || passages < 5 {
+			t.Errorf("open #%d: %d documents, %d passages; want the default story once", i+1, docs, passages)
+		}
+		st.Close()
+	}
+}
+
+func TestPassagesPointIntoTheDocument(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	if err := st.EnsureDefault(ctx); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := st.Documents(ctx)
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("Documents = %v, %v", docs, err)
+	}
+	doc, err := st.Document(ctx, docs[0].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.Passages(ctx, doc.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range ps {
+		if p.N != i+1 || p.ID != knowledge.PassageID(doc.Slug, i+1) {
+			t.Errorf("passage %d has N %d, id %q", i+1, p.N, p.ID)
+		}
+		if doc.Text[p.Start:p.End] != p.Text {
+			t.Errorf("%s: Text[%d:%d] differs from the passage text", p.ID, p.Start, p.End)
+		}
+		got, err := st.Passage(ctx, p.ID)
+		if err != nil || got.Text != p.Text {
+			t.Errorf("Passage(%q) = %q, %v", p.ID, got.Text, err)
+		}
+	}
+	if strings.Contains(doc.Text, "NBN") {
+		t.Errorf("the advertising block is in the indexed text")
+	}
+}
+
+func TestReingest(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	rep := mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
+	if len(rep.Added) != 1 {
+		t.Fatalf("first ingest: %+v, want one added", rep)
+	}
+	rep = mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
+	if len(rep.Unchanged) != 1 || len(rep.Added)+len(rep.Replaced) != 0 {
+		t.Fatalf("same file again: %+v, want unchanged", rep)
+	}
+	changed := strings.ReplaceAll(lighthouse, "silver", "pearls")
+	rep = mustIngest(t, st, mustParse(t, "lighthouse.txt", changed))
+	if len(rep.Replaced) != 1 {
+		t.Fatalf("changed file: %+v, want replaced", rep)
+	}
+	if ps, err := st.Search(ctx, "silver", 5); err != nil || len(ps) != 0 {
+		t.Errorf("old text still found: %v, %v", ps, err)
+	}
+	if ps, err := st.Search(ctx, "pearls", 5); err != nil || len(ps) != 1 {
+		t.Errorf("new text not found: %v, %v", ps, err)
+	}
+	docs, _, _ := st.Stats(ctx)
+	if docs != 1 {
+		t.Errorf("%d documents after replacing, want 1", docs)
+	}
+}
+
+func TestFailedIngestLeavesIndexAsItWas(t *testing.T) {
+	st := openStore(t)
+	mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
+	before, err := st.Search(context.Background(), "lighthouse lens", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Cancel part-way: after the first document's passages are written.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	second := mustParse(t, "lighthouse.txt", strings.ReplaceAll(lighthouse, "Mara", "Ilse"))
+	third := mustParse(t, "other.txt", "Quite another story about a baker, a loaf, and a long night of kneading dough in the cold.")
+	_, err = st.Ingest(ctx, []knowledge.Parsed{second, third}, func(done, total int) { cancel() })
+	if err == nil {
+		t.Fatal("Ingest with a cancelled context succeeded")
+	}
+
+	after, err := st.Search(context.Background(), "lighthouse lens", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) || after[0].Text != before[0].Text {
+		t.Errorf("index changed by a failed ingest:\nbefore %v\nafter  %v", before, after)
+	}
+	if docs, _, _ := st.Stats(context.Background()); docs != 1 {
+		t.Errorf("%d documents after a failed ingest, want 1", docs)
+	}
+}
+
+func TestSearchIn(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	if err := st.EnsureDefault(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
+	all, err := st.Search(ctx, "the FBI and the lighthouse", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string]bool{}
+	for _, p := range all {
+		docs[p.Doc] = true
+	}
+	if len(docs) != 2 {
+		t.Errorf("Search over both documents found passages of %v", docs)
+	}
+	only, err := st.SearchIn(ctx, "lighthouse", "the FBI and the lighthouse", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range only {
+		if p.Doc != "lighthouse" {
+			t.Errorf("SearchIn(lighthouse) returned %s", p.ID)
+		}
+	}
+}
+
+func TestLookupsReportNotFound(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	for _, id := range []string{"nope#1", "phantom-secure#999", "", "#", "x#0", "x#-1", "x#01"} {
+		if _, err := st.Passage(ctx, id); !errors.Is(err, knowledge.ErrNotFound) {
+			t.Errorf("Passage(%q) error = %v, want ErrNotFound", id, err)
+		}
+	}
+	if _, err := st.Document(ctx, "nope"); !errors.Is(err, knowledge.ErrNotFound) {
+		t.Errorf("Document(nope) error = %v, want ErrNotFound", err)
+	}
+	if _, err := st.Passages(ctx, "nope"); !errors.Is(err, knowledge.ErrNotFound) {
+		t.Errorf("Passages(nope) error = %v, want ErrNotFound", err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index.db")
+	st, err := knowledge.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := setUserVersion(path, 999); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := knowledge.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer storybot") {
+		t.Errorf("Open of a newer schema: %v, want an error about a newer storybot", err)
+	}
+}

@@ -1,0 +1,214 @@
+package llm_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/internal/fakeopenai"
+	"github.com/storybot/storybot/llm"
+)
+
+// sleeper records the waits a client asks for instead of sleeping.
+type sleeper struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waits = append(s.waits, d)
+	return ctx.Err()
+}
+
+func newClient(srv *fakeopenai.Server, sl *sleeper, timeout time.Duration) *llm.Client {
+	return llm.New(llm.Options{
+		BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model",
+		Timeout: timeout, Sleep: sl.sleep,
+	})
+}
+
+var hello = llm.Request{Messages: []llm.Message{{Role: llm.RoleSystem, Content: "be brief"}, {Role: llm.RoleUser, Content: "hi"}}, JSON: true}
+
+func TestChat(t *testing.T) {
+	tests := []struct {
+		name         string
+		replies      []fakeopenai.Reply
+		rejectJSON   bool
+		wantContent  string
+		wantErr      bool
+		wantStatus   int
+		wantRequests int
+		wantWaits    []time.Duration
+	}{
+		{
+			name:         "ok",
+			replies:      []fakeopenai.Reply{fakeopenai.Text(`{"ok": true}`)},
+			wantContent:  `{"ok": true}`,
+			wantRequests: 1,
+		},
+		{
+			name: "429 then success honours Retry-After",
+			replies: []fakeopenai.Reply{
+				fakeopenai.Status(429, "rate limited").WithHeader("Retry-After", "2"),
+				fakeopenai.Text("fine"),
+			},
+			wantContent:  "fine",
+			wantRequests: 2,
+			wantWaits:    []time.Duration{2 * time.Second},
+		},
+		{
+			name:         "persistent 500 is bounded in attempts",
+			replies:      []fakeopenai.Reply{fakeopenai.Status(500, "boom")},
+			wantErr:      true,
+			wantStatus:   500,
+			wantRequests: 3,
+			wantWaits:    []time.Duration{500 * time.Millisecond, time.Second},
+		},
+		{
+			name:         "Retry-After beyond the budget is not waited for",
+			replies:      []fakeopenai.Reply{fakeopenai.Status(429, "come back tomorrow").WithHeader("Retry-After", "86400")},
+			wantErr:      true,
+			wantStatus:   429,
+			wantRequests: 1,
+		},
+		{
+			name:         "401 is not retried",
+			replies:      []fakeopenai.Reply{fakeopenai.Status(401, "bad key")},
+			wantErr:      true,
+			wantStatus:   401,
+			wantRequests: 1,
+		},
+		{
+			name:         "server rejecting JSON mode is asked again without it",
+			replies:      []fakeopenai.Reply{fakeopenai.Text("plain")},
+			rejectJSON:   true,
+			wantContent:  "plain",
+			wantRequests: 2,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := fakeopenai.New(t, tt.replies...)
+			if tt.rejectJSON {
+				srv.RejectJSONMode()
+			}
+			sl := &sleeper{}
+			c := newClient(srv, sl, 5*time.Second)
+			got, err := c.Chat(context.Background(), hello)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Chat error = %v, want error %v", err, tt.wantErr)
+			}
+			if got.Content != tt.wantContent {
+				t.Errorf("content = %q, want %q", got.Content, tt.wantContent)
+			}
+			if s := llm.HTTPStatus(err); s != tt.wantStatus {
+				t.Errorf("HTTPStatus = %d, want %d", s, tt.wantStatus)
+			}
+			if n := srv.ChatCount(); n != tt.wantRequests {
+				t.Errorf("requests = %d, want %d", n, tt.wantRequests)
+			}
+			if got.Attempts != tt.wantRequests && !tt.wantErr {
+				t.Errorf("Attempts = %d, want %d", got.Attempts, tt.wantRequests)
+			}
+			if len(sl.waits) != len(tt.wantWaits) {
+				t.Fatalf("waits = %v, want %v", sl.waits, tt.wantWaits)
+			}
+			for i := range sl.waits {
+				if sl.waits[i] != tt.wantWaits[i] {
+					t.Errorf("wait %d = %v, want %v", i, sl.waits[i], tt.wantWaits[i])
+				}
+			}
+		})
+	}
+}
+
+func TestChatRequestBody(t *testing.T) {
+	srv := fakeopenai.New(t, fakeopenai.Text("ok"))
+	c := newClient(srv, &sleeper{}, 5*time.Second)
+	if _, err := c.Chat(context.Background(), hello); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.ChatRequests()[0]
+	if r.ResponseFormat != "json_object" {
+		t.Errorf("response_format = %q, want json_object", r.ResponseFormat)
+	}
+	if r.Model != "test-model" {
+		t.Errorf("model = %q, want test-model", r.Model)
+	}
+	if got := r.Header.Get("Authorization"); got != "Bearer sk-test" {
+		t.Errorf("Authorization = %q, want Bearer sk-test", got)
+	}
+	if got := r.Content(llm.RoleSystem); got != "be brief" {
+		t.Errorf("system message = %q", got)
+	}
+}
+
+func TestJSONModeRejectionIsRemembered(t *testing.T) {
+	srv := fakeopenai.New(t, fakeopenai.Text("plain"))
+	srv.RejectJSONMode()
+	c := newClient(srv, &sleeper{}, 5*time.Second)
+	for range 2 {
+		if _, err := c.Chat(context.Background(), hello); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := srv.ChatRequests()
+	if len(reqs) != 3 {
+		t.Fatalf("requests = %d, want 3 (one rejected, two plain)", len(reqs))
+	}
+	for i, want := range []string{"json_object", "", ""} {
+		if reqs[i].ResponseFormat != want {
+			t.Errorf("request %d response_format = %q, want %q", i, reqs[i].ResponseFormat, want)
+		}
+	}
+}
+
+func TestStalledServerTimesOut(t *testing.T) {
+	srv := fakeopenai.New(t, fakeopenai.Stall())
+	c := newClient(srv, &sleeper{}, 100*time.Millisecond)
+	_, err := c.Chat(context.Background(), hello)
+	if !errors.Is(err, llm.ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	if n := srv.ChatCount(); n != 1 {
+		t.Errorf("requests = %d, want 1 (a time-out is not retried)", n)
+	}
+}
+
+func TestNoKeySendsNoAuthorization(t *testing.T) {
+	srv := fakeopenai.New(t, fakeopenai.Text("ok"))
+	c := llm.New(llm.Options{BaseURL: srv.URL(), Model: "llama3"})
+	if _, err := c.Chat(context.Background(), hello); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.ChatRequests()[0].Header.Get("Authorization"); got != "" {
+		t.Errorf("Authorization = %q, want none", got)
+	}
+}
+
+func TestModels(t *testing.T) {
+	srv := fakeopenai.New(t)
+	srv.SetModels("a", "b")
+	c := newClient(srv, &sleeper{}, 5*time.Second)
+	got, err := c.Models(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Errorf("models = %v, want [a b]", got)
+	}
+}
+
+func TestWrongPathIs404(t *testing.T) {
+	srv := fakeopenai.New(t, fakeopenai.Text("ok"))
+	c := llm.New(llm.Options{BaseURL: srv.URL() + "/extra", Model: "m"})
+	_, err := c.Chat(context.Background(), hello)
+	if s := llm.HTTPStatus(err); s != http.StatusNotFound {
+		t.Errorf("status = %d (%v), want 404", s, err)
+	}
+}

@@ -1,0 +1,111 @@
+// Command tune scores ranking variants on FairytaleQA train or val (never
+// test), to choose knowledge.DefaultRanking by measurement.
+//
+//	go run ./scripts/tune -split val 'Plain=1' 'Background=0' 'Background=50,Proximity=0.3'
+//
+// Each argument is one variant: comma-separated Field=value changes to
+// knowledge.DefaultRanking().
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/storybot/storybot/internal/fairytaleqa"
+	"github.com/storybot/storybot/knowledge"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "tune:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	data := flag.String("data", "../shared/datasets/fairytaleqa", "FairytaleQA folder")
+	split := flag.String("split", "val", "train or val (comma-separated for both)")
+	flag.Parse()
+	var stories []fairytaleqa.Story
+	for _, sp := range strings.Split(*split, ",") {
+		if sp == "test" {
+			return fmt.Errorf("tune on train or val only; test is held out")
+		}
+		s, err := fairytaleqa.Load(filepath.Join(*data, sp))
+		if err != nil {
+			return err
+		}
+		stories = append(stories, s...)
+	}
+	variants := flag.Args()
+	if len(variants) == 0 {
+		variants = []string{""}
+	}
+	for _, v := range variants {
+		r, err := parseVariant(v)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		res, err := fairytaleqa.Evaluate(context.Background(), stories, fairytaleqa.Options{Ranking: &r})
+		if err != nil {
+			return err
+		}
+		ex := res.Filter(func(o fairytaleqa.Outcome) bool { return o.Question.Explicit })
+		im := res.Filter(func(o fairytaleqa.Outcome) bool { return !o.Question.Explicit })
+		fmt.Printf("%-60s R@1 %.3f R@5 %.3f MRR@10 %.3f | explicit R@1 %.3f R@5 %.3f | implicit R@1 %.3f R@5 %.3f | n=%d %.1fs\n",
+			orDefault(v), res.RecallAt(1), res.RecallAt(5), res.MRR(), ex.RecallAt(1), ex.RecallAt(5), im.RecallAt(1), im.RecallAt(5),
+			len(res.Outcomes), time.Since(start).Seconds())
+	}
+	return nil
+}
+
+func orDefault(v string) string {
+	if v == "" {
+		return "(default)"
+	}
+	return v
+}
+
+func parseVariant(v string) (knowledge.Ranking, error) {
+	r := knowledge.DefaultRanking()
+	if v == "" {
+		return r, nil
+	}
+	for _, kv := range strings.Split(v, ",") {
+		k, val, ok := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(val, 64)
+		if !ok || err != nil {
+			return r, fmt.Errorf("variant %q: %q is not Field=number", v, kv)
+		}
+		switch k {
+		case "Plain":
+			r.Plain = f != 0
+		case "Candidates":
+			r.Candidates = int(f)
+		case "K1":
+			r.K1 = f
+		case "B":
+			r.B = f
+		case "Background":
+			r.Background = f
+		case "Proximity":
+			r.Proximity = f
+		case "Window":
+			r.Window = int(f)
+		case "Bigram":
+			r.Bigram = f
+		case "Neighbour":
+			r.Neighbour = f
+		default:
+			return r, fmt.Errorf("variant %q: no field %q", v, k)
+		}
+	}
+	return r, nil
+}

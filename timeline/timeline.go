@@ -1,0 +1,222 @@
+// Package timeline lists the dated events of a document in chronological
+// order. It finds temporal expressions in the passages ("in 2015",
+// "October 2018", "last year", "earlier this week", "on Thursday"), resolves
+// the relative ones against the document date (configured, or inferred from
+// the latest explicit date the text gives), and makes one event per
+// happening, each with its date at the precision the text supports, the
+// words that dated it and the sentence it stands in, quoted verbatim.
+package timeline
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// Sources of the document date.
+const (
+	SourceConfigured = "configured" // Document.Date, from `ingest --date` or front matter
+	SourceInferred   = "inferred"   // from the dates the text gives
+)
+
+// Timeline is a document's dated events, earliest first.
+type Timeline struct {
+	// Doc and Title name the document.
+	Doc   string `json:"-"`
+	Title string `json:"-"`
+	// DocumentDate is the date relative expressions were resolved against
+	// (YYYY, YYYY-MM or YYYY-MM-DD), or "" when the text gives none.
+	DocumentDate string `json:"document_date"`
+	// DocumentDateSource is SourceConfigured or SourceInferred.
+	DocumentDateSource string `json:"document_date_source"`
+	// DocumentDateBasis says in words how the document date was found.
+	DocumentDateBasis string `json:"-"`
+	// Events are in chronological order; never nil.
+	Events []Event `json:"events"`
+}
+
+// Event is one dated happening.
+type Event struct {
+	// Date is YYYY, YYYY-MM or YYYY-MM-DD, at the precision the text
+	// supports ("1990s" for a decade). A range is dated by its start.
+	Date string `json:"date"`
+	// Expression is the dating words as written: "in 2015", "last year".
+	Expression string `json:"expression"`
+	// Text is the clause that tells what happened, trimmed for display.
+	Text string `json:"text"`
+	// Quote is the sentence holding Expression, exactly as in the document.
+	Quote string `json:"quote"`
+	// PassageID is the passage the quote comes from.
+	PassageID string `json:"passage_id"`
+	// Until is the end of a range ("from 2010 to 2012" ends "2012"), else "".
+	Until string `json:"-"`
+	// Start and End are the byte offsets of Quote in the document text.
+	Start int `json:"-"`
+	End   int `json:"-"`
+
+	span span // the days Date covers, for sorting
+}
+
+// Options narrow a timeline.
+type Options struct {
+	// Topic, when set, keeps only events whose passage holds every word of
+	// it (stop words aside), compared after light stemming, so "--topic
+	// Ramos" keeps the passages about Ramos.
+	Topic string
+}
+
+// ErrEmptyTopic is returned by Build for a topic with no words in it.
+var ErrEmptyTopic = errors.New("topic has no words")
+
+// found is one resolved expression in its sentence.
+type found struct {
+	m        mention
+	date     Date
+	passage  int // index into passages
+	sentence [2]int
+}
+
+// Build makes the timeline of doc from its passages (in document order, as
+// Store.Passages returns them). It returns an error when doc.Date is set
+// but is not a date, or when opts.Topic has no words.
+func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (Timeline, error) {
+	t := Timeline{Doc: doc.Slug, Title: doc.Title, Events: []Event{}}
+	var keep func(string) bool
+	if opts.Topic != "" {
+		var err error
+		if keep, err = topicMatcher(opts.Topic); err != nil {
+			return t, err
+		}
+	}
+
+	// Find every expression first: the explicit ones may fix the document date.
+	type sentence struct {
+		passage  int
+		span     [2]int // in the passage text
+		mentions []mention
+	}
+	var sentences []sentence
+	for pi, p := range passages {
+		for _, s := range knowledge.Sentences(p.Text) {
+			if ms := scan(p.Text[s[0]:s[1]]); len(ms) > 0 {
+				sentences = append(sentences, sentence{pi, s, ms})
+			}
+		}
+	}
+
+	var ref *span
+	switch {
+	case doc.Date != "":
+		d, err := ParseDate(doc.Date)
+		if err != nil {
+			return t, fmt.Errorf("document %s: date: %w", doc.Slug, err)
+		}
+		s := d.span()
+		ref = &s
+		t.DocumentDate, t.DocumentDateSource = d.String(), SourceConfigured
+		t.DocumentDateBasis = "configured for the document"
+	default:
+		t.DocumentDateSource = SourceInferred
+		var latest *found
+		for _, s := range sentences {
+			for _, m := range s.mentions {
+				if !m.fixed {
+					continue
+				}
+				d := m.date
+				if m.until != nil {
+					d = *m.until
+				}
+				if latest == nil || !d.span().from.Before(latest.date.span().from) {
+					latest = &found{m: m, date: d, passage: s.passage, sentence: s.span}
+				}
+			}
+		}
+		if latest == nil {
+			t.DocumentDateBasis = "the text gives no date, so relative expressions (\"last year\") are left out"
+			break
+		}
+		// The text was written on or after the latest date it gives, and
+		// "this year" is read as that date's year.
+		from := latest.date.span().from
+		s := span{from, mkday(from.Year(), 12, 31)}
+		ref = &s
+		d, _ := dateOf(s)
+		t.DocumentDate = d.String()
+		p := passages[latest.passage]
+		t.DocumentDateBasis = fmt.Sprintf("the latest date the text gives is %s (%q, %s); the text is taken to be from then or later that year",
+			latest.date, p.Text[latest.sentence[0]:][latest.m.start:latest.m.end], p.ID)
+	}
+
+	for _, s := range sentences {
+		p := passages[s.passage]
+		if keep != nil && !keep(p.Text) {
+			continue
+		}
+		var fs []found
+		for _, m := range s.mentions {
+			if d, ok := m.resolve(ref); ok {
+				fs = append(fs, found{m: m, date: d, passage: s.passage, sentence: s.span})
+			}
+		}
+		quote := p.Text[s.span[0]:s.span[1]]
+		for _, f := range oneEach(fs) {
+			e := Event{
+				Date:       f.date.String(),
+				Expression: quote[f.m.start:f.m.end],
+				Text:       eventText(quote, f.m.start, f.m.end),
+				Quote:      quote,
+				PassageID:  p.ID,
+				Start:      p.Start + s.span[0],
+				End:        p.Start + s.span[1],
+				span:       f.date.span(),
+			}
+			if f.m.until != nil {
+				e.Until = f.m.until.String()
+			}
+			t.Events = append(t.Events, e)
+		}
+	}
+	// Earliest first; a year before its months; ties in document order.
+	sort.SliceStable(t.Events, func(i, j int) bool {
+		a, b := t.Events[i].span, t.Events[j].span
+		if !a.from.Equal(b.from) {
+			return a.from.Before(b.from)
+		}
+		return a.to.After(b.to)
+	})
+	return t, nil
+}
+
+// oneEach keeps one expression per happening in a sentence: of two dates
+// where one contains the other ("earlier this year … in May 2019"), the
+// more precise; of equal ones, the first. Dates that do not overlap are
+// different happenings and each stays.
+func oneEach(fs []found) []found {
+	if len(fs) < 2 {
+		return fs
+	}
+	var out []found
+	for i, f := range fs {
+		a := f.date.span()
+		drop := false
+		for j, g := range fs {
+			if i == j {
+				continue
+			}
+			b := g.date.span()
+			contains := !a.from.After(b.from) && !a.to.Before(b.to)
+			equal := a.from.Equal(b.from) && a.to.Equal(b.to)
+			if contains && (!equal || j < i) {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, f)
+		}
+	}
+	return out
+}
