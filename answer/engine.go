@@ -111,10 +111,9 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 
 // outcome is what became of one model reply.
 type outcome struct {
-	answer   Answer
-	ok       bool // answer is ready (llm or not_found)
-	repair   prompts.Repair
-	failures int
+	answer Answer
+	ok     bool           // answer is ready (llm or not_found)
+	repair prompts.Repair // why not, when it is not
 }
 
 func (e *Engine) askModel(ctx context.Context, question string, passages []knowledge.Passage) (Answer, error) {
@@ -234,7 +233,7 @@ func (e *Engine) modelFailed(ctx context.Context, question string, passages []kn
 }
 
 func (e *Engine) extractive(question string, passages []knowledge.Passage, notice string) Answer {
-	cites := extract(question, passages)
+	cites := extract(question, passages, defaultExtract())
 	if len(cites) == 0 {
 		return notFound(question, NoticeNoPassage)
 	}

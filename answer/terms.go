@@ -2,6 +2,8 @@ package answer
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/storybot/storybot/knowledge"
 )
@@ -81,4 +83,78 @@ func undouble(w string) string {
 		return w[:n-1]
 	}
 	return w
+}
+
+// word is one word of a sentence, as the extractive answerer sees it.
+type word struct {
+	start, end int    // byte offsets in the text it was read from
+	lower      string // lower-cased (compatibility-folded when not ASCII)
+	term       string // stem of a content word; "" for a stop word
+	upper      bool   // starts with an upper-case letter
+	digits     bool   // starts with a digit
+}
+
+// readWords appends the words of text to out[:0]. Words split where
+// knowledge.Words splits them (so "wasn't" is "wasn" and "t"), except that
+// a digit run keeps the separators inside it ("1,000", "3.5").
+func readWords(out []word, text string) []word {
+	out = out[:0]
+	start := -1
+	ascii := true
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		raw := text[start:end]
+		w := word{start: start, end: end}
+		if ascii {
+			w.lower = lowerASCII(raw)
+		} else {
+			w.lower = fold(raw).s
+		}
+		r, _ := utf8.DecodeRuneInString(raw)
+		w.upper = unicode.IsUpper(r)
+		w.digits = unicode.IsDigit(r)
+		if !knowledge.IsStopWord(w.lower) && !extraStopWords[w.lower] {
+			w.term = stem(w.lower)
+		}
+		out = append(out, w)
+		start, ascii = -1, true
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		isWord := r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Co, r))
+		if !isWord && start >= 0 && (r == ',' || r == '.') && text[start] >= '0' && text[start] <= '9' &&
+			i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' {
+			isWord = true // "1,000", "3.5"
+		}
+		switch {
+		case isWord && start < 0:
+			start = i
+		case !isWord && start >= 0:
+			flush(i)
+		}
+		if isWord && r >= utf8.RuneSelf {
+			ascii = false
+		}
+		i += size
+	}
+	flush(len(text))
+	return out
+}
+
+// lowerASCII lower-cases an ASCII word, allocating only when it must.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

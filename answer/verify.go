@@ -164,9 +164,17 @@ func compose(answer string, byRef map[int][]checked, blocks []block) composed {
 		}
 		return b.String()
 	})
-	out.text = tidy(text)
+	out.text = tidy(unmention(text))
 	return out
 }
+
+// mentionRe matches what chat apps turn into a ping: @everyone, @here,
+// @name at a word start, <@123>, <@&123>, <#123>.
+var mentionRe = regexp.MustCompile(`<[@#][!&]?\d+>|(^|[^\pL\pN_.])@([\pL\pN_])`)
+
+// unmention keeps the model's words from pinging anyone: a mention loses
+// its @ (or, for a raw id, disappears). Quotes are never changed.
+func unmention(s string) string { return mentionRe.ReplaceAllString(s, "$1$2") }
 
 // answerSentences splits a model's answer into sentences, moving markers
 // that open a sentence to the end of the one before.

@@ -58,6 +58,14 @@ func TestCompose(t *testing.T) {
 			wantDropped: 1,
 		},
 		{
+			name:        "mentions lose their @",
+			answer:      "@everyone: the FBI wanted a backdoor <@123456> [1]. Mail ramos@example.com.",
+			byRef:       map[int][]checked{1: {c1}},
+			wantText:    "everyone: the FBI wanted a backdoor [1].",
+			wantCites:   []Citation{{1, "s#1", "install a backdoor"}},
+			wantDropped: 1,
+		},
+		{
 			name:      "comma list marker",
 			answer:    "The FBI wanted a backdoor and Ramos refused [1, 2].",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},

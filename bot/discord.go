@@ -19,6 +19,19 @@ import (
 // and any direct message, carries its content without it.
 const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
+// Permissions the bot needs in a channel: View Channels, Send Messages,
+// Send Messages in Threads, Embed Links (quotes are embeds) and Read Message
+// History (to reply to a message). 274877991936.
+const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
+	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
+
+// InviteURL is the link that adds the application's bot to a server, with
+// the bot and applications.commands scopes and Permissions.
+func InviteURL(appID string) string {
+	return fmt.Sprintf("https://discord.com/oauth2/authorize?client_id=%s&scope=bot+applications.commands&permissions=%d",
+		url.QueryEscape(appID), Permissions)
+}
+
 // noMentions lets nothing the bot posts ping anyone. Parse must be an empty
 // slice, not nil: discordgo sends nil as "parse": null.
 func noMentions() *discordgo.MessageAllowedMentions {
@@ -34,6 +47,10 @@ type Options struct {
 	// replaces https://discord.com for every REST call. The gateway address
 	// comes from that server's /gateway answer.
 	APIBase string
+	// ShardID and ShardCount split the bot's servers between processes
+	// (Discord requires it past 2,500 servers). Only shard 0 registers the
+	// commands. A zero ShardCount means one shard.
+	ShardID, ShardCount int
 	// Grace bounds how long Run waits for answers in flight when stopping.
 	Grace  time.Duration
 	Logger *slog.Logger
@@ -52,13 +69,13 @@ type Bot struct {
 	work       context.Context
 	cancelWork context.CancelFunc
 	ready      chan *discordgo.Ready
-	userID     string // the bot's own user id
 
 	mu       sync.Mutex
 	stopping bool
 	inflight sync.WaitGroup
 	gateway  string // gateway state, see Gateway
 	since    time.Time
+	me       *discordgo.User // the bot's own user
 }
 
 // New returns a Bot that logs in with token (with or without the "Bot "
@@ -83,6 +100,12 @@ func New(token string, h *Handler, opts Options) (*Bot, error) {
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
 	s.StateEnabled = false // the bot reads nothing from the state cache
 	s.Identify.Intents = Intents
+	if opts.ShardCount > 1 {
+		if opts.ShardID < 0 || opts.ShardID >= opts.ShardCount {
+			return nil, fmt.Errorf("shard %d is not below the shard count %d", opts.ShardID, opts.ShardCount)
+		}
+		s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -141,12 +164,19 @@ func (b *Bot) setGateway(state string) {
 // finish, and returns.
 func (b *Bot) Run(ctx context.Context) error {
 	defer b.cancelWork()
-	// Asking who we are checks the token before anything else, over REST.
+	// Asking who we are checks the token before connecting. Only a rejected
+	// token stops here: the READY event says who we are too.
 	me, err := b.s.User("@me", discordgo.WithContext(ctx))
-	if err != nil {
+	switch {
+	case ctx.Err() != nil:
+		return nil
+	case unauthorized(err):
 		return fmt.Errorf("log in to Discord with DISCORD_TOKEN: %w", describeREST(err))
+	case err != nil:
+		b.log.Warn("ask Discord who the bot is (users/@me); the gateway will say", "err", err)
+	default:
+		b.setSelf(me)
 	}
-	b.userID = me.ID
 	for _, h := range []any{
 		func(_ *discordgo.Session, r *discordgo.Ready) {
 			select {
@@ -166,12 +196,18 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("connect to the Discord gateway: %w", describeREST(err))
 	}
 	defer b.stop()
-	appID, err := b.applicationID(ctx)
+	b.setGateway("connected")
+	appID, err := b.identify(ctx)
 	if ctx.Err() != nil {
 		return nil // stopped while starting
 	}
 	if err != nil {
 		return err
+	}
+	if b.s.ShardID != 0 {
+		b.log.Info("connected to Discord", "user", b.self().Username, "shard", b.s.ShardID, "shards", b.s.ShardCount, "commands", "registered by shard 0")
+		<-ctx.Done()
+		return nil
 	}
 	cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, b.guildID, b.h.Commands(), discordgo.WithContext(ctx))
 	if ctx.Err() != nil {
@@ -184,29 +220,53 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.guildID != "" {
 		where = "in guild " + b.guildID
 	}
-	b.log.Info("connected to Discord", "user", me.Username, "commands", len(cmds), "registered", where)
+	b.log.Info("connected to Discord", "user", b.self().Username, "commands", len(cmds), "registered", where, "invite", InviteURL(appID))
 	<-ctx.Done()
 	return nil
 }
 
-// applicationID comes from the READY event; if that lacks it, from REST.
-func (b *Bot) applicationID(ctx context.Context) (string, error) {
+// identify learns the bot's user and application from the READY event,
+// falling back to REST, and returns the application id.
+func (b *Bot) identify(ctx context.Context) (string, error) {
+	var r *discordgo.Ready
 	timer := time.NewTimer(10 * time.Second)
 	defer timer.Stop()
 	select {
-	case r := <-b.ready:
-		if r.Application != nil && r.Application.ID != "" {
-			return r.Application.ID, nil
-		}
+	case r = <-b.ready:
 	case <-timer.C:
+		b.log.Warn("no READY event from the gateway within 10s")
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
-	app, err := b.s.Application("@me") // GET /oauth2/applications/@me
-	if err != nil {
-		return "", fmt.Errorf("look up the application: %w", describeREST(err))
+	if r != nil && r.User != nil && r.User.ID != "" {
+		b.setSelf(r.User)
 	}
-	return app.ID, nil
+	me := b.self()
+	if me == nil {
+		return "", errors.New("Discord did not say who the bot is (neither users/@me nor the READY event)")
+	}
+	if r != nil && r.Application != nil && r.Application.ID != "" {
+		return r.Application.ID, nil
+	}
+	app, err := b.s.Application("@me") // GET /oauth2/applications/@me
+	if err == nil && app.ID != "" {
+		return app.ID, nil
+	}
+	b.log.Warn("look up the application id; using the bot's user id, which is the same for bots", "err", err)
+	return me.ID, nil
+}
+
+func (b *Bot) setSelf(u *discordgo.User) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.me = u
+}
+
+// self is the bot's own user, nil until known.
+func (b *Bot) self() *discordgo.User {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.me
 }
 
 // stop refuses new work, closes the gateway, waits up to the grace period
@@ -323,7 +383,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 
 // respond answers an interaction directly with the reply's first message.
 func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, r Reply) {
-	first := firstMessage(r)
+	first, rest := split(r)
 	data := &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, AllowedMentions: noMentions()}
 	if r.Ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
@@ -335,12 +395,12 @@ func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, r Reply) {
 		b.log.Warn("respond to interaction", "err", err)
 		return
 	}
-	b.followUps(ctx, i, r.Messages[1:], r.Ephemeral)
+	b.followUps(ctx, i, rest, r.Ephemeral)
 }
 
 // edit puts the reply's first message in the deferred response.
 func (b *Bot) edit(ctx context.Context, i *discordgo.Interaction, r Reply) {
-	first := firstMessage(r)
+	first, rest := split(r)
 	embeds := first.Embeds
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
@@ -352,7 +412,7 @@ func (b *Bot) edit(ctx context.Context, i *discordgo.Interaction, r Reply) {
 		b.log.Warn("edit the deferred response", "err", err)
 		return
 	}
-	b.followUps(ctx, i, r.Messages[1:], r.Ephemeral)
+	b.followUps(ctx, i, rest, r.Ephemeral)
 }
 
 func (b *Bot) followUps(ctx context.Context, i *discordgo.Interaction, msgs []Message, private bool) {
@@ -368,11 +428,12 @@ func (b *Bot) followUps(ctx context.Context, i *discordgo.Interaction, msgs []Me
 	}
 }
 
-func firstMessage(r Reply) Message {
+// split returns a reply's first message and the rest.
+func split(r Reply) (Message, []Message) {
 	if len(r.Messages) == 0 {
-		return Message{Content: "…"}
+		return Message{Content: "…"}, nil
 	}
-	return r.Messages[0]
+	return r.Messages[0], r.Messages[1:]
 }
 
 func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
@@ -406,20 +467,21 @@ const typingEvery = 8 * time.Second
 // webhooks are ignored.
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	m := mc.Message
-	if m.Author == nil || m.Author.Bot || m.WebhookID != "" || m.Author.ID == b.userID || b.userID == "" {
+	me := b.self()
+	if me == nil || m.Author == nil || m.Author.Bot || m.WebhookID != "" || m.Author.ID == me.ID {
 		return
 	}
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
 		return
 	}
-	if m.GuildID != "" && !mentions(m, b.userID) {
+	if m.GuildID != "" && !mentions(m, me.ID) {
 		return
 	}
 	if !b.begin() {
 		return
 	}
 	defer b.inflight.Done()
-	question := stripMention(m.Content, b.userID)
+	question := stripMention(m.Content, me.ID)
 	req := Request{User: m.Author.ID, Command: "ask", Args: Args{"question": question}, Via: "mention"}
 	stopTyping := make(chan struct{})
 	var typing sync.WaitGroup
@@ -485,6 +547,12 @@ func stripMention(content, userID string) string {
 	content = strings.ReplaceAll(content, "<@"+userID+">", " ")
 	content = strings.ReplaceAll(content, "<@!"+userID+">", " ")
 	return strings.Join(strings.Fields(content), " ")
+}
+
+func unauthorized(err error) bool {
+	var rest *discordgo.RESTError
+	return errors.Is(err, discordgo.ErrUnauthorized) ||
+		(errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized)
 }
 
 // describeREST turns discordgo's REST errors into a sentence saying what to

@@ -32,10 +32,9 @@ func newLimiter(perMinute float64, burst int, now func() time.Time) *limiter {
 	}
 }
 
-// take uses one question of user's allowance. It returns a refund function,
-// to give the question back when it could not be answered, or, when the
-// allowance is spent, how long until the next question is allowed.
-func (l *limiter) take(user string) (refund func(), wait time.Duration) {
+// take uses one question of user's allowance, or, when it is spent,
+// returns how long until the next question is allowed (and uses nothing).
+func (l *limiter) take(user string) (wait time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -48,9 +47,9 @@ func (l *limiter) take(user string) (refund func(), wait time.Duration) {
 	r := lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return nil, d
+		return d
 	}
-	return func() { r.CancelAt(l.now()) }, 0
+	return 0
 }
 
 // sweep forgets the limiters that have refilled completely: they are

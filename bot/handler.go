@@ -252,6 +252,9 @@ func (h *Handler) Handle(ctx context.Context, req Request, ack func(private bool
 }
 
 func (h *Handler) handle(ctx context.Context, req Request, ack func(private bool) error) (Reply, string, error) {
+	if ack == nil {
+		ack = func(bool) error { return nil }
+	}
 	c, ok := h.command(req.Command)
 	if !ok {
 		return textReply("I don't know that command any more; try /help.", true), "invalid", nil
@@ -261,17 +264,16 @@ func (h *Handler) handle(ctx context.Context, req Request, ack func(private bool
 	}
 	private := !req.Args.boolean("public", true)
 	if c.costly {
-		refund, wait := h.limits.take(req.User)
-		if wait > 0 {
-			secs := int(math.Ceil(wait.Seconds()))
-			return textReply(fmt.Sprintf("Slow down a little: you can ask again in %d s.", secs), true), "rate_limited", nil
-		}
+		// The queue first: a question refused for being busy costs no allowance.
 		t, ok := h.gate.enter()
 		if !ok {
-			refund()
 			return textReply("I'm busy answering a lot of questions right now; please ask again in a minute.", true), "busy", nil
 		}
 		defer t.leave()
+		if wait := h.limits.take(req.User); wait > 0 {
+			secs := int(math.Ceil(wait.Seconds()))
+			return textReply(fmt.Sprintf("Slow down a little: you can ask again in %d s.", secs), true), "rate_limited", nil
+		}
 		if err := ack(private); err != nil {
 			return Reply{}, "error", fmt.Errorf("acknowledge: %w", err)
 		}

@@ -63,13 +63,13 @@ func footerText(a answer.Answer) string {
 	case answer.ModeLLM:
 		model := a.Model
 		if model == "" {
-			model = "the model"
+			model = "a model"
 		}
-		return fmt.Sprintf("Written by %s from the story. Every quote was checked word for word against the story.", model)
+		return fmt.Sprintf("Written by %s from the story · every quote checked word for word", model)
 	case answer.ModeExtractive:
-		return "Quotes only: the story's own sentences that best answer the question, chosen without a model."
+		return "Quotes only · the story's own sentences, no model wrote this"
 	default:
-		return "Not in the story: none of its passages answers this, so nothing was made up."
+		return "Not in the story · nothing was made up"
 	}
 }
 
@@ -78,6 +78,11 @@ func footerText(a answer.Answer) string {
 // footer saying how the answer was made. titles maps document slugs to titles.
 func renderAnswer(a answer.Answer, titles map[string]string) Reply {
 	text := escape(strings.TrimSpace(a.Answer))
+	if a.Mode == answer.ModeExtractive && len(a.Citations) > 0 {
+		// An extractive answer's text repeats its quotes, which the
+		// embeds show: keep only its label, as storybot ask does.
+		text = escape(answer.ExtractiveLabel)
+	}
 	if n := strings.TrimSpace(a.Notice); n != "" {
 		text = joinParagraphs(text, "*"+escape(n)+"*")
 	}

@@ -34,6 +34,8 @@ type Config struct {
 	DiscordToken   string // DISCORD_TOKEN (required by serve)
 	DiscordGuildID string // DISCORD_GUILD_ID
 	DiscordAPIBase string // DISCORD_API_BASE_URL: replaces https://discord.com for REST
+	ShardID        int    // DISCORD_SHARD_ID: this process's shard, from 0
+	ShardCount     int    // DISCORD_SHARD_COUNT: how many shards serve the bot
 
 	// Serving.
 	HealthAddr     string  // HEALTH_ADDR: where /healthz listens
@@ -55,6 +57,7 @@ func Default(getenv func(string) string) Config {
 		Model:          "gpt-4o-mini",
 		LLMTimeout:     60 * time.Second,
 		ContextTokens:  1800,
+		ShardCount:     1,
 		HealthAddr:     "127.0.0.1:8081",
 		RatePerMinute:  6,
 		RateBurst:      3,
@@ -88,7 +91,7 @@ func DefaultDBPath(getenv func(string) string) string {
 var Keys = []string{
 	"STORYBOT_DB",
 	"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "LLM_TIMEOUT", "LLM_CONTEXT_TOKENS",
-	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL",
+	"DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "DISCORD_SHARD_ID", "DISCORD_SHARD_COUNT",
 	"HEALTH_ADDR", "RATE_LIMIT_PER_MINUTE", "RATE_LIMIT_BURST", "MAX_CONCURRENT_ANSWERS", "MAX_QUEUED_ANSWERS",
 	"LOG_LEVEL",
 }
@@ -147,6 +150,11 @@ func Load(getenv func(string) string) (Config, error) {
 	intVar("RATE_LIMIT_BURST", &c.RateBurst, 1, 1000)
 	intVar("MAX_CONCURRENT_ANSWERS", &c.MaxConcurrent, 1, 1000)
 	intVar("MAX_QUEUED_ANSWERS", &c.MaxQueued, 0, 100_000)
+	intVar("DISCORD_SHARD_COUNT", &c.ShardCount, 1, 100_000)
+	intVar("DISCORD_SHARD_ID", &c.ShardID, 0, 100_000)
+	if c.ShardID >= c.ShardCount {
+		errs = append(errs, fmt.Errorf("DISCORD_SHARD_ID: %d is not below DISCORD_SHARD_COUNT (%d); shards are numbered from 0", c.ShardID, c.ShardCount))
+	}
 	if v := strings.TrimSpace(getenv("RATE_LIMIT_PER_MINUTE")); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(f > 0 && f <= 60_000) { // also rejects NaN

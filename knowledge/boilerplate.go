@@ -10,110 +10,48 @@ import (
 const (
 	boilerplateShare    = 4    // at most 1/boilerplateShare of the words are dropped…
 	maxBoilerplateWords = 2000 // …and never more than this many
-	offTopicMinWords    = 6    // distinct content words a block needs to be judged off-topic
-	offTopicOverlap     = 0.25 // below this share of words also in the body, a block may be off-topic
-	disclosureOverlap   = 0.5  // below this share, a block with disclosure language is boilerplate
-	headlineWords       = 12   // longest headline-like line
-	minBodyVocabulary   = 30   // a shorter body is too small to compare against
+	offTopicMinWords    = 6    // distinct content words a block needs to be judged off topic
+	offTopicShare       = 0.25 // below this share of its words found in the body, a block is off topic
+	adShare             = 0.5  // below this share, advertising words mark a disclosure
+	headlineWords       = 12   // longest headline
+	minBodyVocabulary   = 30   // a body with fewer content words is too small to compare against
 	bodySampleBytes     = 64 << 10
 	maxDroppedLen       = 100 // Document.Dropped entries are clipped to about this many bytes
 )
 
-// dropBoilerplate removes blocks that are not part of the story, by this
-// rule:
-//
-// Only the run of blocks at the end of a document is examined (and, for
-// disclosure language only, the run at its start, after a title); a block in
-// the middle of the body is never dropped, and neither is more than a
-// quarter of the document's words (at most 2,000). Walking back from the
-// last block, these blocks may belong to a trailing run of boilerplate:
-//
-//   - a disclosure: a block with advertising or disclosure language
-//     (affiliate, advertising, sponsored, "earn a commission", "share of
-//     sales", newsletter, subscribe, sign up, cookie notices, "all rights
-//     reserved", ©, "click here", "privacy policy", "read more", "related
-//     articles", "prices are accurate", …) of whose content words fewer than
-//     half occur in the body;
-//   - a headline: a line of at most twelve words without a full stop;
-//   - an off-topic block: at least six distinct content words, fewer than a
-//     quarter of them in the body, and more of them in the run around it
-//     (the blocks after it, and a headline right before it) than in the
-//     body.
-//
-// The body is the text before the block, headlines aside. Content words
-// are words other than stop words, compared by their first five letters
-// ("Australia" meets "Australian"). The run is dropped only when it holds a
-// disclosure, so a story that merely ends on a new subject, or on a short
-// line, loses nothing. A body with fewer than 30 distinct content words is
-// too small to compare against, and then nothing is dropped.
-//
-// It returns the blocks kept and, clipped for display, those dropped.
+// dropBoilerplate applies the boilerplate rule described at Parse to the
+// paragraphs of a document. It returns the blocks kept and, clipped for
+// display, those dropped.
 func dropBoilerplate(blocks []block) ([]block, []string) {
-	words := make([]int, len(blocks))
 	total := 0
-	for i, b := range blocks {
-		words[i] = countWords(b.text)
-		total += words[i]
+	for _, b := range blocks {
+		total += b.words
 	}
 	budget := min(total/boilerplateShare, maxBoilerplateWords)
 
 	// The trailing window: the last blocks within the budget.
 	lo, w := len(blocks), 0
-	for lo > 0 && w+words[lo-1] <= budget {
+	for lo > 0 && w+blocks[lo-1].words <= budget {
 		lo--
-		w += words[lo]
+		w += blocks[lo].words
 	}
 	drop := make([]bool, len(blocks))
 	dropped := 0
-	if lo < len(blocks) {
-		base := bodyVocabulary(blocks[:lo], true)
-		run := make(vocabulary) // content words of the run walked so far
-		start, disclosure := len(blocks), false
-		for i := len(blocks) - 1; i >= lo; i-- {
-			b := blocks[i]
-			keys := contentKeys(b.text)
-			body := func() float64 { return base.with(blocks[lo:i]).overlap(keys) }
-			headline := isHeadline(b, words[i])
-			switch {
-			case isDisclosure(b.text) && body() < disclosureOverlap:
-				disclosure = true
-			case headline:
-			case len(keys) >= offTopicMinWords && body() < offTopicOverlap &&
-				run.with(headlineBefore(blocks, words, i, lo)).overlap(keys) > body():
-			default:
-				i = lo // the body ends here
-				continue
-			}
-			start = i
-			for _, k := range keys {
-				run[k] = true
-			}
-		}
-		if disclosure {
-			for i := start; i < len(blocks); i++ {
-				drop[i] = true
-				dropped += words[i]
-			}
+	if start, ok := trailingBoilerplate(blocks, lo); ok {
+		for i := start; i < len(blocks); i++ {
+			drop[i] = true
+			dropped += blocks[i].words
 		}
 	}
 
-	// The leading window: disclosure language only, after a title.
+	// The leading window, within what is left of the budget.
 	hi, w := 0, 0
-	for hi < lo && w+words[hi] <= budget-dropped {
-		w += words[hi]
+	for hi < lo && w+blocks[hi].words <= budget-dropped {
+		w += blocks[hi].words
 		hi++
 	}
-	if hi > 0 {
-		body := bodyVocabulary(blocks[hi:lo], false)
-		for i := 0; i < hi; i++ {
-			if i == 0 && blocks[i].heading {
-				continue
-			}
-			if !isDisclosure(blocks[i].text) || body.overlap(contentKeys(blocks[i].text)) >= disclosureOverlap {
-				break
-			}
-			drop[i] = true
-		}
+	for _, i := range leadingBoilerplate(blocks, hi, lo) {
+		drop[i] = true
 	}
 
 	var kept []block
@@ -131,38 +69,121 @@ func dropBoilerplate(blocks []block) ([]block, []string) {
 	return kept, out
 }
 
-// isHeadline reports whether b is a headline-like line.
-func isHeadline(b block, words int) bool {
-	return b.heading && words <= headlineWords
-}
+// Kinds of block at the end of a document.
+const (
+	storyBlock = iota
+	offTopicBlock
+	headlineBlock
+	disclosureBlock
+)
 
-// headlineBefore returns the block before i when it is a headline inside
-// the window starting at lo.
-func headlineBefore(blocks []block, words []int, i, lo int) []block {
-	if i-1 >= lo && isHeadline(blocks[i-1], words[i-1]) {
-		return blocks[i-1 : i]
+// trailingBoilerplate returns where the boilerplate at the end of blocks
+// starts, looking only at the window that starts at lo.
+func trailingBoilerplate(blocks []block, lo int) (start int, ok bool) {
+	// Without disclosure language in the window there is nothing to drop.
+	cue := false
+	for _, b := range blocks[lo:] {
+		if cue = hasCue(b.text); cue {
+			break
+		}
 	}
-	return nil
+	if !cue {
+		return 0, false
+	}
+	base := newBody(blocks[:lo], true)
+	kind := func(i int) int {
+		bd := base.with(blocks[lo:i])
+		if len(bd.vocab) < minBodyVocabulary {
+			return storyBlock
+		}
+		return bd.kind(blocks[i])
+	}
+
+	// A headline that is a disclosure starts a section of boilerplate.
+	start = len(blocks)
+	for i := lo; i < len(blocks); i++ {
+		if isHeadline(blocks[i]) && kind(i) == disclosureBlock {
+			start, ok = i, true
+			break
+		}
+	}
+
+	// The run of non-story blocks at the end, from its first headline or
+	// disclosure, when it holds a disclosure.
+	first, hasDisclosure := start, false // the run's start, its first headline or disclosure
+	for i := start - 1; i >= lo; i-- {
+		k := kind(i)
+		if k == storyBlock {
+			break
+		}
+		hasDisclosure = hasDisclosure || k == disclosureBlock
+		if k != offTopicBlock {
+			first = i
+		}
+	}
+	if hasDisclosure || ok && first < start {
+		return first, true
+	}
+	return start, ok
 }
 
-// disclosurePhrases mark advertising, affiliate disclosures, newsletter and
-// cookie notices, copyright lines and link furniture. They are matched in
-// lower case, with ’ read as '.
-var disclosurePhrases = []string{
-	"affiliate", "advertising", "advertisement", "advertiser", "sponsored", "paid partnership",
+// leadingBoilerplate returns the disclosures at the start of the window
+// blocks[:hi], after a title; the body is blocks[hi:lo].
+func leadingBoilerplate(blocks []block, hi, lo int) []int {
+	first := 0
+	if first < hi && blocks[first].heading {
+		first++
+	}
+	if first == hi || !hasCue(blocks[first].text) {
+		return nil
+	}
+	bd := newBody(blocks[hi:lo], false)
+	if len(bd.vocab) < minBodyVocabulary {
+		return nil
+	}
+	var run []int
+	for i := first; i < hi && bd.isDisclosure(blocks[i].text); i++ {
+		run = append(run, i)
+	}
+	return run
+}
+
+// isHeadline reports whether b is a headline: a line of at most
+// headlineWords words without a full stop.
+func isHeadline(b block) bool {
+	return b.heading && b.words <= headlineWords
+}
+
+// furniturePhrases belong to the furniture of web pages: affiliate
+// disclosures, newsletter and cookie notices, copyright lines, link lists.
+// They are matched in lower case, with ’ read as '.
+var furniturePhrases = []string{
+	"affiliate", "newsletter", "sign up for", "sign-up", "subscribe to our", "in your inbox",
 	"earn a commission", "earn a small commission", "commission from", "share of sales",
-	"share of the revenue", "newsletter", "subscribe", "sign up", "sign-up", "cookie policy",
-	"use cookies", "uses cookies", "accept cookies", "cookie settings", "all rights reserved",
-	"©", "click here", "terms of use", "terms of service", "privacy policy", "follow us",
-	"share this", "read more", "related articles", "related stories", "recommended for you",
-	"you may also like", "prices are accurate", "at the time of posting", "promo code",
-	"coupon", "discount code", "buy now", "shop now", "originally appeared",
+	"share of the revenue", "paid partnership", "sponsored content", "sponsored post",
+	"all rights reserved", "©", "cookie policy", "use cookies", "uses cookies", "accept cookies",
+	"cookie settings", "privacy policy", "terms of use", "terms of service", "click here",
+	"prices are accurate", "at the time of posting", "at the time of publication",
+	"promo code", "discount code", "related articles", "related stories",
+	"recommended for you", "you may also like", "follow us on", "originally appeared",
 	"reprinted with permission", "support our journalism",
 }
 
-func isDisclosure(text string) bool {
-	l := strings.ReplaceAll(strings.ToLower(text), "’", "'")
-	for _, p := range disclosurePhrases {
+// adPhrases are advertising words that stories use too.
+var adPhrases = []string{
+	"advertising", "advertisement", "advertiser", "sponsored", "subscribe", "read more",
+	"share this", "coupon", "buy now", "shop now", "limited time", "% off", "free shipping",
+}
+
+// hasCue reports whether text has any furniture or advertising phrase.
+func hasCue(text string) bool {
+	l := lowerText(text)
+	for _, p := range furniturePhrases {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	for _, p := range adPhrases {
 		if strings.Contains(l, p) {
 			return true
 		}
@@ -170,65 +191,120 @@ func isDisclosure(text string) bool {
 	return false
 }
 
-// vocabulary is a set of content-word keys.
-type vocabulary map[string]bool
-
-// overlap is the share of keys found in v. A vocabulary too small to judge
-// by reports full overlap, so nothing is dropped on its word.
-func (v vocabulary) overlap(keys []string) float64 {
-	if len(v) < minBodyVocabulary {
-		return 1
-	}
-	if len(keys) == 0 {
-		return 0
-	}
-	n := 0
-	for _, k := range keys {
-		if v[k] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(keys))
+func lowerText(s string) string {
+	return strings.ReplaceAll(strings.ToLower(s), "’", "'")
 }
 
-// with returns v plus the content words of blocks, headlines aside; v is
-// not changed.
-func (v vocabulary) with(blocks []block) vocabulary {
-	if len(blocks) == 0 {
-		return v
-	}
-	out := make(vocabulary, len(v))
-	for k := range v {
-		out[k] = true
-	}
-	for _, b := range blocks {
-		if !isHeadline(b, countWords(b.text)) {
-			eachContentKey(b.text, func(key string) { out[key] = true })
-		}
-	}
-	return out
+// body is the text a block at the end of a document is compared with.
+type body struct {
+	vocab vocabulary // its content words
+	lower []string   // its paragraphs in lower case, to look for phrases in
 }
 
-// bodyVocabulary collects the content words of blocks, at most
-// bodySampleBytes of them, taken from the end when fromEnd (the text
-// nearest the trailing window) or else from the start.
-func bodyVocabulary(blocks []block, fromEnd bool) vocabulary {
-	v := make(vocabulary)
+// newBody samples up to bodySampleBytes of blocks, headlines aside, taken
+// from the end when fromEnd (the text nearest the end of the document), or
+// else from the start.
+func newBody(blocks []block, fromEnd bool) body {
+	bd := body{vocab: make(vocabulary)}
 	size := 0
 	for k := range blocks {
 		i := k
 		if fromEnd {
 			i = len(blocks) - 1 - k
 		}
-		if !isHeadline(blocks[i], countWords(blocks[i].text)) {
-			eachContentKey(blocks[i].text, func(key string) { v[key] = true })
-		}
+		bd.add(blocks[i])
 		if size += len(blocks[i].text); size >= bodySampleBytes {
 			break
 		}
 	}
-	return v
+	return bd
 }
+
+func (bd *body) add(b block) {
+	if isHeadline(b) {
+		return
+	}
+	eachContentKey(b.text, func(key string) { bd.vocab[key] = true })
+	bd.lower = append(bd.lower, lowerText(b.text))
+}
+
+// with returns bd with blocks added; bd itself is not changed.
+func (bd body) with(blocks []block) body {
+	if len(blocks) == 0 {
+		return bd
+	}
+	out := body{vocab: make(vocabulary, len(bd.vocab)), lower: bd.lower[:len(bd.lower):len(bd.lower)]}
+	for k := range bd.vocab {
+		out.vocab[k] = true
+	}
+	for _, b := range blocks {
+		out.add(b)
+	}
+	return out
+}
+
+// uses reports whether the body has the phrase p.
+func (bd body) uses(p string) bool {
+	for _, l := range bd.lower {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// share is the share of the content words of text found in the body, and
+// how many distinct content words text has.
+func (bd body) share(text string) (float64, int) {
+	keys := contentKeys(text)
+	if len(keys) == 0 {
+		return 0, 0
+	}
+	n := 0
+	for _, k := range keys {
+		if bd.vocab[k] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(keys)), len(keys)
+}
+
+// isDisclosure reports whether text reads as a disclosure next to the body.
+func (bd body) isDisclosure(text string) bool {
+	if !hasCue(text) {
+		return false
+	}
+	l := lowerText(text)
+	for _, p := range furniturePhrases {
+		if strings.Contains(l, p) && !bd.uses(p) {
+			return true
+		}
+	}
+	for _, p := range adPhrases {
+		if strings.Contains(l, p) && !bd.uses(p) {
+			share, _ := bd.share(text)
+			return share < adShare
+		}
+	}
+	return false
+}
+
+// kind classifies a block at the end of a document.
+func (bd body) kind(b block) int {
+	switch {
+	case bd.isDisclosure(b.text):
+		return disclosureBlock
+	case isHeadline(b):
+		return headlineBlock
+	}
+	if share, n := bd.share(b.text); n >= offTopicMinWords && share < offTopicShare {
+		return offTopicBlock
+	}
+	return storyBlock
+}
+
+// vocabulary is a set of content-word keys.
+type vocabulary map[string]bool
 
 // contentKeys returns the distinct content-word keys of text.
 func contentKeys(text string) []string {

@@ -64,27 +64,26 @@ func (w *htmlWalker) walk(n *html.Node) {
 	if hidden(n) {
 		return
 	}
-	switch n.DataAtom {
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Iframe,
-		atom.Object, atom.Embed, atom.Canvas, atom.Select, atom.Button, atom.Input, atom.Textarea, atom.Img:
+	switch {
+	case notText(n.DataAtom):
 		return
-	case atom.Title:
+	case n.DataAtom == atom.Title:
 		if w.title == "" {
 			w.title = collapseSpace(textOf(n))
 		}
 		return
-	case atom.Nav, atom.Aside, atom.Form:
+	case n.DataAtom == atom.Nav || n.DataAtom == atom.Aside || n.DataAtom == atom.Form:
 		if w.drop(n) {
 			return
 		}
-	case atom.Header, atom.Footer:
+	case n.DataAtom == atom.Header || n.DataAtom == atom.Footer:
 		if w.articles == 0 && w.drop(n) {
 			return
 		}
-	case atom.Br, atom.Hr:
+	case n.DataAtom == atom.Br || n.DataAtom == atom.Hr:
 		w.flush()
 		return
-	case atom.Td, atom.Th:
+	case n.DataAtom == atom.Td || n.DataAtom == atom.Th:
 		w.space = w.sb.Len() > 0
 		w.children(n)
 		w.space = w.sb.Len() > 0
@@ -159,7 +158,7 @@ func (w *htmlWalker) flush() {
 		w.preText = false
 		// Preformatted text keeps its lines; blank lines separate paragraphs.
 		for _, p := range strings.Split(cleanCode(s), "\n\n") {
-			if p = strings.Trim(p, " \n"); strings.TrimSpace(p) != "" {
+			if p = strings.TrimSpace(p); p != "" {
 				w.blocks = append(w.blocks, block{text: trimLineEnds(p)})
 			}
 		}
@@ -192,7 +191,7 @@ func textOf(n *html.Node) string {
 		case n.Type == html.TextNode:
 			sb.WriteString(n.Data)
 			return
-		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Template):
+		case n.Type == html.ElementNode && (notText(n.DataAtom) || hidden(n)):
 			return
 		case n.Type == html.ElementNode && isHTMLBlock(n.DataAtom):
 			sb.WriteByte(' ')
@@ -210,6 +209,16 @@ func collapseSpace(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r < 0x20 || r == 0x7f
 	}), " ")
+}
+
+// notText reports whether an element never holds text a reader sees.
+func notText(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Iframe,
+		atom.Object, atom.Embed, atom.Canvas, atom.Select, atom.Button, atom.Input, atom.Textarea, atom.Img:
+		return true
+	}
+	return false
 }
 
 // hidden reports whether an element is marked as not shown.

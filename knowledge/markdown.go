@@ -137,9 +137,9 @@ func (m *mdParser) flushCode() {
 	if len(m.code) == 0 {
 		return
 	}
-	s := strings.Trim(strings.Join(m.code, "\n"), " \t\n")
+	s := strings.TrimSpace(strings.Join(m.code, "\n"))
 	for i := range s {
-		if s[i] < 0x20 && s[i] != '\n' {
+		if s[i] < 0x20 && s[i] != '\n' && s[i] != '\t' {
 			s = cleanCode(s)
 			break
 		}
@@ -150,10 +150,11 @@ func (m *mdParser) flushCode() {
 	m.code = m.code[:0]
 }
 
-// cleanCode turns tabs and other control characters in code into spaces.
+// cleanCode turns control characters in code, other than tabs and line
+// breaks, into spaces.
 func cleanCode(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\n' || r == 0x7f {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
 			return ' '
 		}
 		return r

@@ -39,20 +39,59 @@ const (
 
 // Parse cleans raw bytes into a Document and splits it into Passages.
 //
-// The input must be UTF-8 text: invalid UTF-8, NUL bytes or many control
-// characters give ErrNotText; a byte order mark is dropped and line endings
-// normalised. The cleaned text (Document.Text) holds one paragraph per line,
-// paragraphs separated by a blank line; hard-wrapped lines are joined.
-// Markdown and HTML are reduced to their readable text. Between Project
-// Gutenberg START and END markers only the book is kept. Boilerplate is
-// dropped by the rule described at dropBoilerplate unless opt.KeepAll is
-// set; Document.Dropped lists everything left out. Input with no words left
-// gives ErrEmptyDocument. Errors are wrapped with opt.Name.
+// The input must be UTF-8 text: invalid UTF-8, a NUL byte or many control
+// characters give ErrNotText. A byte order mark is dropped and line endings
+// normalised. Document.Text is the cleaned text, its paragraphs separated
+// by a blank line; hard-wrapped lines are joined and runs of spaces
+// collapsed. Markdown and HTML are reduced to the text a reader sees. Of a
+// Project Gutenberg book only what lies between its START and END markers
+// is kept. Input with no words left gives ErrEmptyDocument. Errors are
+// wrapped with opt.Name.
 //
-// Each paragraph becomes a passage; long ones are split at sentence
-// boundaries and short ones merged with a neighbour, so passages hold
-// roughly 40–200 words and never split a sentence. Passage ids are
-// "<slug>#<n>" and depend only on the input and options.
+// Each paragraph becomes a passage; one over 200 words is split at
+// sentence boundaries into chunks of about equal size, and fragments under
+// 40 words (headings, one-line paragraphs) join a neighbour: a heading or a
+// lead-in ending in a colon the paragraph after it, anything else the
+// passage before it. So passages hold roughly 40–200 words and never split
+// a sentence. Passage ids are "<slug>#<n>" and depend only on the input
+// and the options.
+//
+// # Boilerplate
+//
+// Blocks that are not part of the story are dropped by one general rule.
+// Only the end of a document is examined, and its start for disclosures: a
+// paragraph in the middle of the body is never dropped, and neither is more
+// than a quarter of the document's words (at most 2,000). Each paragraph at
+// the end is compared with the body, the text before it. It is
+//
+//   - a disclosure when it uses web-furniture language that the body never
+//     uses (affiliate, newsletter, "sign up for", "earn a commission",
+//     "share of sales", "all rights reserved", ©, cookie and privacy
+//     notices, "click here", "prices are accurate", "related articles", …),
+//     or advertising words that stories use too (advertising, sponsored,
+//     subscribe, "read more", "buy now", …) while fewer than half of its
+//     content words occur in the body;
+//   - a headline when it is a heading, or a line without a full stop, of at
+//     most twelve words;
+//   - off topic when it has six or more distinct content words and fewer
+//     than a quarter of them occur in the body;
+//   - story otherwise.
+//
+// Walking back from the last paragraph over disclosures, headlines and
+// off-topic paragraphs up to the first story paragraph, the paragraphs
+// walked over are dropped if they include a disclosure, starting at the
+// first headline or disclosure among them. So an advert's headline, blurb
+// and affiliate note go together, while a story that ends on a new subject
+// keeps its last paragraph. A headline that is itself a disclosure
+// ("Sponsored", "Related articles") takes everything after it along. At
+// the start, after a title, disclosures in a row are dropped (a cookie
+// notice). Content words are words other than stop words, compared by
+// their first five letters ("Australia" meets "Australian"); a body of
+// fewer than 30 distinct content words is too small to judge by, and then
+// nothing is dropped. In HTML, nav, aside and form elements, and a header
+// or footer outside article or main, are dropped too, as is the header and
+// licence of a Project Gutenberg book. Document.Dropped lists every block
+// dropped; opt.KeepAll keeps everything.
 func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	name := opt.Name
 	if err := checkText(data); err != nil {
@@ -75,9 +114,6 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	}
 
 	base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
-	if name == "" {
-		base = ""
-	}
 	doc := Document{
 		Slug:    Slugify(base),
 		Title:   firstNonEmpty(opt.Title, d.title, titleFromName(base)),
@@ -90,6 +126,9 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 		doc.Date = d.date
 	}
 	blocks := dropRepeatedTitle(d.blocks)
+	for i := range blocks {
+		blocks[i].words = countWords(blocks[i].text)
+	}
 	if !opt.KeepAll {
 		var dropped []string
 		blocks, dropped = dropBoilerplate(blocks)
@@ -108,6 +147,7 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 type block struct {
 	text    string
 	heading bool // a title or heading: merged with what follows
+	words   int  // set by Parse once the format parser is done
 }
 
 // draft is what a format parser hands back to Parse.
@@ -140,42 +180,54 @@ func formatOf(name string) format {
 	return formatText
 }
 
-// checkText rejects input that is not UTF-8 text.
+// checkText rejects input that is not UTF-8 text: invalid UTF-8, a NUL
+// byte, or more than a couple of control characters (other than white
+// space and escape) making up over one byte in a hundred.
 func checkText(data []byte) error {
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return ErrNotText
 	}
 	controls := 0
 	for _, c := range data {
-		if c < 0x20 && !isSpaceByte(c) && c != 0x1b {
-			controls++
-		}
+		controls += int(controlByte[c])
 	}
-	if controls > 0 && controls*100 > len(data) {
+	if controls > 2 && controls*100 > len(data) {
 		return ErrNotText
 	}
 	return nil
 }
 
+// controlByte is 1 for the control characters that text does not have:
+// C0 controls other than white space and escape.
+var controlByte = func() (t [256]uint8) {
+	for c := range 0x20 {
+		if asciiSpace[c] == 0 && c != 0x1b {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 // normalizeText drops a byte order mark and turns CRLF and CR line endings
 // into LF.
 func normalizeText(data []byte) string {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	if bytes.IndexByte(data, '\r') < 0 {
+	i := bytes.IndexByte(data, '\r')
+	if i < 0 {
 		return string(data)
 	}
-	out := make([]byte, 0, len(data))
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if c == '\r' {
-			c = '\n'
-			if i+1 < len(data) && data[i+1] == '\n' {
-				i++
-			}
+	var sb strings.Builder
+	sb.Grow(len(data))
+	for ; i >= 0; i = bytes.IndexByte(data, '\r') {
+		sb.Write(data[:i])
+		sb.WriteByte('\n')
+		data = data[i+1:]
+		if len(data) > 0 && data[0] == '\n' {
+			data = data[1:]
 		}
-		out = append(out, c)
 	}
-	return string(out)
+	sb.Write(data)
+	return sb.String()
 }
 
 // hashInput is the SHA-256 of the raw input, followed by the options that
@@ -235,7 +287,7 @@ func joinBlocks(blocks []block) (string, []para) {
 		paras = append(paras, para{
 			start:   start,
 			end:     sb.Len(),
-			words:   countWords(b.text),
+			words:   b.words,
 			heading: b.heading || !endsSentence(b.text),
 		})
 	}
@@ -351,14 +403,11 @@ const maxTitleLen = 150
 // countWords counts the space-separated words in s.
 func countWords(s string) int {
 	n := 0
-	inWord := false
+	prev := uint8(1) // whether the byte before was space
 	for i := 0; i < len(s); i++ {
-		if isSpaceByte(s[i]) {
-			inWord = false
-		} else if !inWord {
-			inWord = true
-			n++
-		}
+		space := asciiSpace[s[i]]
+		n += int(prev &^ space) // a word starts here
+		prev = space
 	}
 	return n
 }
@@ -417,17 +466,28 @@ func hasWord(s string) bool {
 	return false
 }
 
-// cleanLine trims s and turns each run of spaces, tabs and no-break spaces
-// into one space, dropping other control characters. It allocates only when
-// something changes.
+// cleanLine trims s and turns each run of white space (tabs, no-break
+// spaces…) into one space, dropping other control characters. It allocates
+// only when something changes.
 func cleanLine(s string) string {
 	s = strings.TrimFunc(s, isCleanSpace)
 	clean := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == 0x7f || c == 0xC2 && i+1 < len(s) && s[i+1] == 0xA0 || c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
-			clean = false
+	for i := 0; clean && i < len(s); i++ {
+		for i < len(s)-1 && lineSpecial[s[i]] == 0 {
+			i++
+		}
+		if lineSpecial[s[i]] == 0 {
 			break
+		}
+		switch c := s[i]; {
+		case c == ' ':
+			clean = i+1 == len(s) || s[i+1] != ' '
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			clean = !unicode.IsSpace(r) // not a no-break space, an em space…
+			i += size - 1
+		default:
+			clean = false
 		}
 	}
 	if clean {
@@ -444,18 +504,27 @@ func cleanLine(s string) string {
 		if r < 0x20 || r == 0x7f {
 			continue
 		}
-		if space {
+		if space && sb.Len() > 0 {
 			sb.WriteByte(' ')
-			space = false
 		}
+		space = false
 		sb.WriteRune(r)
 	}
 	return sb.String()
 }
 
-func isCleanSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u00a0'
-}
+// lineSpecial is 1 for the bytes cleanLine looks at twice: controls, DEL,
+// a space (two in a row are one too many) and the first bytes of the
+// Unicode spaces (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+var lineSpecial = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = 1
+	}
+	t[' '], t[0x7f], t[0xC2], t[0xE1], t[0xE2], t[0xE3] = 1, 1, 1, 1, 1, 1
+	return t
+}()
+
+func isCleanSpace(r rune) bool { return unicode.IsSpace(r) }
 
 // clip shortens s to about n bytes at a word boundary, for display.
 func clip(s string, n int) string {
@@ -484,7 +553,7 @@ func firstNonEmpty(ss ...string) string {
 // titleFromName makes a title from a file's base name: "the-old-mill" →
 // "The old mill".
 func titleFromName(base string) string {
-	t := strings.Join(strings.FieldsFunc(base, func(r rune) bool {
+	t := strings.Join(strings.FieldsFunc(strings.ToValidUTF8(base, ""), func(r rune) bool {
 		return r == '-' || r == '_' || r == '.' || unicode.IsSpace(r)
 	}), " ")
 	if t == "" {

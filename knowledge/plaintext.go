@@ -76,30 +76,31 @@ func hardWrapped(lines []string) bool {
 // appendWrapped joins hard-wrapped lines into paragraphs; a list item
 // starts a new one.
 func appendWrapped(blocks []block, lines []string) []block {
-	var sb strings.Builder
-	n := 0 // lines in sb
-	flush := func() {
-		if n == 0 {
-			return
+	for len(lines) > 0 {
+		n := 1 // lines in this paragraph
+		for n < len(lines) && !isListItem(lines[n]) {
+			n++
 		}
-		s := sb.String()
-		blocks = append(blocks, block{text: s, heading: n == 1 && looksLikeHeading(s)})
-		sb.Reset()
-		n = 0
-	}
-	for _, l := range lines {
-		if n > 0 && isListItem(l) {
-			flush()
+		if n == 1 {
+			blocks = append(blocks, block{text: lines[0], heading: looksLikeHeading(lines[0])})
+			lines = lines[1:]
+			continue
 		}
-		if n > 0 {
-			if prev := sb.String(); !endsWithDash(prev) {
+		size := 0
+		for _, l := range lines[:n] {
+			size += len(l) + 1
+		}
+		var sb strings.Builder
+		sb.Grow(size)
+		for i, l := range lines[:n] {
+			if i > 0 && !endsWithDash(lines[i-1]) {
 				sb.WriteByte(' ')
 			}
+			sb.WriteString(l)
 		}
-		sb.WriteString(l)
-		n++
+		blocks = append(blocks, block{text: sb.String()})
+		lines = lines[n:]
 	}
-	flush()
 	return blocks
 }
 
@@ -126,8 +127,8 @@ func isListItem(l string) bool {
 }
 
 // plainTitle returns the first line of text when it reads as a title: at
-// most maxTitleLen bytes, a letter in it, no full stop at the end, and a
-// blank line after it.
+// most maxTitleLen bytes, a letter in it, no full stop at the end (nor a ?
+// or ! after more than ten words), and a blank line after it.
 func plainTitle(text string) string {
 	text = strings.TrimLeft(text, " \t\n\f\v")
 	line, rest, ok := strings.Cut(text, "\n")
@@ -139,7 +140,14 @@ func plainTitle(text string) string {
 		return ""
 	}
 	line = cleanLine(line)
-	if len(line) > maxTitleLen || !hasWord(line) || strings.HasSuffix(strings.TrimRight(line, `"'”’)`), ".") {
+	if len(line) > maxTitleLen || !hasWord(line) {
+		return ""
+	}
+	// "Who Killed Laura Palmer?" is a title; a sentence is not.
+	switch end := strings.TrimRight(line, `"'”’)`); {
+	case strings.HasSuffix(end, ".") || strings.HasSuffix(end, "…"):
+		return ""
+	case (strings.HasSuffix(end, "!") || strings.HasSuffix(end, "?")) && countWords(line) > 10:
 		return ""
 	}
 	return line
@@ -171,13 +179,13 @@ func cutGutenberg(text string) (gutenberg, bool) {
 			body = strings.TrimRight(body, " \t\n")
 			body = body[:len(body)-len(final)]
 		}
-		g.dropped = append(g.dropped, "Project Gutenberg licence ("+strconv.Itoa(strings.Count(lic, "\n")+1)+" lines)")
+		g.dropped = append(g.dropped, "Project Gutenberg licence ("+strconv.Itoa(countLines(lic))+" lines)")
 	}
 	if startAt >= 0 {
 		header := text[:startEnd]
 		body = body[startEnd:]
 		g.title = gutenbergTitle(header)
-		g.dropped = append([]string{"Project Gutenberg header (" + strconv.Itoa(strings.Count(header, "\n")) + " lines)"}, g.dropped...)
+		g.dropped = append([]string{"Project Gutenberg header (" + strconv.Itoa(countLines(header)) + " lines)"}, g.dropped...)
 	}
 	g.body = body
 	return g, true
@@ -207,6 +215,14 @@ func findMarker(text string, from int, what string) (int, int) {
 		from = lineEnd
 	}
 	return -1, -1
+}
+
+func countLines(s string) int {
+	n := strings.Count(s, "\n")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		n++
+	}
+	return n
 }
 
 func lastLine(s string) string {

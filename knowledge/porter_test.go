@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -18,6 +17,7 @@ func TestStemsMatchFTS5(t *testing.T) {
 		"Café naïve façade Ærøskøbing résumé coöperate ﬁnancial Ⅻ ½ 東京 œuvre Straße İstanbul",
 		"caresses ponies ties caress cats feed agreed plastered bled motoring sing conflated troubled sized hopping tanned falling hissing fizzed failing filing happy sky relational conditional rational valenci hesitanci digitizer conformabli radicalli differentli vileli analogousli vietnamization predication operator feudalism decisiveness hopefulness callousness formaliti sensitiviti sensibiliti triplicate formative formalize electriciti electrical hopeful goodness revival allowance inference airliner gyroscopic adjustable defensible irritant replacement adjustment dependent adoption homologou communism activate angulariti homologous effective bowdlerize probate rate cease controll roll generalizations oscillators yyy says syzygy eyed flying",
 	}
+	// A whole novel, when the data sets are beside the project (as in CI).
 	if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "datasets", "gutenberg", "pg120.txt")); err == nil {
 		texts = append(texts, string(b))
 	}
@@ -67,17 +67,11 @@ func TestStemsMatchFTS5(t *testing.T) {
 			t.Errorf("text %d: %d tokens, FTS5 has %d", i, len(got), len(want[i]))
 		}
 		bad := 0
-		for j := 0; j < len(got) && j < len(want[i]); j++ {
+		for j := 0; j < len(got) && j < len(want[i]) && bad < 20; j++ {
 			if got[j].term != want[i][j] {
-				if bad < 20 {
-					t.Errorf("text %d token %d %q: got term %q, FTS5 has %q", i, j, text[got[j].start:got[j].end], got[j].term, want[i][j])
-				}
+				t.Errorf("text %d token %d %q: got term %q, FTS5 has %q", i, j, text[got[j].start:got[j].end], got[j].term, want[i][j])
 				bad++
-				if len(got) != len(want[i]) {
-					break
-				}
 			}
 		}
-		_ = strings.TrimSpace
 	}
 }

@@ -18,6 +18,9 @@ type Query struct {
 	// Match is the FTS5 expression: every term a quoted string, OR-ed, so no
 	// user text is ever read as FTS5 syntax (NEAR, *, ^, column filters, AND).
 	Match string
+	// Expanded is Match with the other irregular forms of its words OR-ed
+	// in (took: take, taken), as Search runs it.
+	Expanded string
 }
 
 // BuildQuery turns any text a user can type into a Query. It returns
@@ -45,18 +48,27 @@ func BuildQuery(text string) (Query, error) {
 	if len(terms) > maxQueryTerms {
 		terms = terms[:maxQueryTerms]
 	}
+	match := orQuoted(terms)
+	expanded := match
+	if forms := loadLemmas().otherForms(terms); len(forms) > 0 {
+		expanded += " OR " + orQuoted(forms)
+	}
+	return Query{Terms: terms, Match: match, Expanded: expanded}, nil
+}
+
+// orQuoted ORs the words as FTS5 strings. Words hold only letters, digits
+// and marks, never a double quote, so quoting makes each a plain string.
+func orQuoted(words []string) string {
 	var b strings.Builder
-	for i, t := range terms {
+	for i, t := range words {
 		if i > 0 {
 			b.WriteString(" OR ")
 		}
-		// Terms hold only letters, digits and marks, never a double quote,
-		// so quoting makes each a plain FTS5 string.
 		b.WriteByte('"')
 		b.WriteString(t)
 		b.WriteByte('"')
 	}
-	return Query{Terms: terms, Match: b.String()}, nil
+	return b.String()
 }
 
 // Words splits text into lower-cased words the way the index's unicode61

@@ -5,63 +5,72 @@ import (
 	"sort"
 )
 
-// Ranking holds the parameters of Search's ranking: FTS5 finds candidate
-// passages, and a re-ranker scores them with BM25 over statistics blended
-// with background English, a proximity bonus for query terms close
-// together, and a share of the best neighbouring passage's score.
-// DefaultRanking holds the values chosen on FairytaleQA train and val.
+// Ranking holds the parameters of Search's ranking. FTS5 finds the
+// candidate passages (any query word, its own bm25 order); a re-ranker then
+// scores them with BM25 over statistics blended with background English,
+// adds bonuses for query words that stand close together, and gives each
+// passage a share of its better neighbour's score.
+//
+// DefaultRanking holds the values chosen by measurement on FairytaleQA train
+// and val (BENCHMARKS.md has the figures; scripts/tune reproduces them).
 type Ranking struct {
-	// Plain orders by FTS5's own bm25() and skips re-ranking (a baseline).
+	// Plain orders by FTS5's own bm25() and skips re-ranking: the baseline.
 	Plain bool
 	// Candidates is how many passages FTS5 hands the re-ranker.
 	Candidates int
 	// K1 and B are BM25's term-frequency saturation and length normalisation.
 	K1, B float64
-	// Background is how many passages' worth of background English
-	// document frequencies are blended into the index's own, so that a
-	// small index (one short story) still knows "said" is common and
+	// Background is how many passages' worth of background English document
+	// frequencies (background.txt) are blended into the index's own, so that
+	// a small index, one short story, still knows that "said" is common and
 	// "lighthouse" is not. 0 uses the index alone.
 	Background float64
 	// Proximity weighs the best window of Window tokens: the summed IDF of
 	// the distinct query terms in it.
 	Proximity float64
 	Window    int
-	// Bigram weighs query terms that follow each other in the query and
-	// appear within a few tokens of each other, in order, in the passage.
+	// Bigram weighs pairs of query terms that follow each other in the
+	// question and appear, in that order, within three tokens in the passage.
 	Bigram float64
 	// Neighbour is the share of the better neighbouring passage's score
-	// added to a passage's own.
+	// added to a passage's own: answers often sit next to the words a
+	// question repeats.
 	Neighbour float64
+	// Lemmas makes irregular forms one term (took, taken: take; men: man)
+	// and searches for all of them.
+	Lemmas bool
 }
 
 // DefaultRanking returns the ranking Search uses unless told otherwise.
 func DefaultRanking() Ranking {
 	return Ranking{
 		Candidates: 200,
-		K1:         1.2,
-		B:          0.75,
-		Background: 0,
-		Proximity:  0,
+		K1:         0.9,
+		B:          0.4,
+		Background: 20,
+		Proximity:  0.5,
 		Window:     20,
-		Bigram:     0,
-		Neighbour:  0,
+		Bigram:     1,
+		Neighbour:  0.2,
+		Lemmas:     true,
 	}
 }
 
-// corpusStats are the index-wide statistics BM25 needs.
+// corpusStats are the index-wide statistics BM25 needs. Zero counts mean
+// they could not be read; the candidates stand in for the index then.
 type corpusStats struct {
 	passages float64            // passages in the index
 	avgLen   float64            // mean passage length in tokens
 	df       map[string]float64 // passages containing each query term
 }
 
-// candidate is a passage FTS5 matched, with what the re-ranker needs.
+// candidate is a passage FTS5 matched, with its score.
 type candidate struct {
 	Passage
 	score float64
 }
 
-// queryTerm is a distinct index term of the query.
+// queryTerm is a distinct index term of the query with its weight.
 type queryTerm struct {
 	term string
 	idf  float64
@@ -83,40 +92,55 @@ func queryTerms(q Query) []string {
 	return out
 }
 
-// rerank scores the candidates in place and sorts them best first.
-func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *background) {
-	qt := make([]queryTerm, len(terms))
+// rerank scores the candidates and sorts them best first. terms are the
+// query's index terms (base forms when lem is set); lem, when not nil, maps
+// passage terms to base forms too.
+func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *background, lem *lemmaTable) {
 	index := make(map[string]int, len(terms))
-	n := st.passages + r.Background
 	for i, t := range terms {
-		df := st.df[t]
+		index[t] = i
+	}
+	// hits[c][j] is the query term (maxQueryTerms fits int16) of candidate c's j-th token, or -1.
+	hits := make([][]int16, len(cands))
+	totalLen := 0
+	for ci := range cands {
+		toks := tokenize(cands[ci].Text)
+		h := make([]int16, len(toks))
+		for j, tok := range toks {
+			h[j] = -1
+			if i, ok := index[lem.canonical(tok.term)]; ok {
+				h[j] = int16(i)
+			}
+		}
+		hits[ci] = h
+		totalLen += len(toks)
+	}
+	n, avgLen := st.passages, st.avgLen
+	if n < float64(len(cands)) || avgLen <= 0 {
+		n, avgLen = float64(len(cands)), float64(totalLen)/float64(len(cands))
+	}
+	avgLen = max(avgLen, 1)
+
+	qt := make([]queryTerm, len(terms))
+	for i, t := range terms {
+		df := min(st.df[t], n)
 		if r.Background > 0 && bg != nil {
 			df += r.Background * bg.share(t)
 		}
-		qt[i] = queryTerm{term: t, idf: math.Log(1 + (n-df+0.5)/(df+0.5))}
-		index[t] = i
+		N := n + r.Background
+		qt[i] = queryTerm{term: t, idf: math.Log(1 + (N-df+0.5)/(df+0.5))}
 	}
-	avgLen := st.avgLen
-	if avgLen <= 0 {
-		avgLen = 1
-	}
+
 	tf := make([]float64, len(qt))
-	var hits []int // query term index per token, -1 for others
 	for ci := range cands {
-		c := &cands[ci]
-		toks := tokenize(c.Text)
-		hits = hits[:0]
+		h := hits[ci]
 		clear(tf)
-		for _, tok := range toks {
-			i, ok := index[tok.term]
-			if !ok {
-				i = -1
-			} else {
+		for _, i := range h {
+			if i >= 0 {
 				tf[i]++
 			}
-			hits = append(hits, i)
 		}
-		norm := r.K1 * (1 - r.B + r.B*float64(len(toks))/avgLen)
+		norm := r.K1 * (1 - r.B + r.B*float64(len(h))/avgLen)
 		s := 0.0
 		for i, f := range tf {
 			if f > 0 {
@@ -124,12 +148,12 @@ func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *b
 			}
 		}
 		if r.Proximity > 0 {
-			s += r.Proximity * bestWindow(hits, qt, r.Window)
+			s += r.Proximity * bestWindow(h, qt, r.Window)
 		}
 		if r.Bigram > 0 {
-			s += r.Bigram * bigrams(hits, qt)
+			s += r.Bigram * bigrams(h, qt)
 		}
-		c.score = s
+		cands[ci].score = s
 	}
 	if r.Neighbour > 0 {
 		smoothNeighbours(cands, r.Neighbour)
@@ -137,9 +161,9 @@ func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *b
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 }
 
-// bestWindow returns the largest summed IDF of distinct query terms found
-// together within any window of w tokens.
-func bestWindow(hits []int, qt []queryTerm, w int) float64 {
+// bestWindow returns the largest summed IDF of the distinct query terms
+// found together within any w consecutive tokens.
+func bestWindow(hits []int16, qt []queryTerm, w int) float64 {
 	if w <= 0 {
 		return 0
 	}
@@ -163,14 +187,14 @@ func bestWindow(hits []int, qt []queryTerm, w int) float64 {
 	return best
 }
 
-// bigrams sums, over pairs of query terms adjacent in the query, the
-// smaller IDF of the pair when the passage has them in that order within
-// three tokens.
-func bigrams(hits []int, qt []queryTerm) float64 {
+// bigrams sums, over pairs of query terms next to each other in the query,
+// the smaller IDF of the pair when the passage has the first followed by
+// the second within three tokens.
+func bigrams(hits []int16, qt []queryTerm) float64 {
 	const gap = 3
 	found := make([]bool, len(qt))
 	for i, h := range hits {
-		if h < 0 || h+1 >= len(qt) || found[h] {
+		if h < 0 || int(h)+1 >= len(qt) || found[h] {
 			continue
 		}
 		for j := i + 1; j < len(hits) && j <= i+gap; j++ {
@@ -189,8 +213,9 @@ func bigrams(hits []int, qt []queryTerm) float64 {
 	return s
 }
 
-// smoothNeighbours adds share times the better score of a passage's
-// neighbours in its document (among the candidates) to its own.
+// smoothNeighbours adds share times the better score of a passage's two
+// neighbours in its document to its own. Neighbours that are not
+// candidates matched no query word and count as zero.
 func smoothNeighbours(cands []candidate, share float64) {
 	type key struct {
 		doc string
@@ -202,7 +227,6 @@ func smoothNeighbours(cands []candidate, share float64) {
 	}
 	for i := range cands {
 		c := &cands[i]
-		nb := max(own[key{c.Doc, c.N - 1}], own[key{c.Doc, c.N + 1}])
-		c.score += share * nb
+		c.score += share * max(own[key{c.Doc, c.N - 1}], own[key{c.Doc, c.N + 1}])
 	}
 }

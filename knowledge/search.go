@@ -33,17 +33,24 @@ func (s *Store) search(ctx context.Context, doc, text string, k int) ([]Passage,
 	if !r.Plain {
 		limit = max(k, r.Candidates)
 	}
-	cands, err := s.candidates(ctx, doc, query, limit)
+	var lem *lemmaTable
+	terms := queryTerms(query)
+	match := query.Match
+	if !r.Plain && r.Lemmas {
+		lem = loadLemmas()
+		terms = lem.canonicalTerms(terms)
+		match = query.Expanded
+	}
+	cands, err := s.candidates(ctx, doc, match, limit)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", query.Match, err)
+		return nil, fmt.Errorf("search %q: %w", match, err)
 	}
 	if !r.Plain && len(cands) > 0 {
-		terms := queryTerms(query)
-		st, err := s.corpusStats(ctx, terms)
+		st, err := s.corpusStats(ctx, terms, lem)
 		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", query.Match, err)
+			return nil, fmt.Errorf("search %q: %w", match, err)
 		}
-		r.rerank(terms, cands, st, loadBackground())
+		r.rerank(terms, cands, st, loadBackground(), lem)
 	}
 	ps := make([]Passage, 0, min(k, len(cands)))
 	for _, c := range cands[:min(k, len(cands))] {
@@ -53,17 +60,24 @@ func (s *Store) search(ctx context.Context, doc, text string, k int) ([]Passage,
 	return ps, nil
 }
 
-// candidates returns up to limit passages matching any query term, in FTS5
-// bm25 order, with that score.
-func (s *Store) candidates(ctx context.Context, doc string, query Query, limit int) ([]candidate, error) {
+// candidates returns up to limit passages matching any term of the FTS5
+// expression match, in FTS5 bm25 order, with that score (negated, so higher
+// is better). The inner query ranks rowids alone, so only the passages kept
+// are read.
+func (s *Store) candidates(ctx context.Context, doc string, match string, limit int) ([]candidate, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT `+passageCols+`, -bm25(passages_fts)
-		FROM passages_fts
-		JOIN passages p ON p.id = passages_fts.rowid
+		SELECT `+passageCols+`, -f.score
+		FROM (
+			SELECT rowid AS id, bm25(passages_fts) AS score
+			FROM passages_fts
+			WHERE passages_fts MATCH ?1 AND (?2 = '' OR rowid IN (
+				SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.slug = ?2))
+			ORDER BY score
+			LIMIT ?3
+		) f
+		JOIN passages p ON p.id = f.id
 		JOIN documents d ON d.id = p.doc_id
-		WHERE passages_fts MATCH ? AND (? = '' OR d.slug = ?)
-		ORDER BY bm25(passages_fts)
-		LIMIT ?`, query.Match, doc, doc, limit)
+		ORDER BY f.score`, match, doc, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +96,7 @@ func (s *Store) candidates(ctx context.Context, doc string, query Query, limit i
 // corpusStats reads the passage count and mean length from the FTS5 index's
 // averages record and the query terms' document frequencies from its
 // vocabulary.
-func (s *Store) corpusStats(ctx context.Context, terms []string) (corpusStats, error) {
+func (s *Store) corpusStats(ctx context.Context, terms []string, lem *lemmaTable) (corpusStats, error) {
 	st := corpusStats{df: make(map[string]float64, len(terms))}
 	var blob []byte
 	// FTS5 keeps, in the row with id 1 of its data table, the number of rows
@@ -100,12 +114,18 @@ func (s *Store) corpusStats(ctx context.Context, terms []string) (corpusStats, e
 	if len(terms) == 0 {
 		return st, nil
 	}
-	args := make([]any, len(terms))
-	for i, t := range terms {
-		args[i] = t
+	var args []any
+	for _, t := range terms {
+		if forms := lem.formsOf(t); len(forms) > 0 {
+			for _, f := range forms {
+				args = append(args, f)
+			}
+			continue
+		}
+		args = append(args, t)
 	}
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT term, doc FROM passages_vocab WHERE term IN (?`+strings.Repeat(", ?", len(terms)-1)+`)`, args...)
+		`SELECT term, doc FROM passages_vocab WHERE term IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 	if err != nil {
 		return st, err
 	}
@@ -116,7 +136,7 @@ func (s *Store) corpusStats(ctx context.Context, terms []string) (corpusStats, e
 		if err := rows.Scan(&term, &df); err != nil {
 			return st, err
 		}
-		st.df[term] = df
+		st.df[lem.canonical(term)] += df
 	}
 	return st, rows.Err()
 }

@@ -6,8 +6,8 @@ import (
 )
 
 // Sentences returns the byte spans [start,end) of the sentences in text, in
-// order, trimmed of surrounding space. Every non-space byte of text lies in
-// exactly one span.
+// order, trimmed of surrounding (ASCII) white space. Every other byte of
+// text lies in exactly one span.
 //
 // A sentence ends at '.', '!', '?', '…' or "..." (with any closing quotes
 // and brackets that follow, straight or curly) when whitespace and then a
@@ -302,9 +302,10 @@ func hasPrefixAt(text string, i int, prefix string) bool {
 	return len(text)-i >= len(prefix) && text[i:i+len(prefix)] == prefix
 }
 
-func isSpaceByte(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
-}
+func isSpaceByte(c byte) bool { return asciiSpace[c] == 1 }
+
+// asciiSpace is 1 for the ASCII white space bytes, 0 for the others.
+var asciiSpace = [256]uint8{' ': 1, '\n': 1, '\t': 1, '\r': 1, '\f': 1, '\v': 1}
 
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 

@@ -18,6 +18,7 @@ var stopWords = func() map[string]bool {
 		"to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
 		"while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves",
 		"shall", "may", "might", "must", "also", "upon", "ll", "ve", "re", "d", "m",
+		"happen", "happens", "happened", "feel", "feels", "felt",
 	} {
 		m[w] = true
 	}

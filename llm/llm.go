@@ -76,6 +76,8 @@ type Options struct {
 	// Sleep waits d or until ctx ends; tests inject one that does not
 	// sleep. Default: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock a Retry-After date is read against. Default time.Now.
+	Now    func() time.Time
 	Logger *slog.Logger
 }
 
@@ -102,6 +104,9 @@ func New(opts Options) *Client {
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = sleep
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -177,7 +182,7 @@ func (c *Client) create(ctx context.Context, req openai.ChatCompletionRequest) (
 		if !retryable || attempt >= c.opts.MaxAttempts {
 			return resp, attempt, err
 		}
-		wait, ok := retryAfter(resp.Header().Get("Retry-After"), time.Now())
+		wait, ok := retryAfter(resp.Header().Get("Retry-After"), c.opts.Now())
 		if !ok {
 			wait = 500 * time.Millisecond << (attempt - 1)
 		}

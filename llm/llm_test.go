@@ -212,3 +212,19 @@ func TestWrongPathIs404(t *testing.T) {
 		t.Errorf("status = %d (%v), want 404", s, err)
 	}
 }
+
+func TestRetryAfterDate(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := fakeopenai.New(t,
+		fakeopenai.Status(503, "maintenance").WithHeader("Retry-After", now.Add(7*time.Second).Format(http.TimeFormat)),
+		fakeopenai.Text("back"))
+	sl := &sleeper{}
+	c := llm.New(llm.Options{BaseURL: srv.URL(), Model: "m", Sleep: sl.sleep, Now: func() time.Time { return now }})
+	got, err := c.Chat(context.Background(), hello)
+	if err != nil || got.Content != "back" {
+		t.Fatalf("Chat = %q, %v", got.Content, err)
+	}
+	if len(sl.waits) != 1 || sl.waits[0] != 7*time.Second {
+		t.Errorf("waits = %v, want [7s]", sl.waits)
+	}
+}

@@ -31,10 +31,55 @@ type token struct {
 	space      bool // preceded by white space or the start of the sentence
 }
 
-func tokenize(s string) []token {
-	var toks []token
+// tokenize appends the tokens of s to toks[:0].
+func tokenize(toks []token, s string) []token {
+	toks = toks[:0]
 	space := true
 	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+				space = true
+				i++
+				continue
+			case c|0x20 >= 'a' && c|0x20 <= 'z':
+				j := i + 1
+				for j < len(s) && (s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' || s[j] >= utf8.RuneSelf && isWordRune(s[j:])) {
+					j += runeLen(s[j:])
+				}
+				toks = append(toks, token{text: s[i:j], lower: lowerWord(s[i:j]), start: i, end: j, kind: tWord, space: space})
+				i = j
+			case c >= '0' && c <= '9':
+				j, kind := i+1, tNum
+			digits:
+				for j < len(s) {
+					d := s[j]
+					switch {
+					case d >= '0' && d <= '9':
+						j++
+					case (d == ',' || d == '.') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9':
+						j += 2
+						kind = tMixed
+					case d|0x20 >= 'a' && d|0x20 <= 'z':
+						for j < len(s) && s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' {
+							j++
+						}
+						kind = tMixed
+						break digits
+					default:
+						break digits
+					}
+				}
+				toks = append(toks, token{text: s[i:j], lower: strings.ToLower(s[i:j]), start: i, end: j, kind: kind, space: space})
+				i = j
+			default:
+				toks = append(toks, token{text: s[i : i+1], lower: s[i : i+1], start: i, end: i + 1, kind: tPunct, space: space})
+				i++
+			}
+			space = false
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case unicode.IsSpace(r):
@@ -43,47 +88,55 @@ func tokenize(s string) []token {
 			continue
 		case unicode.IsLetter(r):
 			j := i + size
-			for j < len(s) {
-				r, n := utf8.DecodeRuneInString(s[j:])
-				if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
-					break
-				}
-				j += n
+			for j < len(s) && (s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' || s[j] >= utf8.RuneSelf && isWordRune(s[j:])) {
+				j += runeLen(s[j:])
 			}
-			toks = append(toks, token{text: s[i:j], start: i, end: j, kind: tWord, space: space})
-			i = j
-		case r >= '0' && r <= '9':
-			j, kind := i+1, tNum
-			for j < len(s) {
-				c := s[j]
-				switch {
-				case c >= '0' && c <= '9':
-					j++
-					continue
-				case (c == ',' || c == '.') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9':
-					j += 2
-					kind = tMixed
-					continue
-				case c < utf8.RuneSelf && unicode.IsLetter(rune(c)):
-					for j < len(s) && s[j] < utf8.RuneSelf && unicode.IsLetter(rune(s[j])) {
-						j++
-					}
-					kind = tMixed
-				}
-				break
-			}
-			toks = append(toks, token{text: s[i:j], start: i, end: j, kind: kind, space: space})
-			i = j
+			toks = append(toks, token{text: s[i:j], lower: lowerWord(s[i:j]), start: i, end: j, kind: tWord, space: space})
 		default:
-			toks = append(toks, token{text: s[i : i+size], start: i, end: i + size, kind: tPunct, space: space})
-			i += size
+			toks = append(toks, token{text: s[i : i+size], lower: s[i : i+size], start: i, end: i + size, kind: tPunct, space: space})
 		}
+		i = toks[len(toks)-1].end
 		space = false
 	}
-	for k := range toks {
-		toks[k].lower = strings.ToLower(toks[k].text)
-	}
 	return toks
+}
+
+func runeLen(s string) int {
+	_, n := utf8.DecodeRuneInString(s)
+	return n
+}
+
+func isWordRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+}
+
+// lowerWord returns w in lower case when the scanner may need it: w itself
+// when it has no capitals, else its entry in vocabulary, else "" (a
+// capitalised word the scanner never looks for, lower-cased without
+// allocating).
+func lowerWord(w string) string {
+	upper := false
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'A' && c <= 'Z' {
+			upper = true
+			break
+		}
+	}
+	if !upper {
+		return w
+	}
+	if len(w) > maxVocabLen {
+		return ""
+	}
+	var buf [maxVocabLen]byte
+	for i := 0; i < len(w); i++ {
+		buf[i] = w[i] | 0x20
+		if w[i] >= utf8.RuneSelf {
+			return ""
+		}
+	}
+	return vocabulary[string(buf[:len(w)])]
 }
 
 // mention is one temporal expression found in a sentence.
@@ -100,6 +153,8 @@ type mention struct {
 	// month and day are set for a date written without its year ("on March
 	// 3", "in May"); an earlier year in the sentence gives it one.
 	month, day int
+	// prep is the preposition that introduced the date ("in", "by"), or "".
+	prep string
 }
 
 // resolve returns the days m refers to when the document was written on a
@@ -167,17 +222,132 @@ var numberWords = map[string]int{
 	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
 }
 
-// scanner holds one sentence's tokens while mentions are matched.
+// notThisWeek before a weekday make it some other week's, or any week's:
+// "the following Tuesday", "every Sunday", "that Saturday".
+var notThisWeek = map[string]bool{
+	"the": true, "a": true, "every": true, "each": true, "following": true, "preceding": true,
+	"previous": true, "that": true, "same": true, "one": true, "first": true,
+}
+
+// relativeWords start the expressions relative resolves.
+var relativeWords = []string{"today", "tonight", "yesterday", "tomorrow", "earlier", "later", "this", "last", "next"}
+
+// otherWords are the rest of the words the scanner compares tokens with.
+var otherWords = []string{"the", "of", "on", "at", "to", "and", "ago", "day", "days", "week", "weeks", "weekend",
+	"month", "months", "year", "years", "night", "morning", "afternoon", "evening"}
+
+// vocabulary maps every word the scanner looks for to itself, so that a
+// capitalised token's lower-case form is found without allocating.
+// triggers are the words an expression can start with (besides numbers).
+var vocabulary, triggers = func() (map[string]string, map[string]bool) {
+	vocab, trig := make(map[string]string), make(map[string]bool)
+	for _, m := range []map[string]int{months, monthAbbrevs, weekdays, numberWords} {
+		for w := range m {
+			vocab[w], trig[w] = w, true
+		}
+	}
+	for _, w := range relativeWords {
+		vocab[w], trig[w] = w, true
+	}
+	for _, m := range []map[string]bool{yearCues, directPeriods, ofPeriods, countNouns, notPlurals} {
+		for w := range m {
+			vocab[w] = w
+		}
+	}
+	for w := range notThisWeek {
+		vocab[w] = w
+	}
+	for _, w := range otherWords {
+		vocab[w] = w
+	}
+	return vocab, trig
+}()
+
+// hintWords are the words, other than month and weekday names, without
+// which a text holds no expression the scanner knows: "today", "two years
+// ago", "last week", "earlier this year", "last night".
+var hintWords = []string{
+	"today", "tonight", "yesterday", "tomorrow", "ago", "week", "weekend", "month", "year", "night",
+	"morning", "afternoon", "evening",
+}
+
+// Kinds of hint, in hints.
+const (
+	hintAnyCase     = 1 // a hint word, in any case
+	hintCapitalised = 2 // a month or weekday name, which counts capitalised
+)
+
+// hints maps the words hints looks for to their kind; hintLens has bit n
+// set in entry c-'a' when some such word of n letters starts with c, so
+// that most words are passed over without a map lookup.
+var hints, hintLens = func() (map[string]uint8, [26]uint16) {
+	m := make(map[string]uint8)
+	var lens [26]uint16
+	add := func(w string, kind uint8) {
+		m[w] |= kind
+		lens[w[0]-'a'] |= 1 << len(w)
+	}
+	for _, w := range hintWords {
+		add(w, hintAnyCase)
+	}
+	for _, names := range []map[string]int{months, monthAbbrevs, weekdays} {
+		for w := range names {
+			add(w, hintCapitalised)
+		}
+	}
+	return m, lens
+}()
+
+// dateHints appends to hits the offsets in s of every digit run, hint word
+// and capitalised month or weekday name: the only places an expression the
+// scanner knows can be. Most sentences of a novel have none, and are never
+// tokenized.
+func dateHints(hits []int, s string) []int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			hits = append(hits, i)
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+			continue
+		}
+		l := c | 0x20
+		if l < 'a' || l > 'z' {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' {
+			j++
+		}
+		if n := j - i; n <= 9 && hintLens[l-'a']&(1<<n) != 0 {
+			var buf [9]byte
+			for k := range n {
+				buf[k] = s[i+k] | 0x20
+			}
+			if kind := hints[string(buf[:n])]; kind&hintAnyCase != 0 || kind&hintCapitalised != 0 && c <= 'Z' {
+				hits = append(hits, i)
+			}
+		}
+		i = j
+	}
+	return hits
+}
+
+// maxVocabLen bounds the words looked up in vocabulary; its longest
+// ("afterwards", "throughout") have 10 letters.
+const maxVocabLen = 16
+
+// scanner finds the expressions in one sentence after another, reusing
+// its token buffer.
 type scanner struct {
 	toks []token
 }
 
 // scan returns the temporal expressions in sentence, in order, not overlapping.
-func scan(sentence string) []mention {
-	if !mayHoldDate(sentence) {
-		return nil
-	}
-	sc := scanner{toks: tokenize(sentence)}
+func (sc *scanner) scan(sentence string) []mention {
+	sc.toks = tokenize(sc.toks, sentence)
 	var out []mention
 	floor := 0 // first byte a new expression may start at
 	year := 0  // the year of the latest explicit date, for "In 2019, on March 3"
@@ -203,39 +373,31 @@ func scan(sentence string) []mention {
 	return out
 }
 
-// mayHoldDate is a cheap test that skips most sentences of a novel: every
-// expression the scanner knows has a digit or one of a few letter pairs.
-func mayHoldDate(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20 // lower-case ASCII letters; digits are unchanged
-		if c >= '0' && c <= '9' {
-			return true
-		}
-		if i+1 < len(s) {
-			switch string([]byte{c, s[i+1] | 0x20}) {
-			// months, weekdays, "today", "tonight", "tomorrow", "yesterday",
-			// "this", "last", "next", "ago"
-			case "ja", "fe", "ma", "ap", "ju", "au", "se", "oc", "no", "de",
-				"mo", "tu", "we", "th", "fr", "sa", "su", "to", "ye", "la", "ne", "ag":
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // at tries every pattern at token i, most specific first. floor is the
 // byte offset where the previous expression ended; cue words before a
 // match are included only from there on.
 func (sc *scanner) at(i, floor int) (mention, int, bool) {
-	for _, match := range []func(int, int) (mention, int, bool){
-		sc.iso, sc.rangeAt, sc.decade, sc.relative, sc.weekday,
-	} {
-		if m, next, ok := match(i, floor); ok {
-			return m, next, true
+	switch t := sc.toks[i]; t.kind {
+	case tWord:
+		if !triggers[t.lower] {
+			return mention{}, 0, false
 		}
+	case tPunct:
+		return mention{}, 0, false
 	}
-	return mention{}, 0, false
+	if m, next, ok := sc.iso(i, floor); ok {
+		return m, next, true
+	}
+	if m, next, ok := sc.rangeAt(i, floor); ok {
+		return m, next, true
+	}
+	if m, next, ok := sc.decade(i, floor); ok {
+		return m, next, true
+	}
+	if m, next, ok := sc.relative(i, floor); ok {
+		return m, next, true
+	}
+	return sc.weekday(i, floor)
 }
 
 func (sc *scanner) tok(i int) token {
@@ -385,9 +547,20 @@ func (sc *scanner) dayAt(i int) (int, bool) {
 // with only a year or a month, which need a cue word ("in 2015", "in May").
 type partial struct {
 	year, month, day int
+	shortYear        int // 1 + a year written with two digits ("’85"), else 0
 	start, end       int // byte offsets
 	next             int // the token after it
 	needsCue         bool
+}
+
+// shortYear reads an apostrophe and two digits at token i ("’85").
+func (sc *scanner) shortYear(i int) (int, bool) {
+	a, n := sc.tok(i), sc.tok(i+1)
+	if a.text != "’" && a.text != "'" || n.kind != tNum || len(n.text) != 2 || !sc.adjacent(i+1) || sc.badAfter(i+1) {
+		return 0, false
+	}
+	yy, _ := strconv.Atoi(n.text)
+	return yy + 1, true
 }
 
 // explicit matches one date as written at token i: "March 3, 2019",
@@ -416,8 +589,16 @@ func (sc *scanner) explicit(i int) (partial, bool) {
 			}
 			return p, true
 		}
-		if y, ok := sc.year(j); ok {
-			p.year, p.end, p.next = y, sc.tok(j).end, j+1
+		k := j
+		if sc.tok(k).text == "," { // "in March, 1883"
+			k++
+		}
+		if y, ok := sc.year(k); ok {
+			p.year, p.end, p.next = y, sc.tok(k).end, k+1
+			return p, true
+		}
+		if yy, ok := sc.shortYear(k); ok { // "in January, ’85"
+			p.shortYear, p.end, p.next = yy, sc.tok(k+1).end, k+2
 			return p, true
 		}
 		if _, full := months[t.lower]; !full {
@@ -521,12 +702,17 @@ func (sc *scanner) rangeAt(i, floor int) (mention, int, bool) {
 	if p.needsCue && c.prep != "" {
 		p.start = c.prepStart // "in 2015", "in May"; but "October 2018" stands alone
 	}
-	return mentionOf(p), p.next, true
+	m := mentionOf(p)
+	m.prep = c.prep
+	return m, p.next, true
 }
 
 // rangeEnd extends the date p into a range when a connector and a second
 // date with a year follow it.
 func (sc *scanner) rangeEnd(p partial, c cue) (mention, int, bool) {
+	if p.shortYear != 0 {
+		return mention{}, 0, false
+	}
 	k := p.next
 	switch conn := sc.tok(k); conn.lower {
 	case "–", "—":
@@ -580,6 +766,14 @@ func mentionOf(p partial) mention {
 	switch {
 	case p.year != 0:
 		m.date, m.fixed = Date{Year: p.year, Month: p.month, Day: p.day}, true
+	case p.shortYear != 0:
+		// The latest year with those two digits, not after the document's.
+		month, yy := p.month, p.shortYear-1
+		m.month = 0
+		m.rel = func(ref day) span {
+			y := ref.Year() - (ref.Year()%100-yy+100)%100
+			return monthSpan(y, month)
+		}
 	case p.day != 0:
 		month, dd := p.month, p.day
 		m.rel = func(ref day) span {
@@ -642,6 +836,9 @@ func (sc *scanner) weekday(i, floor int) (mention, int, bool) {
 	if p, ok := sc.explicit(k); ok && (p.day != 0 || p.year != 0) {
 		return mention{}, 0, false
 	}
+	if notThisWeek[sc.tok(i-1).lower] && i > 0 {
+		return mention{}, 0, false // "the following Tuesday", "of a Sunday evening"
+	}
 	start, dir := t.start, 0
 	if p := sc.tok(i - 1); p.start >= floor && i > 0 {
 		switch p.lower {
@@ -701,8 +898,8 @@ func (sc *scanner) relative(i, floor int) (mention, int, bool) {
 	if which != "this" && which != "last" && which != "next" || part != "" && which != "this" {
 		return mention{}, 0, false
 	}
-	if sc.tok(i-1).lower == "the" { // "the last year of his life" is no date
-		return mention{}, 0, false
+	if prev := sc.tok(i - 1).lower; i > 0 && (prev == "the" || prev == "at" && which == "last") {
+		return mention{}, 0, false // "the last year of his life", "at last month after month"
 	}
 	unit := sc.tok(k + 1)
 	shift := map[string]int{"this": 0, "last": -1, "next": 1}[which]
@@ -757,6 +954,9 @@ func (sc *scanner) ago(i int) (n int, unit string, next int, ok bool) {
 	t := sc.tok(i)
 	switch t.kind {
 	case tWord:
+		if sc.adjacent(i) && sc.tok(i-1).text == "-" {
+			return 0, "", 0, false // "five-and-twenty years ago" is not twenty
+		}
 		n = numberWords[t.lower]
 	case tNum:
 		if len(t.text) <= 3 && !sc.badBefore(i) {

@@ -70,6 +70,18 @@ type Options struct {
 // ErrEmptyTopic is returned by Build for a topic with no words in it.
 var ErrEmptyTopic = errors.New("topic has no words")
 
+// boundWords introduce dates that bound other events rather than date a
+// happening, often in the future ("by 2030", "until 2025"), so they do not
+// count when the document date is inferred.
+var boundWords = map[string]bool{"by": true, "until": true, "till": true, "before": true}
+
+// sentence is a sentence of a passage with the expressions found in it.
+type sentence struct {
+	passage  int    // index into the passages
+	span     [2]int // in the passage text
+	mentions []mention
+}
+
 // found is one resolved expression in its sentence.
 type found struct {
 	m        mention
@@ -92,23 +104,32 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 	}
 
 	// Find every expression first: the explicit ones may fix the document date.
-	type sentence struct {
-		passage  int
-		span     [2]int // in the passage text
-		mentions []mention
-	}
 	var sentences []sentence
+	var sc scanner
+	var hits []int
 	for pi, p := range passages {
+		if hits = dateHints(hits[:0], p.Text); len(hits) == 0 {
+			continue
+		}
+		h := 0
 		for _, s := range knowledge.Sentences(p.Text) {
-			if ms := scan(p.Text[s[0]:s[1]]); len(ms) > 0 {
+			for h < len(hits) && hits[h] < s[0] {
+				h++
+			}
+			if h == len(hits) {
+				break
+			}
+			if hits[h] >= s[1] {
+				continue // nothing in this sentence could be a date
+			}
+			if ms := sc.scan(p.Text[s[0]:s[1]]); len(ms) > 0 {
 				sentences = append(sentences, sentence{pi, s, ms})
 			}
 		}
 	}
 
 	var ref *span
-	switch {
-	case doc.Date != "":
+	if doc.Date != "" {
 		d, err := ParseDate(doc.Date)
 		if err != nil {
 			return t, fmt.Errorf("document %s: date: %w", doc.Slug, err)
@@ -117,43 +138,23 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 		ref = &s
 		t.DocumentDate, t.DocumentDateSource = d.String(), SourceConfigured
 		t.DocumentDateBasis = "configured for the document"
-	default:
+	} else {
 		t.DocumentDateSource = SourceInferred
-		var latest *found
-		for _, s := range sentences {
-			for _, m := range s.mentions {
-				if !m.fixed {
-					continue
-				}
-				d := m.date
-				if m.until != nil {
-					d = *m.until
-				}
-				if latest == nil || !d.span().from.Before(latest.date.span().from) {
-					latest = &found{m: m, date: d, passage: s.passage, sentence: s.span}
-				}
-			}
-		}
-		if latest == nil {
-			t.DocumentDateBasis = "the text gives no date, so relative expressions (\"last year\") are left out"
-			break
-		}
-		// The text was written on or after the latest date it gives, and
-		// "this year" is read as that date's year.
-		from := latest.date.span().from
-		s := span{from, mkday(from.Year(), 12, 31)}
-		ref = &s
-		d, _ := dateOf(s)
-		t.DocumentDate = d.String()
-		p := passages[latest.passage]
-		t.DocumentDateBasis = fmt.Sprintf("the latest date the text gives is %s (%q, %s); the text is taken to be from then or later that year",
-			latest.date, p.Text[latest.sentence[0]:][latest.m.start:latest.m.end], p.ID)
+		ref, t.DocumentDate, t.DocumentDateBasis = inferDate(sentences, passages)
 	}
 
+	about := make(map[int]bool) // passage index → matches the topic
 	for _, s := range sentences {
 		p := passages[s.passage]
-		if keep != nil && !keep(p.Text) {
-			continue
+		if keep != nil {
+			ok, seen := about[s.passage]
+			if !seen {
+				ok = keep(p.Text)
+				about[s.passage] = ok
+			}
+			if !ok {
+				continue
+			}
 		}
 		var fs []found
 		for _, m := range s.mentions {
@@ -219,4 +220,36 @@ func oneEach(fs []found) []found {
 		}
 	}
 	return out
+}
+
+// inferDate infers the document date from the latest explicit date the
+// text gives: the text was written on or after it, and "this year" is read
+// as its year. It returns nil and "" when the text gives no date, and says
+// in basis how the date was found.
+func inferDate(sentences []sentence, passages []knowledge.Passage) (ref *span, date, basis string) {
+	var latest *found
+	for _, s := range sentences {
+		for _, m := range s.mentions {
+			if !m.fixed || m.date.Decade || boundWords[m.prep] {
+				continue
+			}
+			d := m.date
+			if m.until != nil {
+				d = *m.until
+			}
+			if latest == nil || !d.span().from.Before(latest.date.span().from) {
+				latest = &found{m: m, date: d, passage: s.passage, sentence: s.span}
+			}
+		}
+	}
+	if latest == nil {
+		return nil, "", "the text gives no date, so relative expressions (\"last year\") are left out"
+	}
+	from := latest.date.span().from
+	s := span{from, mkday(from.Year(), 12, 31)}
+	d, _ := dateOf(s)
+	p := passages[latest.passage]
+	basis = fmt.Sprintf("the latest date the text gives is %s (%q, %s); the text is taken to be from then or later that year",
+		latest.date, p.Text[latest.sentence[0]:][latest.m.start:latest.m.end], p.ID)
+	return &s, d.String(), basis
 }

@@ -88,6 +88,8 @@ func TestExpressions(t *testing.T) {
 		{"year", "", "The FBI made its demand in 2015.", []string{"2015 in 2015"}},
 		{"month and year", "", "Ramos pleaded guilty in October 2018 to running it.", []string{"2018-10 October 2018"}},
 		{"month of year", "", "It ended in October of 2018.", []string{"2018-10 October of 2018"}},
+		{"month, year", "", "One day—it was in March, 1883—a letter came.", []string{"1883-03 March, 1883"}},
+		{"month, two-digit year", "1890-10-09", "It was in January, ’85, that my father died.", []string{"1885-01 January, ’85"}},
 		{"abbreviated month", "", "It ended in Oct. 2018.", []string{"2018-10 Oct. 2018"}},
 		{"US date", "", "He was born on March 3, 2019 in Ohio.", []string{"2019-03-03 March 3, 2019"}},
 		{"British date", "", "He left on 3 March 2019 for good.", []string{"2019-03-03 3 March 2019"}},
@@ -116,6 +118,9 @@ func TestExpressions(t *testing.T) {
 		{"odds", "", "It was a one in 1000 chance.", nil},
 		{"a year as an adjective is no event", "", "The 2016 election was close.", nil},
 		{"May the verb", "", "May I ask where Theresa May went?", nil},
+		{"another week's weekday", friday, "They stayed till the following Tuesday, as on every Sunday.", nil},
+		{"at last", friday, "At last month after month went by.", nil},
+		{"a compound number", friday, "She married five-and-twenty years ago.", nil},
 		{"the last year of a life", friday, "It was the last year of his life.", nil},
 		{"relative with no document date", "", "The mayor resigned last year.", nil},
 
@@ -182,6 +187,12 @@ func TestDocumentDate(t *testing.T) {
 		want := []string{"2010 in 2010", "2015 Last year", "2016 this week", "2016-12 December 2016"}
 		if got := summary(tl); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("got  %q\nwant %q", got, want)
+		}
+	})
+	t.Run("not from a target or a decade", func(t *testing.T) {
+		tl := build(t, "", "It was sold in December 2016. The city plans to be carbon neutral by 2030, as it was in the 2040s.", timeline.Options{})
+		if tl.DocumentDate != "2016-12" {
+			t.Errorf("document date %q, want 2016-12 (not 2030, not the 2040s)", tl.DocumentDate)
 		}
 	})
 	t.Run("none", func(t *testing.T) {

@@ -3,9 +3,85 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/llm"
 )
 
-// TODO(owner): replace this stub.
 func runAsk(ctx context.Context, e *env, args []string) error {
-	return errors.New("ask is not built yet")
+	fs := newFlagSet(e, "ask", "ask [--json] [--k N] [--db PATH] QUESTION")
+	asJSON := fs.Bool("json", false, `print JSON: {"question", "mode", "answer", "citations": [{"ref", "passage_id", "quote"}], "notice"}`)
+	k := fs.Int("k", 5, "how many passages to retrieve (1-50)")
+	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if *k < 1 || *k > 50 {
+		return usagef("--k: %d is not from 1 to 50", *k)
+	}
+	q, err := joinArgs(fs, "question")
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, *db)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(e, cfg)
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	eng := newEngine(cfg, st, *k, logger)
+	a, err := eng.Ask(ctx, q)
+	if errors.Is(err, knowledge.ErrEmptyQuery) {
+		return usagef("nothing to ask in %q: use some words", truncate(q, 60))
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		a.Citations = nonNil(a.Citations)
+		return writeJSON(e.stdout, a)
+	}
+	printAnswer(e.stdout, a)
+	return nil
+}
+
+// newEngine wires the answering engine: the store, and the model when one
+// is configured.
+func newEngine(cfg config.Config, st answer.Store, k int, logger *slog.Logger) *answer.Engine {
+	opts := answer.Options{Store: st, K: k, ContextTokens: cfg.ContextTokens, Logger: logger.With("component", "answer")}
+	if cfg.ModelConfigured() {
+		opts.Model = llm.FromConfig(cfg, logger.With("component", "llm"))
+		opts.ModelName = cfg.Model
+	}
+	return answer.New(opts)
+}
+
+// printAnswer writes the readable form: the answer, the numbered quotes
+// with their passage ids, then the notice. An extractive answer is its
+// quotes, so only its label is printed above them.
+func printAnswer(w io.Writer, a answer.Answer) {
+	if a.Mode == answer.ModeExtractive {
+		fmt.Fprintln(w, answer.ExtractiveLabel)
+	} else {
+		fmt.Fprintln(w, a.Answer)
+	}
+	if len(a.Citations) > 0 {
+		fmt.Fprintln(w)
+	}
+	for _, c := range a.Citations {
+		fmt.Fprintf(w, "[%d] %s\n%s\n", c.Ref, c.PassageID, indent("“"+c.Quote+"”", "    "))
+	}
+	if a.Notice != "" {
+		fmt.Fprintf(w, "\n%s\n", a.Notice)
+	}
 }

@@ -36,6 +36,7 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 		return usagef("doctor takes no arguments, got %q", fs.Args())
 	}
 
+	fmt.Fprintln(e.stdout, versionLine())
 	problems := 0
 	report := func(status, name, detail string) {
 		if status == checkProblem {
@@ -66,18 +67,24 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 	if problems > 0 {
 		return fmt.Errorf("doctor found %s", countNoun(problems, "problem"))
 	}
+	if cfg.DiscordToken == "" {
+		fmt.Fprintln(e.stdout, "storybot is ready on the command line; serve needs DISCORD_TOKEN.")
+		return nil
+	}
 	fmt.Fprintln(e.stdout, "storybot is ready.")
 	return nil
 }
 
 // configProblems splits the error loadConfig returns into one line per
-// variable.
+// variable: config.Load joins one error per problem.
 func configProblems(err error) []string {
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) {
+		return []string{err.Error()}
+	}
 	var lines []string
-	for _, l := range strings.Split(err.Error(), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "configuration is invalid") {
-			lines = append(lines, l)
-		}
+	for _, e := range joined.Unwrap() {
+		lines = append(lines, e.Error())
 	}
 	return lines
 }
@@ -184,7 +191,7 @@ func modelError(base string, hasKey bool, timeout time.Duration, err error) stri
 	case status != 0:
 		return fmt.Sprintf("%s answered %d %s when asked for its models: %v", base, status, http.StatusText(status), err)
 	}
-	return fmt.Sprintf("cannot reach %s: %v; is the server running and OPENAI_BASE_URL right?", base, err)
+	return fmt.Sprintf("cannot reach %s (%s); is the server running and OPENAI_BASE_URL right?", base, netReason(err))
 }
 
 // checkDiscord asks Discord who the token belongs to.
@@ -220,7 +227,7 @@ func checkDiscord(ctx context.Context, cfg config.Config, timeout time.Duration)
 		case errors.Is(err, context.DeadlineExceeded):
 			return checkProblem, fmt.Sprintf("%s did not answer within %s", origin, timeout)
 		}
-		return checkProblem, fmt.Sprintf("cannot reach %s: %v", origin, err)
+		return checkProblem, fmt.Sprintf("cannot reach %s (%s)", origin, netReason(err))
 	}
 	return checkOK, fmt.Sprintf("the token belongs to %s (id %s) at %s", u.Username, u.ID, origin)
 }

@@ -94,6 +94,7 @@ func TestDoctor(t *testing.T) {
 	}))
 	t.Cleanup(unauthorized.Close)
 	down := "http://" + closedAddr(t) + "/v1"
+	discordDown := "http://" + closedAddr(t)
 
 	type want struct {
 		status string
@@ -143,7 +144,7 @@ func TestDoctor(t *testing.T) {
 			vars:    map[string]string{"OPENAI_BASE_URL": down},
 			wantErr: "doctor found 1 problem",
 			checks: map[string]want{
-				"model": {"problem", []string{"cannot reach " + down, "is the server running and OPENAI_BASE_URL right?"}},
+				"model": {"problem", []string{"cannot reach " + down + " (connection refused); is the server running and OPENAI_BASE_URL right?"}},
 			},
 		},
 		{
@@ -164,10 +165,10 @@ func TestDoctor(t *testing.T) {
 		},
 		{
 			name:    "discord unreachable",
-			vars:    map[string]string{"DISCORD_TOKEN": token, "DISCORD_API_BASE_URL": "http://" + closedAddr(t)},
+			vars:    map[string]string{"DISCORD_TOKEN": token, "DISCORD_API_BASE_URL": discordDown},
 			wantErr: "doctor found 1 problem",
 			checks: map[string]want{
-				"discord": {"problem", []string{"cannot reach http://127.0.0.1:"}},
+				"discord": {"problem", []string{"cannot reach " + discordDown + " (connection refused)"}},
 			},
 		},
 	}
@@ -184,7 +185,7 @@ func TestDoctor(t *testing.T) {
 			case tt.wantErr != "" && (r.err == nil || r.err.Error() != tt.wantErr):
 				t.Fatalf("doctor: err = %v, want %q\n%s", r.err, tt.wantErr, r.stdout)
 			}
-			if tt.wantErr == "" && !strings.HasSuffix(r.stdout, "storybot is ready.\n") {
+			if tt.wantErr == "" && !strings.Contains(r.stdout, "\nstorybot is ready") {
 				t.Errorf("stdout does not end with the all-clear:\n%s", r.stdout)
 			}
 			lines := doctorLines(t, r.stdout)
@@ -229,7 +230,8 @@ func TestDoctorBadConfigurationStopsBeforeTheNetwork(t *testing.T) {
 	if r.err == nil || r.err.Error() != "doctor found 2 problems" {
 		t.Fatalf("err = %v, want doctor found 2 problems", r.err)
 	}
-	want := `problem  configuration: LLM_TIMEOUT: "soon" is not a duration (e.g. 30s, 2m)
+	want := versionLine() + `
+problem  configuration: LLM_TIMEOUT: "soon" is not a duration (e.g. 30s, 2m)
 problem  configuration: LOG_LEVEL: "loud" is not one of debug, info, warn, error
 skipped  index, model, discord: fix the configuration first
 `

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -33,14 +35,14 @@ func runHealth(ctx context.Context, e *env, args []string) error {
 		}
 		*addr = cfg.HealthAddr
 	}
-	url, err := healthURL(*addr)
+	target, err := healthURL(*addr)
 	if err != nil {
 		return usagef("--addr: %v", err)
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return fmt.Errorf("health check: %w", err)
 	}
@@ -49,18 +51,34 @@ func runHealth(ctx context.Context, e *env, args []string) error {
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("unhealthy: %s did not answer within %s", url, *timeout)
+			return fmt.Errorf("unhealthy: %s did not answer within %s", target, *timeout)
 		}
-		return fmt.Errorf("unhealthy: no answer from %s (is storybot serve running, with the same HEALTH_ADDR?): %w", url, err)
+		return fmt.Errorf("unhealthy: no answer from %s (%s); is storybot serve running, with the same HEALTH_ADDR?", target, netReason(err))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
 	summary := strings.Join(strings.Fields(string(body)), " ")
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("unhealthy: %s answered %s: %s", url, resp.Status, summary)
+		return fmt.Errorf("unhealthy: %s answered %s: %s", target, resp.Status, summary)
 	}
 	fmt.Fprintf(e.stdout, "healthy: %s\n", summary)
 	return nil
+}
+
+// netReason says in a few words why a request got no answer: "connection
+// refused" rather than the whole chain of wrapped errors.
+func netReason(err error) string {
+	var dnsErr *net.DNSError
+	var urlErr *url.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("cannot find the host %q", dnsErr.Name)
+	case errors.As(err, &urlErr):
+		return urlErr.Err.Error()
+	}
+	return err.Error()
 }
 
 // healthURL turns a listen address into the URL to ask. A server listening

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -52,8 +54,11 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	var docs []knowledge.Parsed
 	var problems []error
 	slugs := make(map[string]string)
-	for _, name := range files {
-		p, err := parseFile(name, knowledge.ParseOptions{Name: filepath.Base(name), Title: *title, Date: *date, KeepAll: *keepAll})
+	parsed := parseFiles(files, func(name string) knowledge.ParseOptions {
+		return knowledge.ParseOptions{Name: filepath.Base(name), Title: *title, Date: *date, KeepAll: *keepAll}
+	})
+	for i, name := range files {
+		p, err := parsed[i].p, parsed[i].err
 		if err != nil {
 			problems = append(problems, err)
 			continue
@@ -99,6 +104,33 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "index: %s\n", cfg.DB)
 	return nil
+}
+
+// parseFiles parses the files on all cores, results in the order given.
+func parseFiles(files []string, opts func(name string) knowledge.ParseOptions) []parseResult {
+	out := make([]parseResult, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i].p, out[i].err = parseFile(files[i], opts(files[i]))
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+type parseResult struct {
+	p   knowledge.Parsed
+	err error
 }
 
 func parseFile(name string, opt knowledge.ParseOptions) (knowledge.Parsed, error) {

@@ -48,6 +48,7 @@ func commands() []command {
 		{"doctor", "check the configuration, the index, the model and Discord", runDoctor},
 		{"health", "ask a running bot's health endpoint (for Docker)", runHealth},
 		{"eval", "score retrieval or answers on FairytaleQA", runEval},
+		{"version", "print storybot's version", runVersion},
 	}
 }
 

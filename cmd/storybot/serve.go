@@ -2,10 +2,84 @@ package main
 
 import (
 	"context"
-	"errors"
+
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/storybot/storybot/bot"
 )
 
-// TODO(owner): replace this stub.
 func runServe(ctx context.Context, e *env, args []string) error {
-	return errors.New("serve is not built yet")
+	fs := newFlagSet(e, "serve", "serve [--grace DURATION] [--db PATH]\n\n"+
+		"Runs the Discord bot: /ask, /timeline, /source, /help and questions that mention it.\n"+
+		"Needs DISCORD_TOKEN. Health is served at http://HEALTH_ADDR/healthz. On SIGINT or\n"+
+		"SIGTERM it disconnects and gives answers in flight the grace period to finish.")
+	grace := fs.Duration("grace", 7*time.Second, "how long answers in flight may take to finish when stopping")
+	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve takes no arguments, got %q", fs.Args())
+	}
+	if *grace <= 0 {
+		return usagef("--grace: %s is not a positive duration (e.g. 7s)", *grace)
+	}
+	cfg, err := loadConfig(e, *db)
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateServe(); err != nil {
+		return err
+	}
+	logger := newLogger(e, cfg)
+
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	eng := newEngine(cfg, st, 5, logger)
+	h := bot.NewHandler(eng, st, bot.Config{
+		RatePerMinute: cfg.RatePerMinute,
+		RateBurst:     cfg.RateBurst,
+		MaxConcurrent: cfg.MaxConcurrent,
+		MaxQueued:     cfg.MaxQueued,
+		Timeliner:     storeTimeliner{st},
+		Logger:        logger.With("component", "bot"),
+	})
+	b, err := bot.New(cfg.DiscordToken, h, bot.Options{
+		GuildID:    cfg.DiscordGuildID,
+		APIBase:    cfg.DiscordAPIBase,
+		ShardID:    cfg.ShardID,
+		ShardCount: cfg.ShardCount,
+		Grace:      *grace,
+		Logger:     logger.With("component", "discord"),
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.HealthAddr)
+	if err != nil {
+		return fmt.Errorf("HEALTH_ADDR: cannot listen on %s: %w", cfg.HealthAddr, err)
+	}
+	health := &http.Server{Handler: bot.HealthHandler(b, st), ReadHeaderTimeout: 5 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- health.Serve(ln) }()
+	logger.Info("health endpoint listening", "url", "http://"+ln.Addr().String()+"/healthz")
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		health.Shutdown(sctx)
+		<-served
+	}()
+
+	if err := b.Run(ctx); err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
 }

@@ -18,6 +18,9 @@ func runVersion(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("version takes no arguments, got %q", fs.Args())
 	}
-	fmt.Fprintf(e.stdout, "storybot %s (%s)\n", version, runtime.Version())
+	fmt.Fprintln(e.stdout, versionLine())
 	return nil
 }
+
+// versionLine says which storybot this is, e.g. "storybot v1.2.0 (go1.26.8)".
+func versionLine() string { return fmt.Sprintf("storybot %s (%s)", version, runtime.Version()) }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,9 @@ type Question struct {
 	// Explicit is true when the answer is stated in the text, false when it
 	// must be inferred.
 	Explicit bool
+	// Answers are the gold answers of both annotators (answer1-answer6),
+	// distinct, in file order.
+	Answers []string
 }
 
 // Text is the story as one document: its sections in order, a blank line
@@ -155,6 +159,11 @@ func readQuestions(path string, nSections int) ([]Question, error) {
 	qs := make([]Question, 0, len(recs))
 	for _, rec := range recs {
 		q := Question{ID: rec["question_id"], Text: rec["question"], Explicit: rec["ex-or-im1"] == "explicit"}
+		for i := 1; i <= 6; i++ {
+			if a := strings.TrimSpace(rec["answer"+strconv.Itoa(i)]); a != "" && !slices.Contains(q.Answers, a) {
+				q.Answers = append(q.Answers, a)
+			}
+		}
 		for _, f := range strings.Split(rec["cor_section"], ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
 			if err != nil || n < 1 || n > nSections {

@@ -48,6 +48,8 @@ type Call struct {
 	Body json.RawMessage
 	// Status is the status code the fake answered with.
 	Status int
+	// At is when the request arrived.
+	At time.Time
 }
 
 // Decode unmarshals the call's body into v.
@@ -57,6 +59,7 @@ func (c Call) Decode(v any) error { return json.Unmarshal(c.Body, v) }
 type Identify struct {
 	Token      string         `json:"token"`
 	Intents    int            `json:"intents"`
+	Shard      []int          `json:"shard"`
 	Properties map[string]any `json:"properties"`
 }
 
@@ -74,6 +77,7 @@ type Server struct {
 
 	srv      *httptest.Server
 	mux      *http.ServeMux
+	disabled []string
 	upgrader websocket.Upgrader
 	interval time.Duration
 
@@ -102,6 +106,9 @@ type Options struct {
 	HeartbeatInterval time.Duration
 	// Token, see Server.Token.
 	Token string
+	// Disable lists routes (e.g. "GET /users/@me") to answer 404, as if
+	// unknown, to test a bot against a Discord that lacks them.
+	Disable []string
 }
 
 // New starts a fake Discord on a loopback port.
@@ -115,6 +122,7 @@ func New(opts Options) *Server {
 		BotName:      "storybot",
 		Token:        opts.Token,
 		interval:     opts.HeartbeatInterval,
+		disabled:     opts.Disable,
 		changed:      make(chan struct{}),
 		nextID:       200000000000000000,
 		conns:        map[*conn]bool{},
@@ -169,10 +177,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
+	at := time.Now()
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	_, pattern := s.mux.Handler(r)
 	route := strings.Replace(pattern, "/api/{version}", "", 1)
+	if slices.Contains(s.disabled, route) {
+		pattern, route = "", ""
+	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	if pattern == "" {
 		writeJSON(rec, http.StatusNotFound, map[string]any{"message": "404: Not Found", "code": 0})
@@ -185,7 +197,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.n++
 		s.calls = append(s.calls, Call{
 			N: s.n, Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
-			Auth: r.Header.Get("Authorization"), Body: json.RawMessage(body), Status: rec.status,
+			Auth: r.Header.Get("Authorization"), Body: json.RawMessage(body), Status: rec.status, At: at,
 		})
 	})
 }

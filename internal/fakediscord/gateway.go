@@ -30,6 +30,11 @@ type payload struct {
 func (c *conn) send(op int, t string, d any) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.write(op, t, d)
+}
+
+// write sends a payload; the caller holds c.mu.
+func (c *conn) write(op int, t string, d any) error {
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return err
@@ -88,10 +93,15 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 				"session_id": fmt.Sprintf("session-%p", c), "resume_gateway_url": s.wsURL(),
 				"application": map[string]any{"id": s.AppID, "flags": 0},
 			}
-			if c.send(0, "READY", ready) != nil {
+			// Marked ready before READY is written, but under the write
+			// lock, so no dispatch can overtake READY.
+			c.mu.Lock()
+			s.record(func() { s.conns[c] = true })
+			err := c.write(0, "READY", ready)
+			c.mu.Unlock()
+			if err != nil {
 				return
 			}
-			s.record(func() { s.conns[c] = true })
 		case 6:
 			if c.send(9, "", false) != nil {
 				return

@@ -97,7 +97,8 @@ func (r Request) Content(role string) string {
 	return strings.Join(parts, "\n\n")
 }
 
-// Responder computes the reply to a chat completion request.
+// Responder computes the reply to a chat completion request. It may be
+// called from several requests at once.
 type Responder func(Request) Reply
 
 // Server is a running fake. Its methods are safe for concurrent use.

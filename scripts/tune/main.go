@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -59,11 +60,55 @@ func run() error {
 		}
 		ex := res.Filter(func(o fairytaleqa.Outcome) bool { return o.Question.Explicit })
 		im := res.Filter(func(o fairytaleqa.Outcome) bool { return !o.Question.Explicit })
-		fmt.Printf("%-60s R@1 %.3f R@5 %.3f MRR@10 %.3f | explicit R@1 %.3f R@5 %.3f | implicit R@1 %.3f R@5 %.3f | n=%d %.1fs\n",
+		p1, p5, pn, err := phantom(r)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%-50s R@1 %.3f R@5 %.3f MRR@10 %.3f | explicit %.3f %.3f | implicit %.3f %.3f | n=%d | phantom %d/%d/%d | %.1fs\n",
 			orDefault(v), res.RecallAt(1), res.RecallAt(5), res.MRR(), ex.RecallAt(1), ex.RecallAt(5), im.RecallAt(1), im.RecallAt(5),
-			len(res.Outcomes), time.Since(start).Seconds())
+			len(res.Outcomes), p1, p5, pn, time.Since(start).Seconds())
 	}
 	return nil
+}
+
+// phantom counts the questions about the default story in
+// knowledge/testdata/phantom-questions.json whose passage is first and in
+// the top five.
+func phantom(r knowledge.Ranking) (first, top5, n int, err error) {
+	b, err := os.ReadFile("knowledge/testdata/phantom-questions.json")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	var qs []struct{ Question, Phrase string }
+	if err := json.Unmarshal(b, &qs); err != nil {
+		return 0, 0, 0, err
+	}
+	ctx := context.Background()
+	st, err := knowledge.Open(ctx, ":memory:")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer st.Close()
+	st.Ranking = r
+	if err := st.EnsureDefault(ctx); err != nil {
+		return 0, 0, 0, err
+	}
+	for _, q := range qs {
+		ps, err := st.Search(ctx, q.Question, 5)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		for i, p := range ps {
+			if strings.Contains(p.Text, q.Phrase) {
+				if i == 0 {
+					first++
+				}
+				top5++
+				break
+			}
+		}
+	}
+	return first, top5, len(qs), nil
 }
 
 func orDefault(v string) string {
@@ -103,6 +148,8 @@ func parseVariant(v string) (knowledge.Ranking, error) {
 			r.Bigram = f
 		case "Neighbour":
 			r.Neighbour = f
+		case "Lemmas":
+			r.Lemmas = f != 0
 		default:
 			return r, fmt.Errorf("variant %q: no field %q", v, k)
 		}

@@ -1,0 +1,64 @@
+package answer_test
+
+import (
+	"context"
+	"flag"
+	"path/filepath"
+	"testing"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/internal/fairytaleqa"
+	"github.com/storybot/storybot/knowledge"
+)
+
+var fairytaleQA = flag.String("fairytaleqa", "", "glob of FairytaleQA split folders to score the extractive answerer on (e.g. /work/shared/datasets/fairytaleqa/val)")
+
+// indexInMemory indexes a story alone in an in-memory store, as
+// `storybot ingest` would.
+func indexInMemory(ctx context.Context, s answer.EvalStory) (answer.Store, func(), error) {
+	st, err := knowledge.Open(ctx, ":memory:")
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := knowledge.Parse([]byte(s.Text), knowledge.ParseOptions{Name: s.Name + ".txt"})
+	if err == nil {
+		_, err = st.Ingest(ctx, []knowledge.Parsed{p}, nil)
+	}
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, func() { st.Close() }, nil
+}
+
+// TestEvalExtractive scores the extractive answerer on FairytaleQA's
+// explicit questions when -fairytaleqa names split folders:
+//
+//	go test ./answer -run TestEvalExtractive -v -fairytaleqa='/work/shared/datasets/fairytaleqa/*'
+func TestEvalExtractive(t *testing.T) {
+	if *fairytaleQA == "" {
+		t.Skip("set -fairytaleqa=GLOB to score the extractive answerer")
+	}
+	dirs, _ := filepath.Glob(*fairytaleQA)
+	for _, dir := range dirs {
+		stories, err := fairytaleqa.Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var set []answer.EvalStory
+		for _, s := range stories {
+			es := answer.EvalStory{Name: s.Name, Text: s.Text()}
+			for _, q := range s.Questions {
+				if q.Explicit {
+					es.Questions = append(es.Questions, answer.EvalQuestion{Question: q.Text, Answers: q.Answers})
+				}
+			}
+			set = append(set, es)
+		}
+		rep, err := answer.EvalExtractive(context.Background(), set, indexInMemory, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %s", filepath.Base(dir), rep)
+	}
+}

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/storybot/storybot/internal/fakediscord"
+	"github.com/storybot/storybot/knowledge"
+)
+
+// syncBuffer is a buffer the logger and the test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// freeAddr returns a loopback address nothing listens on (for HEALTH_ADDR).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeNeedsDiscordToken(t *testing.T) {
+	start := time.Now()
+	r := runCLI(t, testEnv(t), "serve")
+	if r.err == nil || !strings.Contains(r.err.Error(), "DISCORD_TOKEN: not set") {
+		t.Errorf("serve without a token: %v; want an error naming DISCORD_TOKEN", r.err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v to refuse", d)
+	}
+	r = runCLI(t, testEnv(t), "serve", "extra")
+	if r.err == nil || !strings.Contains(r.err.Error(), "no arguments") {
+		t.Errorf("serve extra: %v", r.err)
+	}
+}
+
+// noticeBoard is a second story whose text contains "@here".
+const noticeBoard = `The Harbour Notice Board
+
+At noon the harbour master posted @here on the town board: the ferry is cancelled because of the storm.
+The fishermen stayed ashore and mended their nets until the wind dropped.
+`
+
+// discordMessage is the part of a message body the test reads.
+type discordMessage struct {
+	Content         string                     `json:"content"`
+	Flags           int                        `json:"flags"`
+	Embeds          []discordgo.MessageEmbed   `json:"embeds"`
+	AllowedMentions map[string]json.RawMessage `json:"allowed_mentions"`
+	Reference       *struct {
+		MessageID string `json:"message_id"`
+	} `json:"message_reference"`
+}
+
+// unmarkdown undoes the bot's markdown escapes and block-quote marker.
+func unmarkdown(s string) string {
+	s = strings.TrimPrefix(s, ">>> ")
+	var b strings.Builder
+	esc := false
+	for _, r := range s {
+		if r == '\\' && !esc {
+			esc = true
+			continue
+		}
+		esc = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// TestServeEndToEnd runs `storybot serve` in-process against a fake Discord,
+// with the real index and the real answering engine in extractive mode (no
+// model configured), and reads every REST call it makes.
+func TestServeEndToEnd(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fake := fakediscord.New(fakediscord.Options{Token: "serve-token"})
+	defer fake.Close()
+
+	// The index: the notice board, then the default story (so it is the
+	// document /timeline shows, being the last ingested).
+	db := filepath.Join(t.TempDir(), "storybot.db")
+	st, err := knowledge.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsed []knowledge.Parsed
+	for _, d := range []struct {
+		name string
+		data []byte
+	}{{"notice-board.txt", []byte(noticeBoard)}, {knowledge.DefaultStoryName, knowledge.DefaultStory}} {
+		p, err := knowledge.Parse(d.data, knowledge.ParseOptions{Name: d.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed = append(parsed, p)
+	}
+	if _, err := st.Ingest(ctx, parsed, nil); err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{} // slug → document text, to check quotes against
+	docs, _ := st.Documents(ctx)
+	for _, d := range docs {
+		full, err := st.Document(ctx, d.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[d.Slug] = full.Text
+	}
+	st.Close()
+
+	healthAddr := freeAddr(t)
+	vars := map[string]string{
+		"DISCORD_TOKEN": "serve-token", "DISCORD_API_BASE_URL": fake.URL, "STORYBOT_DB": db,
+		"HEALTH_ADDR": healthAddr, "HOME": t.TempDir(), "LOG_LEVEL": "info", "RATE_LIMIT_BURST": "20",
+	}
+	serveCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(serveCtx, []string{"serve", "--grace", "2s"}, func(k string) string { return vars[k] }, io.Discard, &stderr)
+	}()
+	if _, err := fake.WaitRoute(ctx, "PUT /applications/{app}/commands", 1); err != nil {
+		t.Fatalf("%v\nlog:\n%s", err, stderr.String())
+	}
+	var names []string
+	for _, raw := range fake.Commands("") {
+		var c discordgo.ApplicationCommand
+		json.Unmarshal(raw, &c)
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, " "); got != "ask timeline source help" {
+		t.Errorf("registered %q", got)
+	}
+
+	t.Run("health", func(t *testing.T) {
+		resp, err := http.Get("http://" + healthAddr + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"state":"connected"`) || !strings.Contains(string(body), `"documents":2`) {
+			t.Errorf("healthz: %d %s", resp.StatusCode, body)
+		}
+	})
+
+	// ask sends /ask and returns the edited original response.
+	ask := func(t *testing.T, question string) discordMessage {
+		t.Helper()
+		sent, err := fake.Interact(fakediscord.Interaction{Command: "ask", Options: []fakediscord.Option{{Name: "question", Value: question}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls, err := fake.Wait(ctx, func(calls []fakediscord.Call) bool {
+			for _, c := range calls {
+				if sent.Of(c) && c.Method == "PATCH" {
+					return true
+				}
+			}
+			return false
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mine []fakediscord.Call
+		for _, c := range calls {
+			if sent.Of(c) {
+				mine = append(mine, c)
+			}
+		}
+		var ack struct {
+			Type int `json:"type"`
+		}
+		mine[0].Decode(&ack)
+		if len(mine) != 2 || ack.Type != 5 || mine[1].Status != 200 {
+			t.Fatalf("calls for the question: %+v; want a deferred response (type 5), then the edit", mine)
+		}
+		var m discordMessage
+		mine[1].Decode(&m)
+		return m
+	}
+	// verbatim checks every quote shown is the document's own text.
+	verbatim := func(t *testing.T, m discordMessage) {
+		t.Helper()
+		if len(m.Embeds) == 0 {
+			t.Fatalf("no quotes: %q", m.Content)
+		}
+		for _, e := range m.Embeds {
+			quote := unmarkdown(e.Description)
+			slug, _, _ := knowledge.ParsePassageID(strings.Trim(e.Fields[0].Value, "`"))
+			if !strings.Contains(texts[slug], quote) {
+				t.Errorf("quote %q is not in %s", quote, slug)
+			}
+		}
+	}
+
+	t.Run("ask with @everyone, quoting @here", func(t *testing.T) {
+		m := ask(t, "@everyone why was the ferry cancelled?")
+		verbatim(t, m)
+		if !strings.Contains(m.Embeds[0].Description, "@here") {
+			t.Errorf("quote %q; want the passage with @here", m.Embeds[0].Description)
+		}
+		if !strings.HasPrefix(m.Content, "From the story:") || !strings.Contains(m.Embeds[len(m.Embeds)-1].Footer.Text, "Quotes only") {
+			t.Errorf("content %q; want the extractive label and footer", m.Content)
+		}
+	})
+
+	t.Run("ask about the default story", func(t *testing.T) {
+		m := ask(t, "What did the FBI ask Phantom Secure's CEO to do?")
+		verbatim(t, m)
+		found := false
+		for _, e := range m.Embeds {
+			found = found || strings.Contains(strings.ToLower(e.Description), "backdoor")
+		}
+		if !found {
+			t.Errorf("no quote about the backdoor: %+v", m.Embeds)
+		}
+	})
+
+	t.Run("mention", func(t *testing.T) {
+		before := len(fake.CallsTo("POST /channels/{channel}/messages"))
+		fake.Post(fakediscord.Message{Content: "<@" + fake.BotID + "> from a bot: who is Ramos?", MentionBot: true, Bot: true, AuthorID: "42"})
+		id, _ := fake.Post(fakediscord.Message{Content: "<@" + fake.BotID + "> who is Vincent Ramos?", MentionBot: true})
+		calls, err := fake.WaitRoute(ctx, "POST /channels/{channel}/messages", before+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m discordMessage
+		calls[before].Decode(&m)
+		if m.Reference == nil || m.Reference.MessageID != id {
+			t.Errorf("reply to %+v; want a reply to %s (not to the bot)", m.Reference, id)
+		}
+		verbatim(t, m)
+	})
+
+	t.Run("timeline", func(t *testing.T) {
+		fake.Interact(fakediscord.Interaction{Command: "timeline"})
+		var edit fakediscord.Call
+		_, err := fake.Wait(ctx, func(calls []fakediscord.Call) bool {
+			for _, c := range calls {
+				if c.Method == "PATCH" && strings.Contains(string(c.Body), "Timeline of") {
+					edit = c
+					return true
+				}
+			}
+			return false
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m discordMessage
+		edit.Decode(&m)
+		desc := m.Embeds[0].Description
+		last := -1
+		for _, date := range []string{"**2015**", "**2018-10**", "**2019-05**"} {
+			i := strings.Index(desc, date)
+			if i < last {
+				t.Errorf("%s out of order in:\n%s", date, desc)
+			}
+			last = i
+		}
+	})
+
+	t.Run("source", func(t *testing.T) {
+		before := len(fake.CallsTo("POST /interactions/{id}/{token}/callback"))
+		fake.Interact(fakediscord.Interaction{Command: "source", Options: []fakediscord.Option{{Name: "passage", Value: "notice-board#1"}}})
+		calls, err := fake.WaitRoute(ctx, "POST /interactions/{id}/{token}/callback", before+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r struct {
+			Type int            `json:"type"`
+			Data discordMessage `json:"data"`
+		}
+		calls[before].Decode(&r)
+		if r.Type != 4 || len(r.Data.Embeds) != 1 || !strings.Contains(texts["notice-board"], unmarkdown(r.Data.Embeds[0].Description)) {
+			t.Errorf("source: %s", calls[before].Body)
+		}
+	})
+
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatalf("serve did not stop; log:\n%s", stderr.String())
+	}
+
+	for _, c := range fake.Calls() {
+		if c.Status >= 300 {
+			t.Errorf("%s %s answered %d: %s", c.Method, c.Path, c.Status, c.Body)
+		}
+		if c.Method == "PATCH" || (c.Method == "POST" && (strings.Contains(c.Route, "/messages") || strings.Contains(c.Route, "callback"))) {
+			if !strings.Contains(string(c.Body), `"allowed_mentions":{"parse":[]`) {
+				t.Errorf("%s %s without allowed mentions none: %s", c.Method, c.Path, c.Body)
+			}
+		}
+	}
+	log := stderr.String()
+	if !strings.Contains(log, "msg=question component=bot via=slash command=ask") || !strings.Contains(log, "outcome=answered mode=extractive") {
+		t.Errorf("log lacks the question lines:\n%s", log)
+	}
+	if strings.Contains(log, "ferry") {
+		t.Errorf("question text logged at info level:\n%s", log)
+	}
+}

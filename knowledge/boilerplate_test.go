@@ -1,0 +1,154 @@
+package knowledge_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// TestBoilerplateDefaultStory checks that the advert closing the default
+// story is gone, whole, and that the story's last paragraph stays.
+func TestBoilerplateDefaultStory(t *testing.T) {
+	p := mustParseOpt(t, string(knowledge.DefaultStory), knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
+	for _, gone := range []string{"NBN", "Cheapest", "cheapest plans", "Gizmodo", "affiliate", "share of sales", "prices are accurate"} {
+		if strings.Contains(p.Doc.Text, gone) {
+			t.Errorf("%q is still in the text", gone)
+		}
+	}
+	last := p.Passages[len(p.Passages)-1].Text
+	if !strings.HasSuffix(last, "National Intelligence Coordination Centre director Cameron Ortis, who has been arrested and faces seven charges.") {
+		t.Errorf("last passage ends %q; want the paragraph about Cameron Ortis", last[max(0, len(last)-120):])
+	}
+	if len(p.Doc.Dropped) != 3 || p.Doc.Dropped[0] != "The Cheapest NBN 50 Plans" {
+		t.Errorf("Dropped = %q; want the advert's headline, blurb and disclosure", p.Doc.Dropped)
+	}
+	for _, d := range p.Doc.Dropped {
+		if len(d) > 110 {
+			t.Errorf("Dropped entry of %d bytes, want it clipped to about 100: %q", len(d), d)
+		}
+	}
+
+	all := mustParseOpt(t, string(knowledge.DefaultStory), knowledge.ParseOptions{Name: knowledge.DefaultStoryName, KeepAll: true})
+	if !strings.Contains(all.Doc.Text, "The Cheapest NBN 50 Plans") || !strings.HasSuffix(all.Doc.Text, "at the time of posting.") || len(all.Doc.Dropped) != 0 {
+		t.Errorf("KeepAll: advert missing or Dropped = %q", all.Doc.Dropped)
+	}
+}
+
+// TestBoilerplateArticles runs the rule on articles written for it, each
+// with what must go and what must stay.
+func TestBoilerplateArticles(t *testing.T) {
+	tests := []struct {
+		file    string
+		dropped []string // prefixes of Document.Dropped
+		kept    string   // the end of the text
+	}{
+		{"newsletter-footer.txt", []string{"Get the best of Riverside in your inbox.", "© 2024 Riverside Courier."},
+			"with free guided tours of the mural every Saturday morning in May."},
+		{"sponsored-block.md", []string{"Sponsored", "Upgrade your balcony", "This post contains affiliate links."},
+			"\"Nobody wants to be the person who bulldozes the sunflowers,\" he said."},
+		{"headphones-ad.txt", []string{"Best Budget Headphones of the Year", "Our testers picked five pairs", "This article contains affiliate links"},
+			"for tired tourists who sit on the salt steps and listen."},
+		{"short-ending.txt", nil, "The coast guard later found that a gull's nest in the vent had let rain into the fuse box.\n\nReyes got a letter of thanks."},
+		{"advertising-story.txt", nil, "the students say the studio's advertising is the street itself."},
+		{"cookie-notice.txt", []string{"We use cookies to improve your experience"},
+			"with the brass band playing along."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", "articles", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := mustParseOpt(t, string(raw), knowledge.ParseOptions{Name: tt.file})
+			if len(p.Doc.Dropped) != len(tt.dropped) {
+				t.Fatalf("Dropped = %q, want %d blocks starting %q", p.Doc.Dropped, len(tt.dropped), tt.dropped)
+			}
+			for i, want := range tt.dropped {
+				if !strings.HasPrefix(p.Doc.Dropped[i], want) {
+					t.Errorf("Dropped[%d] = %q, want it to start %q", i, p.Doc.Dropped[i], want)
+				}
+				if strings.Contains(p.Doc.Text, want) {
+					t.Errorf("dropped %q is still in the text", want)
+				}
+			}
+			if !strings.HasSuffix(p.Doc.Text, tt.kept) {
+				t.Errorf("text ends %q, want %q", p.Doc.Text[max(0, len(p.Doc.Text)-len(tt.kept)-20):], tt.kept)
+			}
+		})
+	}
+}
+
+func TestBoilerplateCookieNoticeKeepsTitle(t *testing.T) {
+	raw, err := os.ReadFile("testdata/articles/cookie-notice.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustParseOpt(t, string(raw), knowledge.ParseOptions{Name: "cookie-notice.txt"})
+	if !strings.HasPrefix(p.Doc.Text, "How a Small Town Saved Its Cinema\n\nThe Rialto in Harlow Falls") {
+		t.Errorf("text starts %q", p.Doc.Text[:80])
+	}
+}
+
+// TestBoilerplateFairytaleQA checks that no FairytaleQA story loses
+// anything, and that footers appended to them go, and only they: the
+// stories end in every way stories end, with new names, short lines and
+// morals.
+func TestBoilerplateFairytaleQA(t *testing.T) {
+	footers := []struct {
+		name, text string
+		blocks     int
+	}{
+		{"newsletter", "Enjoyed this story? Sign up for our newsletter to get a new fairy tale in your inbox every week.", 1},
+		{"advert", "Sponsored\n\nTry our new audiobook app free for thirty days, with thousands of titles read by award-winning narrators.\n\nWe may earn a commission from purchases made through links on this page.", 3},
+		{"copyright", "Retold by the editors. © 2024 Story Time Press. All rights reserved.", 1},
+	}
+	for _, split := range []string{"train", "val"} {
+		for _, s := range fairytaleStories(t, split) {
+			p := mustParseOpt(t, s.text, knowledge.ParseOptions{Name: s.name})
+			if len(p.Doc.Dropped) > 0 {
+				t.Errorf("%s/%s: dropped %q", split, s.name, p.Doc.Dropped)
+			}
+			for _, f := range footers {
+				q := mustParseOpt(t, s.text+"\n\n"+f.text, knowledge.ParseOptions{Name: s.name})
+				if len(q.Doc.Dropped) != f.blocks || q.Doc.Text != p.Doc.Text {
+					t.Errorf("%s/%s with a %s footer: dropped %q; want the footer's %d blocks, and the story whole",
+						split, s.name, f.name, q.Doc.Dropped, f.blocks)
+				}
+			}
+		}
+	}
+}
+
+// TestBoilerplateMiddleKept checks that disclosure language in the middle
+// of a story is never dropped, however foreign.
+func TestBoilerplateMiddleKept(t *testing.T) {
+	raw, err := os.ReadFile("testdata/articles/short-ending.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paras := strings.Split(strings.TrimSpace(string(raw)), "\n\n")
+	ad := "Sign up for our newsletter. We may earn a commission from affiliate links. All rights reserved."
+	text := strings.Join(slices.Insert(paras, 2, ad), "\n\n")
+	p := mustParseOpt(t, text, knowledge.ParseOptions{Name: "middle.txt"})
+	if len(p.Doc.Dropped) != 0 || !strings.Contains(p.Doc.Text, ad) {
+		t.Errorf("a block in the middle was dropped: %q", p.Doc.Dropped)
+	}
+}
+
+// TestBoilerplateShareBounded checks that a footer too long for the rule,
+// more than a quarter of the document, is left alone rather than cutting
+// into the story.
+func TestBoilerplateShareBounded(t *testing.T) {
+	story := "The Bell\n\nThe bell in the square rang at noon every day for a hundred years, and the baker set his loaves out when it did. " +
+		"One day it rang at eleven, and the whole town ate lunch an hour early, and nobody complained at all, because the bread was warm and the sun was out. " +
+		"The clockmaker fixed it the next morning, but the town kept the early lunch."
+	footer := strings.Repeat("Sign up for our newsletter to get offers from our partners and sponsors every week in your inbox. ", 4)
+	p := mustParseOpt(t, story+"\n\n"+footer, knowledge.ParseOptions{Name: "bell.txt"})
+	if len(p.Doc.Dropped) != 0 {
+		t.Errorf("dropped %q, more than a quarter of the document", p.Doc.Dropped)
+	}
+}

@@ -1,0 +1,166 @@
+package knowledge
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBestWindow(t *testing.T) {
+	qt := []queryTerm{{"a", 1}, {"b", 2}, {"c", 4}}
+	tests := []struct {
+		name string
+		hits []int16
+		w    int
+		want float64
+	}{
+		{"all close", []int16{0, -1, 1, 2}, 4, 7},
+		{"too far apart", []int16{0, -1, -1, -1, 2}, 4, 4},
+		{"repeats count once", []int16{2, 2, 2}, 3, 4},
+		{"nothing", []int16{-1, -1}, 3, 0},
+		{"no window", []int16{0, 1}, 0, 0},
+	}
+	for _, tt := range tests {
+		if got := bestWindow(tt.hits, qt, tt.w); got != tt.want {
+			t.Errorf("%s: bestWindow = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestBigrams(t *testing.T) {
+	qt := []queryTerm{{"seven", 3}, {"son", 2}, {"daughter", 5}}
+	tests := []struct {
+		name string
+		hits []int16
+		want float64
+	}{
+		{"in order, adjacent", []int16{0, 1}, 2},
+		{"in order, within three", []int16{1, -1, -1, 2}, 2},
+		{"too far", []int16{1, -1, -1, -1, 2}, 0},
+		{"reversed", []int16{1, 0}, 0},
+		{"both pairs", []int16{0, 1, -1, 2}, 4},
+	}
+	for _, tt := range tests {
+		if got := bigrams(tt.hits, qt); got != tt.want {
+			t.Errorf("%s: bigrams = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSmoothNeighbours(t *testing.T) {
+	cands := []candidate{
+		{Passage{Doc: "a", N: 1}, 10},
+		{Passage{Doc: "a", N: 2}, 1},
+		{Passage{Doc: "a", N: 4}, 3},
+		{Passage{Doc: "b", N: 3}, 5}, // another document: not a's neighbour
+	}
+	smoothNeighbours(cands, 0.5)
+	want := []float64{10.5, 6, 3, 5}
+	for i, c := range cands {
+		if c.score != want[i] {
+			t.Errorf("%s#%d: score %v, want %v", c.Doc, c.N, c.score, want[i])
+		}
+	}
+}
+
+// TestCorpusStats checks the statistics read from FTS5's own records
+// against counts made here from the passages.
+func TestCorpusStats(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.EnsureDefault(ctx); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := st.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.Passages(ctx, docs[0].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := 0
+	df := map[string]float64{}
+	for _, p := range ps {
+		terms := Terms(p.Text)
+		tokens += len(terms)
+		seen := map[string]bool{}
+		for _, term := range terms {
+			if !seen[term] {
+				seen[term] = true
+				df[term]++
+			}
+		}
+	}
+	got, err := st.corpusStats(ctx, []string{"fbi", "backdoor", "ramo", "lamborghini", "nosuchterm"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.passages != float64(len(ps)) {
+		t.Errorf("passages = %v, want %d", got.passages, len(ps))
+	}
+	if want := float64(tokens) / float64(len(ps)); math.Abs(got.avgLen-want) > 1e-9 {
+		t.Errorf("mean length = %v, want %v", got.avgLen, want)
+	}
+	for _, term := range []string{"fbi", "backdoor", "ramo", "lamborghini", "nosuchterm"} {
+		if got.df[term] != df[term] {
+			t.Errorf("df[%s] = %v, want %v", term, got.df[term], df[term])
+		}
+	}
+}
+
+func TestSqliteVarint(t *testing.T) {
+	tests := []struct {
+		in   []byte
+		want uint64
+		n    int
+	}{
+		{[]byte{0x05}, 5, 1},
+		{[]byte{0x81, 0x00}, 128, 2},
+		{[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, math.MaxUint64, 9},
+		{[]byte{0x81}, 0, 0},
+		{nil, 0, 0},
+	}
+	for _, tt := range tests {
+		if got, n := sqliteVarint(tt.in); got != tt.want || n != tt.n {
+			t.Errorf("sqliteVarint(% x) = %d, %d; want %d, %d", tt.in, got, n, tt.want, tt.n)
+		}
+	}
+}
+
+func TestBackgroundTable(t *testing.T) {
+	bg := loadBackground()
+	if bg.passages < 1000 || len(bg.df) < 1000 {
+		t.Fatalf("background: %v passages, %d terms; want the Gutenberg table", bg.passages, len(bg.df))
+	}
+	if the, rare := bg.share("the"), bg.share("backdoor"); the < 0.5 || rare > 0.01 {
+		t.Errorf("share(the) = %v, share(backdoor) = %v; want the common, backdoor rare", the, rare)
+	}
+}
+
+func TestIrregularForms(t *testing.T) {
+	lem := loadLemmas()
+	for _, pair := range [][2]string{{"took", "take"}, {"taken", "take"}, {"men", "man"}, {"went", "go"}, {"said", "say"}} {
+		if got, want := lem.canonical(Terms(pair[0])[0]), Terms(pair[1])[0]; got != want {
+			t.Errorf("canonical(%s) = %q, want %q", pair[0], got, want)
+		}
+	}
+	q, err := BuildQuery("What did the King take out?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`"took"`, `"taken"`} {
+		if !strings.Contains(q.Expanded, w) {
+			t.Errorf("Expanded = %s, want it to search %s too", q.Expanded, w)
+		}
+	}
+	if strings.Contains(q.Match, "took") {
+		t.Errorf("Match = %s, want only the words given", q.Match)
+	}
+}
