@@ -19,7 +19,7 @@ import (
 const defaultEvalData = "../shared/datasets/fairytaleqa"
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "eval", "eval [--split val|test|train] [--data DIR] [--k 1,5] [--baseline]\n\n"+
+	fs := newFlagSet(e, "eval", "eval [--split val|test|train] [--data DIR] [--k 1,5] [--baseline] [--answers]\n\n"+
 		"Scores retrieval on FairytaleQA: each story is indexed on its own (in memory) and\n"+
 		"searched with each of its questions; a question is a hit at k when one of the top k\n"+
 		"passages shares a sentence with a section that holds its answer. Prints R@k for each\n"+
@@ -28,6 +28,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	data := fs.String("data", defaultEvalData, "the FairytaleQA folder holding train/, val/ and test/")
 	ks := fs.String("k", "1,5", "recall cutoffs to report, comma-separated (1-10)")
 	baseline := fs.Bool("baseline", false, "also score plain FTS5 bm25 ordering, in the same run")
+	answers := fs.Bool("answers", false, answersFlagUsage)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -48,6 +49,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("read FairytaleQA: %w", err)
+	}
+	if *answers {
+		return evalAnswers(ctx, e.stdout, *split, stories, 5)
 	}
 
 	type row struct {
