@@ -17,7 +17,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "ask", "ask [--json] [--k N] [--db PATH] QUESTION")
 	asJSON := fs.Bool("json", false, `print JSON: {"question", "mode", "answer", "citations": [{"ref", "passage_id", "quote"}], "notice"}`)
 	k := fs.Int("k", 5, "how many passages to retrieve (1-50)")
-	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ const (
 // check. It fails when any check found a problem.
 func runDoctor(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "doctor", "doctor [--db PATH] [--timeout DURATION]")
-	db := fs.String("db", "", "database path (default STORYBOT_DB)")
+	db := dbFlag(fs)
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for the model server and for Discord")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err

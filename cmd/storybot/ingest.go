@@ -26,7 +26,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		"Adds plain text, Markdown (.md) and HTML (.html) files to the index. A file that is\n"+
 		"unchanged since it was last ingested is skipped; a changed one replaces the old version.\n"+
 		"Nothing is changed unless every file can be read and parsed.")
-	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	db := dbFlag(fs)
 	date := fs.String("date", "", "the documents' date, YYYY-MM-DD (resolves \"last year\", \"this week\" in timelines)")
 	title := fs.String("title", "", "the title, instead of the one detected (one file only)")
 	keepAll := fs.Bool("keep-all", false, "keep blocks that look like boilerplate (ads, disclosures, licences)")

@@ -120,14 +120,19 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 	return false, nil
 }
 
-// loadConfig reads the configuration once; dbFlag, when set, wins over STORYBOT_DB.
-func loadConfig(e *env, dbFlag string) (config.Config, error) {
+// dbFlag declares the --db flag every command that reads the index has.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+}
+
+// loadConfig reads the configuration once; db, the --db flag, wins over STORYBOT_DB.
+func loadConfig(e *env, db string) (config.Config, error) {
 	cfg, err := config.Load(e.getenv)
 	if err != nil {
 		return cfg, fmt.Errorf("configuration is invalid:\n%w", err)
 	}
-	if dbFlag != "" {
-		cfg.DB = dbFlag
+	if db != "" {
+		cfg.DB = db
 	}
 	return cfg, nil
 }

@@ -16,7 +16,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON: {\"query\", \"passages\": [{\"id\", \"doc\", \"text\", \"score\"}]}")
 	k := fs.Int("k", 5, "how many passages to show (1-100)")
 	doc := fs.String("doc", "", "search only the document with this slug")
-	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"Needs DISCORD_TOKEN. Health is served at http://HEALTH_ADDR/healthz. On SIGINT or\n"+
 		"SIGTERM it disconnects and gives answers in flight the grace period to finish.")
 	grace := fs.Duration("grace", 7*time.Second, "how long answers in flight may take to finish when stopping")
-	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON: {\"document_date\", \"document_date_source\", \"events\": [{\"date\", \"expression\", \"text\", \"quote\", \"passage_id\"}]}")
 	topic := fs.String("topic", "", "only events in passages about this (e.g. --topic Ramos)")
 	doc := fs.String("doc", "", "the document's slug (see 'storybot search' output ids: SLUG#N)")
-	db := fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
+	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
