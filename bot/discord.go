@@ -210,17 +210,22 @@ func (b *Bot) Run(ctx context.Context) error {
 		return nil
 	}
 	cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, b.guildID, b.h.Commands(), discordgo.WithContext(ctx))
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		return nil
-	}
-	if err != nil {
+	case unauthorized(err):
 		return fmt.Errorf("register slash commands: %w", describeREST(err))
+	case err != nil:
+		// Mentions still work without slash commands, so keep serving.
+		b.log.Error("register slash commands; answering mentions only (was the bot invited with the applications.commands scope?)",
+			"err", describeREST(err), "invite", InviteURL(appID))
+	default:
+		where := "globally (may take up to an hour to appear)"
+		if b.guildID != "" {
+			where = "in guild " + b.guildID
+		}
+		b.log.Info("connected to Discord", "user", b.self().Username, "commands", len(cmds), "registered", where, "invite", InviteURL(appID))
 	}
-	where := "globally (may take up to an hour to appear)"
-	if b.guildID != "" {
-		where = "in guild " + b.guildID
-	}
-	b.log.Info("connected to Discord", "user", b.self().Username, "commands", len(cmds), "registered", where, "invite", InviteURL(appID))
 	<-ctx.Done()
 	return nil
 }

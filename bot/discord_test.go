@@ -347,6 +347,30 @@ func TestAskPrivate(t *testing.T) {
 	checkNoPings(t, mine)
 }
 
+func TestServesMentionsWhenCommandsCannotBeRegistered(t *testing.T) {
+	t.Parallel()
+	hs := start(t, setup{fake: fakediscord.Options{Disable: []string{routeCommands}}, noStart: true})
+	hs.run(t)
+	registerFailed := func(calls []fakediscord.Call) bool {
+		for _, c := range calls {
+			if c.Method == "PUT" && strings.HasSuffix(c.Path, "/commands") && c.Status == http.StatusNotFound {
+				return true
+			}
+		}
+		return false
+	}
+	if _, err := hs.fake.Wait(wait(t), registerFailed); err != nil {
+		t.Fatalf("no failed attempt to register commands: %v", err)
+	}
+	if _, err := hs.fake.Post(fakediscord.Message{Content: "<@" + hs.fake.BotID + "> who shouted?", MentionBot: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hs.fake.WaitRoute(wait(t), routeMessage, 1); err != nil {
+		t.Fatalf("mention not answered after registration failed: %v", err)
+	}
+	checkNoPings(t, hs.fake.Calls())
+}
+
 func TestMentionAnsweredWithReply(t *testing.T) {
 	t.Parallel()
 	hs := start(t, setup{})
