@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 
-	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -62,20 +61,22 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.HealthAddr)
-	if err != nil {
-		return fmt.Errorf("HEALTH_ADDR: cannot listen on %s: %w", cfg.HealthAddr, err)
+	// The bot serves Discord without its health endpoint, so a taken port is
+	// reported, not fatal.
+	if ln, err := net.Listen("tcp", cfg.HealthAddr); err != nil {
+		logger.Error("health endpoint disabled: HEALTH_ADDR cannot be listened on; set HEALTH_ADDR to a free host:port", "addr", cfg.HealthAddr, "err", err)
+	} else {
+		health := &http.Server{Handler: bot.HealthHandler(b, st), ReadHeaderTimeout: 5 * time.Second}
+		served := make(chan error, 1)
+		go func() { served <- health.Serve(ln) }()
+		logger.Info("health endpoint listening", "url", "http://"+ln.Addr().String()+"/healthz")
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			health.Shutdown(sctx)
+			<-served
+		}()
 	}
-	health := &http.Server{Handler: bot.HealthHandler(b, st), ReadHeaderTimeout: 5 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- health.Serve(ln) }()
-	logger.Info("health endpoint listening", "url", "http://"+ln.Addr().String()+"/healthz")
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		health.Shutdown(sctx)
-		<-served
-	}()
 
 	if err := b.Run(ctx); err != nil {
 		return err

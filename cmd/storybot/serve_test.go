@@ -337,3 +337,37 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("question text logged at info level:\n%s", log)
 	}
 }
+
+// TestServeWithHealthPortTaken: the bot still connects and registers its
+// commands when HEALTH_ADDR is taken, and says so in the log.
+func TestServeWithHealthPortTaken(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fake := fakediscord.New(fakediscord.Options{Token: "serve-token"})
+	defer fake.Close()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	vars := map[string]string{
+		"DISCORD_TOKEN": "serve-token", "DISCORD_API_BASE_URL": fake.URL, "HEALTH_ADDR": taken.Addr().String(),
+		"STORYBOT_DB": filepath.Join(t.TempDir(), "storybot.db"), "HOME": t.TempDir(),
+	}
+	serveCtx, stop := context.WithCancel(ctx)
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(serveCtx, []string{"serve"}, func(k string) string { return vars[k] }, io.Discard, &stderr)
+	}()
+	if _, err := fake.WaitRoute(ctx, "PUT /applications/{app}/commands", 1); err != nil {
+		t.Fatalf("%v\nlog:\n%s", err, stderr.String())
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "health endpoint disabled") || !strings.Contains(stderr.String(), "HEALTH_ADDR") {
+		t.Errorf("log does not say the health endpoint is off:\n%s", stderr.String())
+	}
+}
