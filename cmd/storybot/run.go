@@ -125,9 +125,14 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "", "index database (default $STORYBOT_DB, else a per-user file)")
 }
 
-// loadConfig reads the configuration once; db, the --db flag, wins over STORYBOT_DB.
-func loadConfig(e *env, db string) (config.Config, error) {
+// loadConfig reads the configuration once; db, the --db flag, wins over
+// STORYBOT_DB. checks are a command's own requirements, reported together
+// with every invalid variable.
+func loadConfig(e *env, db string, checks ...func(config.Config) error) (config.Config, error) {
 	cfg, err := config.Load(e.getenv)
+	for _, check := range checks {
+		err = errors.Join(err, check(cfg))
+	}
 	if err != nil {
 		return cfg, fmt.Errorf("configuration is invalid:\n%w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/config"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -26,11 +27,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *grace <= 0 {
 		return usagef("--grace: %s is not a positive duration (e.g. 7s)", *grace)
 	}
-	cfg, err := loadConfig(e, *db)
+	cfg, err := loadConfig(e, *db, config.Config.ValidateServe)
 	if err != nil {
-		return err
-	}
-	if err := cfg.ValidateServe(); err != nil {
 		return err
 	}
 	logger := newLogger(e, cfg)
