@@ -56,7 +56,8 @@ type Options struct {
 	// ModelName is reported in Answer.Model when the model's reply does
 	// not name itself.
 	ModelName string
-	// K is the number of passages retrieved. Default 5.
+	// K is the number of passages sent to the model. Default 5. The
+	// extractive answerer reads a few more.
 	K int
 	// ContextTokens is the budget, in estimated tokens, for the passages
 	// in a prompt. Default 1800.
@@ -96,7 +97,10 @@ func New(opts Options) *Engine {
 // store or of ctx.
 func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	question = strings.TrimSpace(question)
-	passages, err := e.store.Search(ctx, question, e.k)
+	// One search serves both answerers: the model is sent the top k
+	// passages, the extractive answerer (also the model's fallback) reads
+	// a few more.
+	passages, err := e.store.Search(ctx, question, max(e.k, defaultExtract().reads()))
 	if err != nil {
 		return Answer{}, fmt.Errorf("search %q: %w", question, err)
 	}
@@ -117,7 +121,7 @@ type outcome struct {
 }
 
 func (e *Engine) askModel(ctx context.Context, question string, passages []knowledge.Passage) (Answer, error) {
-	blocks := e.pack(ctx, passages)
+	blocks := e.pack(ctx, passages[:min(e.k, len(passages))])
 	system, err := prompts.System()
 	if err != nil {
 		return Answer{}, err

@@ -63,7 +63,8 @@ type IndexFunc func(ctx context.Context, story EvalStory) (Store, func(), error)
 // EvalExtractive asks every question of each story against that story's
 // own index, with no model, and counts how often a gold answer (normalised:
 // case, punctuation, articles, whitespace) appears in the quotes of the
-// extractive answer. k is the number of passages retrieved.
+// extractive answer. k is the engine's Options.K; InPassages looks at the
+// top k passages, though the extractive answerer reads a few more.
 func EvalExtractive(ctx context.Context, stories []EvalStory, index IndexFunc, k int) (EvalReport, error) {
 	var rep EvalReport
 	words := 0

@@ -62,3 +62,31 @@ func TestEvalExtractive(t *testing.T) {
 		t.Logf("%s: %s", filepath.Base(dir), rep)
 	}
 }
+
+var covidQA = flag.String("covidqa", "", "COVID-QA file (SQuAD format) to score the extractive answerer on, each question against its own paper (e.g. /work/shared/datasets/covidqa/200423_covidQA.json)")
+
+// TestEvalExtractiveCOVIDQA scores the extractive answerer on COVID-QA when
+// -covidqa names the file: the odd-numbered papers, never tuned on, and
+// the even-numbered ones the tuning used, each question against its own
+// paper:
+//
+//	go test ./answer -run TestEvalExtractiveCOVIDQA -v -covidqa=/work/shared/datasets/covidqa/200423_covidQA.json
+func TestEvalExtractiveCOVIDQA(t *testing.T) {
+	if *covidQA == "" {
+		t.Skip("set -covidqa=FILE to score the extractive answerer on COVID-QA")
+	}
+	tune, report, err := answer.LoadCOVIDQA(*covidQA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range []struct {
+		name    string
+		stories []answer.EvalStory
+	}{{"report (odd papers)", report}, {"tune (even papers)", tune}} {
+		rep, err := answer.EvalExtractive(context.Background(), set.stories, indexInMemory, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %s", set.name, rep)
+	}
+}

@@ -11,7 +11,7 @@ const (
 	typeDuration                   // how long
 	typeNumber                     // how many, how much, what percentage
 	typePerson                     // who, whose, which company
-	typePlace                      // where
+	typePlace                      // where, which country
 	typeReason                     // why
 	typeManner                     // how did, how does
 )
@@ -20,13 +20,19 @@ var typeNames = [...]string{"any", "time", "duration", "number", "person", "plac
 
 func (t answerType) String() string { return typeNames[t] }
 
-// question is what the extractive answerer reads from a question.
+// exact reports whether an expression of kind t is precise enough that a
+// sentence holding one near the question's words likely answers it.
+func (t answerType) exact() bool { return t == typeTime || t == typeDuration || t == typeNumber }
+
+// question is what the extractive answerer reads from a question besides
+// its words.
 type question struct {
 	want answerType
-	// follows is set when the answer is what came after the event the
-	// question names ("What happened after the sun went down?"), precedes
-	// when it is what came before.
-	follows, precedes bool
+	// counted holds the terms of what a "how many" question counts
+	// ("how many charges": charg): the number sought stands before them.
+	counted map[string]bool
+	// share is set when the question asks for a percentage or a rate.
+	share bool
 }
 
 // timeNouns name a unit or point of time: after "what" or "which" they
@@ -35,33 +41,38 @@ var timeNouns = map[string]bool{
 	"second": true, "seconds": true, "minute": true, "minutes": true, "hour": true, "hours": true,
 	"day": true, "days": true, "night": true, "nights": true, "week": true, "weeks": true,
 	"fortnight": true, "month": true, "months": true, "year": true, "years": true,
-	"decade": true, "decades": true, "century": true, "centuries": true, "date": true, "time": true,
-	"season": true, "seasons": true, "age": true,
+	"decade": true, "decades": true, "century": true, "centuries": true,
 }
 
 // numberNouns after "what" ask for a number: "what percentage".
 var numberNouns = map[string]bool{
 	"percentage": true, "percent": true, "proportion": true, "number": true, "amount": true,
-	"fraction": true, "rate": true, "ratio": true, "size": true, "price": true, "cost": true,
-	"sum": true, "quantity": true, "dose": true, "length": true, "distance": true,
+	"fraction": true, "rate": true, "ratio": true, "price": true, "cost": true, "sum": true,
+	"quantity": true, "dose": true, "length": true, "distance": true,
+}
+
+// shareNouns ask for a share: "what percentage", "what proportion".
+var shareNouns = map[string]bool{
+	"percentage": true, "percent": true, "proportion": true, "fraction": true, "rate": true, "ratio": true,
 }
 
 // placeNouns after "what" or "which" ask for a place: "which country".
 var placeNouns = map[string]bool{
-	"place": true, "country": true, "city": true, "town": true, "village": true, "state": true,
-	"region": true, "province": true, "county": true, "continent": true, "location": true,
-	"area": true, "island": true, "street": true, "district": true,
+	"place": true, "country": true, "countries": true, "city": true, "cities": true, "town": true,
+	"village": true, "state": true, "region": true, "province": true, "county": true,
+	"continent": true, "location": true, "island": true, "street": true, "district": true,
 }
 
 // agentNouns after "which" ask for a named agent: "which company".
 var agentNouns = map[string]bool{
 	"company": true, "companies": true, "organisation": true, "organization": true, "agency": true,
-	"person": true, "people": true, "man": true, "woman": true, "firm": true, "group": true,
-	"gang": true, "cartel": true, "government": true, "governments": true, "team": true,
-	"author": true, "authors": true, "institution": true, "university": true,
+	"person": true, "firm": true, "group": true, "gang": true, "cartel": true, "government": true,
+	"governments": true, "team": true, "author": true, "authors": true, "institution": true,
+	"university": true, "newspaper": true, "police": true,
 }
 
-// readQuestion finds the kind of answer a question wants from its words.
+// readQuestion finds the kind of answer a question wants from its words:
+// its first question word and the words after it.
 func readQuestion(ws []word) question {
 	var q question
 	wh := -1
@@ -71,10 +82,6 @@ func readQuestion(ws []word) question {
 			if wh < 0 {
 				wh = i
 			}
-		case "after":
-			q.follows = true
-		case "before":
-			q.precedes = true
 		}
 	}
 	if wh < 0 {
@@ -96,27 +103,35 @@ func readQuestion(ws []word) question {
 	case "why":
 		q.want = typeReason
 	case "how":
-		switch n := next(1); {
-		case n == "long":
+		switch n := next(1); n {
+		case "long":
 			q.want = typeDuration
-		case n == "many" || n == "much" || n == "old" || n == "far" || n == "often" || n == "big" ||
-			n == "large" || n == "tall" || n == "high" || n == "deep" || n == "wide":
+		case "many", "much":
 			q.want = typeNumber
-		case n == "come":
+			// The counted noun follows, perhaps after an adjective:
+			// "how many confirmed cases".
+			for k := 2; k <= 3 && wh+k < len(ws); k++ {
+				if t := ws[wh+k].term; t != "" {
+					if q.counted == nil {
+						q.counted = make(map[string]bool)
+					}
+					q.counted[t] = true
+				}
+			}
+		case "old", "far", "often", "big", "large", "tall", "high", "deep", "wide", "heavy":
+			q.want = typeNumber
+		case "come":
 			q.want = typeReason
 		default:
 			q.want = typeManner
 		}
 	case "what", "which":
-		n := next(1)
-		if n == "kind" || n == "type" || n == "sort" {
-			break
-		}
-		switch {
-		case timeNouns[n] && n != "time" && n != "age" || n == "time" && next(2) != "did":
+		switch n := next(1); {
+		case timeNouns[n], n == "date", n == "time":
 			q.want = typeTime
 		case numberNouns[n]:
 			q.want = typeNumber
+			q.share = shareNouns[n]
 		case placeNouns[n]:
 			q.want = typePlace
 		case agentNouns[n]:
@@ -136,25 +151,25 @@ var numberWords = map[string]bool{
 	"thirty": true, "forty": true, "fifty": true, "sixty": true, "seventy": true, "eighty": true,
 	"ninety": true, "hundred": true, "hundreds": true, "thousand": true, "thousands": true,
 	"million": true, "millions": true, "billion": true, "billions": true, "dozen": true, "dozens": true,
-	"half": true, "twice": true, "once": true, "thrice": true, "percent": true,
+	"half": true, "twice": true, "thrice": true, "percent": true,
 }
 
 // counters stand before a unit to make a quantity: "a year", "many days".
 var counters = map[string]bool{
-	"a": true, "an": true, "one": true, "many": true, "several": true, "few": true, "some": true,
-	"long": true, "whole": true, "all": true, "entire": true, "the": true,
+	"a": true, "an": true, "one": true, "many": true, "several": true, "few": true,
+	"whole": true, "all": true, "entire": true,
 }
 
-// measureUnits, counted, make a length or a size: "four inches long".
+// measureUnits, counted, make a length or a size: "four inches", "14 miles".
 var measureUnits = map[string]bool{
 	"inch": true, "inches": true, "foot": true, "feet": true, "yard": true, "yards": true,
 	"mile": true, "miles": true, "metre": true, "metres": true, "meter": true, "meters": true,
-	"kilometre": true, "kilometres": true, "km": true, "cm": true, "mm": true, "league": true,
-	"leagues": true, "pace": true, "paces": true, "step": true, "steps": true,
+	"kilometre": true, "kilometres": true, "kilometer": true, "kilometers": true, "km": true,
+	"cm": true, "mm": true, "league": true, "leagues": true, "pace": true, "paces": true,
 }
 
-// monthNames and dayNames name dates when capitalised.
-var monthNames = map[string]bool{
+// dateNames name dates when capitalised.
+var dateNames = map[string]bool{
 	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
 	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
 	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
@@ -166,20 +181,25 @@ var timeWords = map[string]bool{
 	"morning": true, "evening": true, "night": true, "noon": true, "midnight": true, "dawn": true,
 	"sunrise": true, "sunset": true, "daybreak": true, "dusk": true, "twilight": true, "spring": true,
 	"summer": true, "autumn": true, "winter": true, "yesterday": true, "today": true, "tomorrow": true,
-	"tonight": true, "ago": true, "clock": true, "century": true, "afternoon": true, "midday": true,
+	"tonight": true, "ago": true, "clock": true, "afternoon": true, "midday": true,
+}
+
+// dayDeterminers make "day" or "year" a point in time: "one day", "next year".
+var dayDeterminers = map[string]bool{
+	"one": true, "next": true, "that": true, "following": true, "same": true, "last": true,
+	"this": true, "every": true, "previous": true,
 }
 
 // timeClauses open a clause that dates an event: "when he was eight".
 var timeClauses = map[string]bool{
 	"when": true, "after": true, "before": true, "until": true, "till": true, "while": true,
-	"since": true, "during": true, "once": true,
+	"since": true, "during": true,
 }
 
-// reasonWords open or mark a reason.
-var reasonWords = map[string]bool{
-	"because": true, "since": true, "therefore": true, "thus": true, "hence": true, "lest": true,
-	"reason": true, "due": true, "owing": true, "order": true, "cause": true, "caused": true,
-	"causes": true, "so": true, "why": true, "result": true,
+// reasonWords mark a reason, the first of them surely.
+var reasonWords = map[string]float64{
+	"because": 1, "therefore": 1, "lest": 1, "reason": 1, "due": 1, "owing": 1, "order": 0.6,
+	"cause": 0.6, "caused": 0.6, "causes": 0.6, "thus": 0.6, "hence": 0.6, "so": 0.6, "since": 0.6,
 }
 
 // placePreps introduce a place.
@@ -196,43 +216,53 @@ var determiners = map[string]bool{
 	"my": true, "our": true, "your": true, "this": true, "that": true, "these": true, "those": true,
 }
 
-// isNumber reports whether w is a number: digits or a number word.
-func isNumber(w word) bool { return w.digits || numberWords[w.lower] }
+// typed is one expression of the asked-for kind in a sentence.
+type typed struct {
+	at       int     // index of its word
+	strength float64 // 1 when surely of that kind, less for a weaker sign
+}
 
-// expressions returns the positions, in ws (the words of text), of the
-// expressions of the kind want that are not the question's own words
-// (asked holds the question's terms), each with its strength: 1 for an
-// expression that is surely of that kind, less for a weaker sign.
-func expressions(want answerType, ws []word, text string, asked map[string]float64, out []typed) []typed {
+// expressions appends to out[:0] the expressions of the kind q asks for
+// among ws, the words of text, leaving out the question's own words
+// (asked holds its terms). It finds none for "how did" questions: the
+// signs of a manner tried (-ly adverbs, "by" with a gerund, "with")
+// chose worse sentences on FairytaleQA and COVID-QA.
+func expressions(q question, ws []word, text string, asked map[string]float64, out []typed) []typed {
 	out = out[:0]
-	fresh := func(i int) bool { _, ok := asked[ws[i].term]; return ws[i].term == "" || !ok }
+	fresh := func(i int) bool {
+		_, ok := asked[ws[i].term]
+		return ws[i].term == "" || !ok
+	}
 	lower := func(i int) string {
 		if i < 0 || i >= len(ws) {
 			return ""
 		}
 		return ws[i].lower
 	}
+	headline := q.want == typePerson || q.want == typePlace
+	if headline {
+		headline = titleCase(ws)
+	}
 	for i, w := range ws {
 		s := 0.0
-		switch want {
+		switch q.want {
 		case typeTime:
 			switch {
-			case w.upper && monthNames[w.lower] && (w.lower != "may" || i > 0 && ws[i-1].upper || i+1 < len(ws) && ws[i+1].digits):
+			case w.upper && dateNames[w.lower] && (w.lower != "may" || ws[max(i-1, 0)].digits || lower(i+1) != "" && ws[i+1].digits):
 				s = 1
-			case w.digits && len(w.lower) == 4 && w.lower >= "1000" && w.lower <= "2099" && !currencyBefore(text, w.start):
+			case isYear(w, text):
 				s = 1
 			case timeWords[w.lower]:
 				s = 0.7
-			case (w.lower == "day" || w.lower == "days" || w.lower == "year" || w.lower == "years") && i > 0 &&
-				(counters[lower(i-1)] || isNumber(ws[i-1]) || lower(i-1) == "next" || lower(i-1) == "that" || lower(i-1) == "following"):
+			case (w.lower == "day" || w.lower == "year" || w.lower == "night" || w.lower == "week") && dayDeterminers[lower(i-1)]:
 				s = 0.7
 			case timeClauses[w.lower]:
 				s = 0.4
 			}
 		case typeDuration:
-			if timeNouns[w.lower] && w.lower != "date" && w.lower != "time" && w.lower != "age" || measureUnits[w.lower] {
+			if timeNouns[w.lower] || measureUnits[w.lower] {
 				for k := i - 1; k >= max(0, i-2); k-- {
-					if isNumber(ws[k]) {
+					if isNumber(ws[k], text) {
 						s = 1
 						break
 					}
@@ -241,22 +271,23 @@ func expressions(want answerType, ws []word, text string, asked map[string]float
 					}
 				}
 			}
-			if (w.lower == "until" || w.lower == "till") && s == 0 {
-				s = 0.3
-			}
 		case typeNumber:
-			switch {
-			case w.digits && !(len(w.lower) == 4 && w.lower >= "1900" && w.lower <= "2099" && lower(i-1) == "in"):
-				s = 1
-			case numberWords[w.lower]:
-				s = 1
-			case w.lower == "one" && i+1 < len(ws) && ws[i+1].term != "":
-				s = 0.5
-			case w.lower == "many" || w.lower == "several" || w.lower == "few":
-				s = 0.3
+			if isNumber(w, text) && !isYear(w, text) || w.lower == "one" && q.counted != nil {
+				s = 0.6
+				if q.share && (strings.HasPrefix(text[w.end:], "%") || lower(i+1) == "percent") {
+					s = 1
+				}
+				for k := i + 1; k <= i+3 && k < len(ws); k++ {
+					if q.counted[ws[k].term] {
+						s = 1
+					}
+				}
+				if currencyBefore(text, w.start) || lower(i+1) == "million" || lower(i+1) == "billion" {
+					s = 1
+				}
 			}
 		case typePerson:
-			if w.upper && w.lower != "i" && !monthNames[w.lower] && w.term != "" && fresh(i) &&
+			if w.upper && !headline && w.lower != "i" && !dateNames[w.lower] && w.term != "" && fresh(i) &&
 				(i > 0 || len(ws) > 1 && ws[1].upper) {
 				s = 1
 			}
@@ -268,34 +299,19 @@ func expressions(want answerType, ws []word, text string, asked map[string]float
 				}
 				if j < len(ws) && ws[j].term != "" && fresh(j) {
 					s = 0.4
-					if ws[j].upper && !monthNames[ws[j].lower] {
+					if ws[j].upper && !headline && !dateNames[ws[j].lower] {
 						s = 1
 					}
 				}
 			}
-			if w.lower == "home" || w.lower == "there" && i > 0 {
-				s = max(s, 0.4)
-			}
 		case typeReason:
 			switch {
-			case reasonWords[w.lower]:
-				s = 1
-				if w.lower == "so" || w.lower == "since" {
-					s = 0.6
-				}
+			case reasonWords[w.lower] > 0:
+				s = reasonWords[w.lower]
 			case w.lower == "to" && i+1 < len(ws) && ws[i+1].term != "" && !ws[i+1].upper && !determiners[lower(i+1)]:
 				s = 0.4 // "to fetch water": a purpose
-			case w.lower == "for" && i > 0 && text[ws[i-1].end:w.start] == ", ":
-				s = 0.6
-			}
-		case typeManner:
-			switch {
-			case w.lower == "by" && i+1 < len(ws) && strings.HasSuffix(ws[i+1].lower, "ing"):
-				s = 1
-			case w.lower == "with" && fresh(min(i+1, len(ws)-1)):
-				s = 0.4
-			case strings.HasSuffix(w.lower, "ly") && len(w.lower) > 4 && w.term != "":
-				s = 0.4
+			case w.lower == "for" && i > 0 && strings.TrimSpace(text[ws[i-1].end:w.start]) == ",":
+				s = 0.6 // ", for he was hungry"
 			}
 		}
 		if s > 0 {
@@ -305,10 +321,23 @@ func expressions(want answerType, ws []word, text string, asked map[string]float
 	return out
 }
 
-// typed is one expression found by expressions.
-type typed struct {
-	at       int // index of its word
-	strength float64
+// isNumber reports whether w is a number: digits or a number word, but not
+// a reference mark such as "[7]".
+func isNumber(w word, text string) bool {
+	if numberWords[w.lower] {
+		return true
+	}
+	if !w.digits {
+		return false
+	}
+	open := strings.LastIndexByte(text[:w.start], '[')
+	return open < 0 || strings.LastIndexByte(text[:w.start], ']') > open
+}
+
+// isYear reports whether w is a year: four digits from 1000 to 2099 not
+// written as money.
+func isYear(w word, text string) bool {
+	return w.digits && len(w.lower) == 4 && w.lower >= "1000" && w.lower <= "2099" && !currencyBefore(text, w.start)
 }
 
 // currencyBefore reports whether a currency sign stands just before
@@ -320,4 +349,27 @@ func currencyBefore(text string, i int) bool {
 		}
 	}
 	return false
+}
+
+// titleCase reports whether a sentence is written in title case, as a
+// headline is, where capitals name nothing in particular: function words
+// capitalised inside it ("To Get", "So They"), or every content word of
+// four or more capitalised.
+func titleCase(ws []word) bool {
+	n, upper, stops := 0, 0, 0
+	for i, w := range ws {
+		switch {
+		case w.digits:
+		case w.term == "":
+			if w.upper && i > 0 {
+				stops++
+			}
+		default:
+			n++
+			if w.upper {
+				upper++
+			}
+		}
+	}
+	return stops >= 2 || n >= 4 && upper == n
 }

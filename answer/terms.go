@@ -13,12 +13,27 @@ import (
 func contentTerms(text string) []string {
 	var out []string
 	for _, w := range knowledge.Words(fold(text).s) {
-		if knowledge.IsStopWord(w) || extraStopWords[w] {
-			continue
+		if t := termOf(w); t != "" {
+			out = append(out, t)
 		}
-		out = append(out, stem(w))
 	}
 	return out
+}
+
+// termOf is the term of a lower-case word: the stem of its base form, so
+// that "gave", "given" and "gives" meet, or "" for a stop word ("told"
+// as well as "tell").
+func termOf(w string) string {
+	if knowledge.IsStopWord(w) || extraStopWords[w] {
+		return ""
+	}
+	if b, ok := knowledge.BaseForm(w); ok {
+		if knowledge.IsStopWord(b) || extraStopWords[b] {
+			return ""
+		}
+		w = b
+	}
+	return stem(w)
 }
 
 // termSet returns the distinct content stems of text.
@@ -115,9 +130,7 @@ func readWords(out []word, text string) []word {
 		r, _ := utf8.DecodeRuneInString(raw)
 		w.upper = unicode.IsUpper(r)
 		w.digits = unicode.IsDigit(r)
-		if !knowledge.IsStopWord(w.lower) && !extraStopWords[w.lower] {
-			w.term = stem(w.lower)
-		}
+		w.term = termOf(w.lower)
 		out = append(out, w)
 		start, ascii = -1, true
 	}

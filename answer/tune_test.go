@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -13,36 +15,74 @@ import (
 
 var (
 	tune       = flag.String("tune", "", "comma-separated FairytaleQA split folders to sweep the extractive tuning on (train and val only, never test)")
-	showMisses = flag.Bool("misses", false, "with -tune, show questions whose best sentence misses a gold answer found in the passages")
+	tuneCOVID  = flag.String("tune-covidqa", "", "COVID-QA file whose even-numbered papers join the -tune sweep")
+	showMisses = flag.String("misses", "", "with -tune, show up to 25 questions of this answer type (time, duration, number, person, place, reason, manner, any) whose best sentence misses a gold answer found in the passages")
 )
 
 type tuneCase struct {
+	set      string
 	q        string
+	want     answerType
 	answers  []string
 	passages []knowledge.Passage
 }
 
 // TestTuneExtractive sweeps the extractive answerer's tuning around
-// defaultExtract over retrieved passages cached once per question:
+// defaultExtract over retrieved passages cached once per question, and
+// reports each set and each kind of question apart:
 //
-//	go test ./answer -run TestTuneExtractive -v -tune=/work/shared/datasets/fairytaleqa/train,/work/shared/datasets/fairytaleqa/val
+//	go test ./answer -run TestTuneExtractive -v -tune=/work/shared/datasets/fairytaleqa/train,/work/shared/datasets/fairytaleqa/val -tune-covidqa=/work/shared/datasets/covidqa/200423_covidQA.json
 func TestTuneExtractive(t *testing.T) {
-	if *tune == "" {
-		t.Skip("set -tune=DIR[,DIR] to sweep the extractive tuning")
+	if *tune == "" && *tuneCOVID == "" {
+		t.Skip("set -tune=DIR[,DIR] and/or -tune-covidqa=FILE to sweep the extractive tuning")
 	}
-	ctx := context.Background()
-	var cases []tuneCase
+	var sets []struct {
+		name    string
+		stories []EvalStory
+	}
 	for _, dir := range strings.Split(*tune, ",") {
+		if dir == "" {
+			continue
+		}
 		stories, err := fairytaleqa.Load(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
+		var es []EvalStory
 		for _, s := range stories {
+			e := EvalStory{Name: s.Name, Text: s.Text()}
+			for _, q := range s.Questions {
+				if q.Explicit {
+					e.Questions = append(e.Questions, EvalQuestion{Question: q.Text, Answers: q.Answers})
+				}
+			}
+			es = append(es, e)
+		}
+		sets = append(sets, struct {
+			name    string
+			stories []EvalStory
+		}{"fairytaleqa-" + filepath.Base(dir), es})
+	}
+	if *tuneCOVID != "" {
+		tuneSet, _, err := loadCOVIDQA(*tuneCOVID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, struct {
+			name    string
+			stories []EvalStory
+		}{"covidqa-tune", tuneSet})
+	}
+	ctx := context.Background()
+	k := defaultExtract().reads()
+	var cases []tuneCase
+	for _, set := range sets {
+		for _, s := range set.stories {
 			st, err := knowledge.Open(ctx, ":memory:")
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := knowledge.Parse([]byte(s.Text()), knowledge.ParseOptions{Name: s.Name + ".txt"})
+			p, err := knowledge.Parse([]byte(s.Text), knowledge.ParseOptions{Name: s.Name + ".txt"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,51 +90,78 @@ func TestTuneExtractive(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, q := range s.Questions {
-				if !q.Explicit {
-					continue
-				}
-				ps, _ := st.Search(ctx, q.Text, 5)
-				cases = append(cases, tuneCase{q.Text, q.Answers, ps})
+				ps, _ := st.Search(ctx, q.Question, k)
+				want := readQuestion(readWords(nil, q.Question)).want
+				cases = append(cases, tuneCase{set.name, q.Question, want, q.Answers, ps})
 			}
 			st.Close()
 		}
 	}
-	score := func(pr extractParams) (float64, float64) {
-		hits, words := 0, 0
+
+	type tally struct{ n, hits, top1, words int }
+	score := func(pr extractParams) map[string]*tally {
+		res := make(map[string]*tally)
 		for _, c := range cases {
+			cites := extract(c.q, c.passages, pr)
 			var qs []string
-			for _, ct := range extract(c.q, c.passages, pr) {
+			for _, ct := range cites {
 				qs = append(qs, ct.Quote)
 			}
 			text := strings.Join(qs, " ")
-			words += len(strings.Fields(text))
-			if containsAnswer(text, c.answers) {
-				hits++
+			for _, key := range []string{c.set, c.set + "/" + c.want.String()} {
+				r := res[key]
+				if r == nil {
+					r = &tally{}
+					res[key] = r
+				}
+				r.n++
+				r.words += len(strings.Fields(text))
+				if containsAnswer(text, c.answers) {
+					r.hits++
+				}
+				if len(cites) > 0 && containsAnswer(cites[0].Quote, c.answers) {
+					r.top1++
+				}
 			}
 		}
-		return float64(hits) / float64(len(cases)), float64(words) / float64(len(cases))
+		return res
+	}
+	line := func(res map[string]*tally, kinds bool) string {
+		var keys []string
+		for key := range res {
+			if strings.Contains(key, "/") == kinds {
+				keys = append(keys, key)
+			}
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		for _, key := range keys {
+			r := res[key]
+			fmt.Fprintf(&b, " | %s %.3f (top-1 %.3f, %.1f words, n %d)", key, ratio(r.hits, r.n), ratio(r.top1, r.n), ratio(r.words, r.n), r.n)
+		}
+		return b.String()
 	}
 	base := defaultExtract()
-	h, w := score(base)
-	t.Logf("%d questions; default %+v: %.3f (%.1f words)", len(cases), base, h, w)
+	res := score(base)
+	t.Logf("default %+v:%s", base, line(res, false))
+	t.Logf("by kind of question:%s", strings.ReplaceAll(line(res, true), " | ", "\n  "))
 	for _, v := range tuneVariants(base) {
-		h, w := score(v.p)
-		one := v.p
-		one.sentences = 1
-		h1, w1 := score(one)
-		t.Logf("%-28s %.3f (%.1f words)  top-1 %.3f (%.1f words)", v.name, h, w, h1, w1)
+		t.Logf("%-22s%s", v.name, line(score(v.p), false))
 	}
-	if *showMisses {
+	if *showMisses != "" {
 		one := base
-		one.sentences = 1
+		one.sentences, one.sureSentences = 1, 1
 		shown := 0
 		for _, c := range cases {
+			if c.want.String() != *showMisses {
+				continue
+			}
 			cs := extract(c.q, c.passages, one)
 			if len(cs) == 0 || containsAnswer(cs[0].Quote, c.answers) {
 				continue
 			}
 			var all []string
-			for _, p := range c.passages[:min(3, len(c.passages))] {
+			for _, p := range c.passages[:min(base.passages, len(c.passages))] {
 				all = append(all, p.Text)
 			}
 			if !containsAnswer(strings.Join(all, " "), c.answers) {
@@ -120,20 +187,39 @@ func tuneVariants(b extractParams) []variant {
 		f(&p)
 		out = append(out, variant{name, p})
 	}
-	for _, n := range []int{2, 3} {
-		for _, x := range []float64{0, 0.15, 0.3} {
-			add(fmt.Sprintf("n=%d lengthPenalty=%.2f", n, x), func(p *extractParams) { p.sentences = n; p.lengthPenalty = x })
-		}
-		for _, x := range []float64{0, 0.5, 1} {
-			add(fmt.Sprintf("n=%d rankBonus=%.2f", n, x), func(p *extractParams) { p.sentences = n; p.rankBonus = x })
-		}
-		for _, x := range []float64{0, 0.2, 0.5} {
-			add(fmt.Sprintf("n=%d minShare=%.2f", n, x), func(p *extractParams) { p.sentences = n; p.minShare = x })
-		}
-		for _, x := range []int{2, 5} {
-			add(fmt.Sprintf("n=%d passages=%d", n, x), func(p *extractParams) { p.sentences = n; p.passages = x })
-		}
-		add(fmt.Sprintf("n=%d next=0", n), func(p *extractParams) { p.sentences = n; p.next = 0 })
+	for _, x := range []int{3, 5} {
+		add(fmt.Sprintf("sentences=%d", x), func(p *extractParams) { p.sentences = x })
 	}
+	for _, x := range []int{0, 80, 120} {
+		add(fmt.Sprintf("words=%d", x), func(p *extractParams) { p.words = x })
+	}
+	for _, x := range []int{3, 5} {
+		add(fmt.Sprintf("typedPassages=%d", x), func(p *extractParams) { p.typedPassages = x })
+	}
+	add("passages=5", func(p *extractParams) { p.passages = 5 })
+	for _, x := range []float64{0, 0.5} {
+		add(fmt.Sprintf("rankBonus=%.2f", x), func(p *extractParams) { p.rankBonus = x })
+	}
+	for _, x := range []float64{0, 0.3} {
+		add(fmt.Sprintf("lengthPenalty=%.2f", x), func(p *extractParams) { p.lengthPenalty = x })
+	}
+	for _, x := range []float64{0.2, 0.5} {
+		add(fmt.Sprintf("minShare=%.2f", x), func(p *extractParams) { p.minShare = x })
+	}
+	add("next=0", func(p *extractParams) { p.next = 0 })
+	for _, x := range []float64{0, 0.5, 2} {
+		add(fmt.Sprintf("typeBonus=%.2f", x), func(p *extractParams) { p.typeBonus = x })
+	}
+	for _, x := range []int{4, 16} {
+		add(fmt.Sprintf("near=%d", x), func(p *extractParams) { p.near = x })
+	}
+	for _, x := range []float64{0.25, 1} {
+		add(fmt.Sprintf("farShare=%.2f", x), func(p *extractParams) { p.farShare = x })
+	}
+	for _, x := range []float64{0.25, 0.5} {
+		add(fmt.Sprintf("heading=%.2f", x), func(p *extractParams) { p.heading = x })
+	}
+	add("sureSentences=3", func(p *extractParams) { p.sureSentences = 3 })
+	add("sureNext=1", func(p *extractParams) { p.sureNext = 1 })
 	return out
 }
