@@ -16,16 +16,12 @@ var fairytaleQA = flag.String("fairytaleqa", "", "glob of FairytaleQA split fold
 // indexInMemory indexes a story alone in an in-memory store, as
 // `storybot ingest` would.
 func indexInMemory(ctx context.Context, s answer.EvalStory) (answer.Store, func(), error) {
-	st, err := knowledge.Open(ctx, ":memory:")
+	p, err := knowledge.Parse([]byte(s.Text), knowledge.ParseOptions{Name: s.Name + ".txt"})
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := knowledge.Parse([]byte(s.Text), knowledge.ParseOptions{Name: s.Name + ".txt"})
-	if err == nil {
-		_, err = st.Ingest(ctx, []knowledge.Parsed{p}, nil)
-	}
+	st, err := knowledge.OpenMemory(ctx, p)
 	if err != nil {
-		st.Close()
 		return nil, nil, err
 	}
 	return st, func() { st.Close() }, nil

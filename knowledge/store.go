@@ -69,6 +69,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// OpenMemory returns a private in-memory index holding docs: for
+// evaluations and tests that index each document on its own.
+func OpenMemory(ctx context.Context, docs ...Parsed) (*Store, error) {
+	st, err := Open(ctx, ":memory:")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Ingest(ctx, docs, nil); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 

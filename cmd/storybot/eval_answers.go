@@ -40,16 +40,12 @@ func evalAnswers(ctx context.Context, w io.Writer, split string, stories []fairy
 
 // indexStory indexes one story alone in an in-memory store.
 func indexStory(ctx context.Context, s answer.EvalStory) (answer.Store, func(), error) {
-	st, err := knowledge.Open(ctx, ":memory:")
-	if err != nil {
-		return nil, nil, err
-	}
 	p, err := knowledge.Parse([]byte(s.Text), knowledge.ParseOptions{Name: s.Name + ".txt"})
-	if err == nil {
-		_, err = st.Ingest(ctx, []knowledge.Parsed{p}, nil)
-	}
 	if err != nil {
-		st.Close()
+		return nil, nil, fmt.Errorf("index %s: %w", s.Name, err)
+	}
+	st, err := knowledge.OpenMemory(ctx, p)
+	if err != nil {
 		return nil, nil, fmt.Errorf("index %s: %w", s.Name, err)
 	}
 	return st, func() { st.Close() }, nil

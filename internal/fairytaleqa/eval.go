@@ -151,16 +151,13 @@ func evaluateStory(ctx context.Context, s Story, opt Options) (storyResult, erro
 	if err != nil {
 		return res, fmt.Errorf("story %s: %w", s.Name, err)
 	}
-	st, err := knowledge.Open(ctx, ":memory:")
+	st, err := knowledge.OpenMemory(ctx, parsed)
 	if err != nil {
 		return res, fmt.Errorf("story %s: %w", s.Name, err)
 	}
 	defer st.Close()
 	if opt.Ranking != nil {
 		st.Ranking = *opt.Ranking
-	}
-	if _, err := st.Ingest(ctx, []knowledge.Parsed{parsed}, nil); err != nil {
-		return res, fmt.Errorf("story %s: %w", s.Name, err)
 	}
 	res.passages = len(parsed.Passages)
 	spans := sectionSpans(parsed.Doc.Text, s.Sections)
