@@ -2,7 +2,8 @@
 // passages, asks a model to answer from them with citations, verifies every
 // quote against the document, and falls back to an extractive answer (the
 // story's own sentences) when there is no model or the model cannot be
-// trusted. It knows neither SQL nor Discord.
+// trusted. The same checks hold the one-line labels a model writes for a
+// timeline's events (Engine.Label). It knows neither SQL nor Discord.
 package answer
 
 // Mode says how an answer was made.

@@ -60,7 +60,7 @@ type Options struct {
 	// extractive answerer reads a few more.
 	K int
 	// ContextTokens is the budget, in estimated tokens, for the passages
-	// in a prompt. Default 1800.
+	// (or, for Label, the quotes) in a prompt. Default 1800.
 	ContextTokens int
 	Logger        *slog.Logger
 }
@@ -220,20 +220,22 @@ func (e *Engine) modelFailed(ctx context.Context, question string, passages []kn
 		return Answer{}, fmt.Errorf("ask %q: %w", question, ctx.Err())
 	}
 	e.log.Warn("model unavailable; answering extractively", "err", err)
-	var why string
+	return e.extractive(question, passages, "The model could not answer ("+failure(err)+"); "+sentencesFallback), nil
+}
+
+// failure says in words why a model call failed, for a notice.
+func failure(err error) string {
 	switch s := llm.HTTPStatus(err); {
 	case errors.Is(err, llm.ErrTimeout):
-		why = "the model did not answer in time"
+		return "the model did not answer in time"
 	case s == 429:
-		why = "the model server is busy (429)"
+		return "the model server is busy (429)"
 	case s == 401 || s == 403:
-		why = fmt.Sprintf("the model server refused the API key (%d)", s)
+		return fmt.Sprintf("the model server refused the API key (%d)", s)
 	case s != 0:
-		why = fmt.Sprintf("the model server answered %d", s)
-	default:
-		why = "the model server could not be reached"
+		return fmt.Sprintf("the model server answered %d", s)
 	}
-	return e.extractive(question, passages, "The model could not answer ("+why+"); "+sentencesFallback), nil
+	return "the model server could not be reached"
 }
 
 func (e *Engine) extractive(question string, passages []knowledge.Passage, notice string) Answer {

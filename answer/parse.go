@@ -24,13 +24,26 @@ type modelCitation struct {
 // errNotJSON means the model's reply holds no object of the asked-for shape.
 var errNotJSON = errors.New("it was not the JSON object asked for")
 
-// parseReply finds the answer object in a model's reply: bare, fenced in
-// ``` (with or without a language), or wrapped in prose. The first object
-// with an "answer" or "found" key wins.
+// parseReply finds the answer object in a model's reply, bare, fenced or
+// wrapped in prose (see findObject): the first object with an "answer" or
+// "found" key.
 func parseReply(s string) (reply, error) {
-	s = strings.TrimSpace(s)
-	if r, ok := decodeReply(s); ok {
+	var r reply
+	if findObject(s, func(obj string) (ok bool) { r, ok = decodeReply(obj); return ok }) {
 		return r, nil
+	}
+	return reply{}, errNotJSON
+}
+
+// findObject looks for the JSON object a model was asked for in its reply s
+// and reports whether decode accepted one. It tries s itself, then each
+// block fenced in ``` (with or without a language), then the text from each
+// "{" on, so an object wrapped in prose is found too. decode is given text
+// that starts with the candidate object (anything may follow it).
+func findObject(s string, decode func(obj string) bool) bool {
+	s = strings.TrimSpace(s)
+	if decode(s) {
+		return true
 	}
 	for rest := s; ; {
 		i := strings.Index(rest, "```")
@@ -46,20 +59,17 @@ func parseReply(s string) (reply, error) {
 		if nl := strings.IndexByte(block, '\n'); nl >= 0 && !strings.Contains(block[:nl], "{") {
 			block = block[nl+1:] // a language tag such as json
 		}
-		if r, ok := decodeReply(strings.TrimSpace(block)); ok {
-			return r, nil
+		if decode(strings.TrimSpace(block)) {
+			return true
 		}
 		rest = body[j+3:]
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] != '{' {
-			continue
-		}
-		if r, ok := decodeReply(s[i:]); ok {
-			return r, nil
+		if s[i] == '{' && decode(s[i:]) {
+			return true
 		}
 	}
-	return reply{}, errNotJSON
+	return false
 }
 
 // decodeReply decodes the first JSON value of s (anything may follow it) as

@@ -37,8 +37,8 @@ func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string
 	if c.Ref < 1 || c.Ref > len(v.blocks) {
 		return checked{}, fmt.Sprintf("there is no passage %d", c.Ref), false
 	}
-	pieces := quotePieces(c.Quote)
-	if len(pieces) == 0 || len(contentTerms(strings.Join(pieces, " "))) == 0 {
+	pieces, ok := citable(c.Quote)
+	if !ok {
 		return checked{}, "the quote has no words of the story in it", false
 	}
 	b := v.blocks[c.Ref-1]
@@ -60,6 +60,17 @@ func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string
 		}
 	}
 	return checked{}, fmt.Sprintf("not found in passage %d", c.Ref), false
+}
+
+// citable returns the pieces a quote is looked for by (see quotePieces),
+// or false when it has no content word: a quote of stop words alone ("of
+// the") would stand in almost any text and prove nothing.
+func citable(quote string) ([]string, bool) {
+	pieces := quotePieces(quote)
+	if len(pieces) == 0 || len(contentTerms(strings.Join(pieces, " "))) == 0 {
+		return nil, false
+	}
+	return pieces, true
 }
 
 func (v *verifier) find(p knowledge.Passage, pieces []string) (checked, bool) {

@@ -5,6 +5,9 @@
 // best first; the question comes after them between <question> tags; both are
 // declared data, not instructions; and the model is asked for one JSON object
 // {"found": bool, "answer": "text with [n] markers", "citations": [{"ref": n, "quote": "exact words"}]}.
+// The timeline's labelling request follows the same pattern: each event's
+// sentence is a block [n], declared data, and the model is asked for
+// {"labels": [{"ref": n, "label": "one line", "quote": "exact words"}]}.
 package prompts
 
 import (
@@ -63,6 +66,10 @@ func User(question string, passages []Passage) (string, error) {
 // RepairRequest returns the follow-up message asking the model to fix its
 // reply.
 func RepairRequest(r Repair) (string, error) { return render("repair.tmpl", r) }
+
+// Timeline returns the message asking for a one-line label for each event
+// of a timeline: events are the sentences that tell them, labelled [Ref].
+func Timeline(events []Passage) (string, error) { return render("timeline.tmpl", events) }
 
 func render(name string, data any) (string, error) {
 	if parseErr != nil {

@@ -35,6 +35,9 @@ type Timeline struct {
 	DocumentDateBasis string `json:"-"`
 	// Events are in chronological order; never nil.
 	Events []Event `json:"events"`
+	// Notice says how the events' labels were made, or why they have
+	// none; "" when no one asked for labels (Build never sets it).
+	Notice string `json:"notice,omitempty"`
 }
 
 // Event is one dated happening.
@@ -50,6 +53,9 @@ type Event struct {
 	Quote string `json:"quote"`
 	// PassageID is the passage the quote comes from.
 	PassageID string `json:"passage_id"`
+	// Label is a one-line summary written by a model and checked against
+	// Quote, or "" (Build never sets it).
+	Label string `json:"label,omitempty"`
 	// Until is the end of a range ("from 2010 to 2012" ends "2012"), else "".
 	Until string `json:"-"`
 	// Start and End are the byte offsets of Quote in the document text.

@@ -44,7 +44,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		RateBurst:     cfg.RateBurst,
 		MaxConcurrent: cfg.MaxConcurrent,
 		MaxQueued:     cfg.MaxQueued,
-		Timeliner:     storeTimeliner{st},
+		Timeliner:     storeTimeliner{st: st, labels: eng},
 		Logger:        logger.With("component", "bot"),
 	})
 	b, err := bot.New(cfg.DiscordToken, h, bot.Options{

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/timeline"
@@ -18,8 +19,11 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 		"it and the sentence it stands in, quoted verbatim. \"Last year\", \"this week\" and the\n"+
 		"like are read from the document date: the one given with 'storybot ingest --date' (or a\n"+
 		"date: line in Markdown front matter), else the latest date the text itself gives.\n"+
-		"Without --doc, the document is the only one indexed, or the one ingested last.")
-	asJSON := fs.Bool("json", false, "print JSON: {\"document_date\", \"document_date_source\", \"events\": [{\"date\", \"expression\", \"text\", \"quote\", \"passage_id\"}]}")
+		"Without --doc, the document is the only one indexed, or the one ingested last.\n"+
+		"With a model configured, events also get one-line labels it writes (one call, bounded by\n"+
+		"LLM_TIMEOUT), each kept only if it quotes its event word for word; without one, none.")
+	asJSON := fs.Bool("json", false, "print JSON: {\"document_date\", \"document_date_source\", \"events\": [{\"date\", \"expression\", \"text\", \"quote\", \"passage_id\"}]}\n"+
+		"(with a model, events may have a \"label\" and the timeline a \"notice\")")
 	topic := fs.String("topic", "", "only events in passages about this (e.g. --topic Ramos)")
 	doc := fs.String("doc", "", "the document's slug (see 'storybot search' output ids: SLUG#N)")
 	db := dbFlag(fs)
@@ -33,6 +37,7 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	logger := newLogger(e, cfg)
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -45,6 +50,9 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if cfg.ModelConfigured() {
+		labelEvents(ctx, newEngine(cfg, st, 0, logger), &tl)
 	}
 	if *asJSON {
 		return writeJSON(e.stdout, tl)
@@ -117,10 +125,43 @@ func writeTimeline(w io.Writer, tl timeline.Timeline, topic string) {
 	}
 	pad := strings.Repeat(" ", width+2)
 	for _, ev := range tl.Events {
-		fmt.Fprintf(w, "\n%-*s  %s\n", width, eventDate(ev), ev.Text)
+		text := ev.Text
+		if ev.Label != "" {
+			text = ev.Label + " · " + text
+		}
+		fmt.Fprintf(w, "\n%-*s  %s\n", width, eventDate(ev), text)
 		fmt.Fprintf(w, "%sdated by %q in %s\n", pad, ev.Expression, ev.PassageID)
 		fmt.Fprintf(w, "%s“%s”\n", pad, strings.Join(strings.Fields(ev.Quote), " "))
 	}
+	if tl.Notice != "" {
+		fmt.Fprintf(w, "\n%s\n", tl.Notice)
+	}
+}
+
+// labeller writes one-line labels for quotes, each checked against its
+// quote; *answer.Engine does, with one model call, or none without a model.
+type labeller interface {
+	Label(ctx context.Context, quotes []string) (labels []string, notice string)
+}
+
+var _ labeller = (*answer.Engine)(nil)
+
+// labelEvents gives tl's events the labels l writes for their quotes, and
+// tl the notice that says how they were made. The quotes and dates stay
+// the story's.
+func labelEvents(ctx context.Context, l labeller, tl *timeline.Timeline) {
+	if len(tl.Events) == 0 {
+		return
+	}
+	quotes := make([]string, len(tl.Events))
+	for i, e := range tl.Events {
+		quotes[i] = e.Quote
+	}
+	labels, notice := l.Label(ctx, quotes)
+	for i := range min(len(labels), len(tl.Events)) {
+		tl.Events[i].Label = labels[i]
+	}
+	tl.Notice = notice
 }
 
 // eventDate is an event's date, or its range: "2010–2012".
@@ -132,8 +173,12 @@ func eventDate(e timeline.Event) string {
 }
 
 // storeTimeliner gives the Discord bot the timeline of the document
-// ingested last, as storybot timeline shows it without --doc.
-type storeTimeliner struct{ st timelineStore }
+// ingested last, as storybot timeline shows it without --doc, with the
+// labels labels writes when it is set.
+type storeTimeliner struct {
+	st     timelineStore
+	labels labeller
+}
 
 var _ bot.Timeliner = storeTimeliner{}
 
@@ -146,10 +191,13 @@ func (t storeTimeliner) Timeline(ctx context.Context, topic string) (bot.Timelin
 	if err != nil {
 		return bot.Timeline{}, err
 	}
+	if t.labels != nil {
+		labelEvents(ctx, t.labels, &tl)
+	}
 	out := bot.Timeline{Document: tl.Title, DocumentDate: tl.DocumentDate, DocumentDateSource: tl.DocumentDateSource}
 	for _, e := range tl.Events {
 		out.Events = append(out.Events, bot.Event{
-			Date: eventDate(e), Expression: e.Expression, Text: e.Text, Quote: e.Quote, PassageID: e.PassageID,
+			Date: eventDate(e), Expression: e.Expression, Text: e.Text, Quote: e.Quote, PassageID: e.PassageID, Label: e.Label,
 		})
 	}
 	return out, nil
