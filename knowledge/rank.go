@@ -9,7 +9,8 @@ import (
 // candidate passages (any query word, its own bm25 order); a re-ranker then
 // scores them with BM25 over statistics blended with background English,
 // adds bonuses for query words that stand close together, and gives each
-// passage a share of its better neighbour's score.
+// passage a share of its better neighbour's score. Words that frame the
+// question (its subject, verbs such as say or go) weigh less.
 //
 // DefaultRanking holds the values chosen by measurement on FairytaleQA train
 // and val (BENCHMARKS.md has the figures; scripts/tune reproduces them).
@@ -39,20 +40,30 @@ type Ranking struct {
 	// Lemmas makes irregular forms one term (took, taken: take; men: man)
 	// and searches for all of them.
 	Lemmas bool
+	// Subject multiplies the IDF of the question's subject terms ("Why did
+	// the king…": king). A story names its subject near the answer but also
+	// everywhere else; the rest of the question tells the answer's passage
+	// apart. 0 leaves them as they are.
+	Subject float64
+	// GenericVerb multiplies the IDF of verbs that frame a question and
+	// name little (say, go, make, take…); 0 leaves them as they are.
+	GenericVerb float64
 }
 
 // DefaultRanking returns the ranking Search uses unless told otherwise.
 func DefaultRanking() Ranking {
 	return Ranking{
-		Candidates: 200,
-		K1:         0.9,
-		B:          0.4,
-		Background: 20,
-		Proximity:  0.5,
-		Window:     20,
-		Bigram:     1,
-		Neighbour:  0.2,
-		Lemmas:     true,
+		Candidates:  200,
+		K1:          0.9,
+		B:           0.4,
+		Background:  20,
+		Proximity:   0.5,
+		Window:      20,
+		Bigram:      1,
+		Neighbour:   0.2,
+		Lemmas:      true,
+		Subject:     0.75,
+		GenericVerb: 0.75,
 	}
 }
 
@@ -94,8 +105,9 @@ func queryTerms(q Query) []string {
 
 // rerank scores the candidates and sorts them best first. terms are the
 // query's index terms (base forms when lem is set); lem, when not nil, maps
-// passage terms to base forms too.
-func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *background, lem *lemmaTable) {
+// passage terms to base forms too; subj holds the terms of the question's
+// subject, if any.
+func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *background, lem *lemmaTable, subj map[string]bool) {
 	index := make(map[string]int, len(terms))
 	for i, t := range terms {
 		index[t] = i
@@ -129,6 +141,12 @@ func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *b
 		}
 		N := n + r.Background
 		qt[i] = queryTerm{term: t, idf: math.Log(1 + (N-df+0.5)/(df+0.5))}
+		if r.GenericVerb > 0 && genericVerbTerms()[t] {
+			qt[i].idf *= r.GenericVerb
+		}
+		if r.Subject > 0 && subj[t] {
+			qt[i].idf *= r.Subject
+		}
 	}
 
 	tf := make([]float64, len(qt))

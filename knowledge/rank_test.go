@@ -164,3 +164,45 @@ func TestIrregularForms(t *testing.T) {
 		t.Errorf("Match = %s, want only the words given", q.Match)
 	}
 }
+
+func TestSubjectTerms(t *testing.T) {
+	lem := loadLemmas()
+	for _, tc := range []struct {
+		name, question string
+		want           []string
+	}{
+		{"common noun", "Why did the king get angry?", []string{"king"}},
+		{"name", "What did Little Red Riding Hood carry?", []string{"little", "red", "riding", "hood"}},
+		{"how many", "How many sons did the farmer have?", nil},
+		{"no auxiliary", "Who helped the fisherman?", nil},
+		{"not a question", "the king and the fisherman", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := subjectTerms(tc.question, lem)
+			want := make(map[string]bool)
+			for _, w := range tc.want {
+				want[lem.canonical(Terms(w)[0])] = true
+			}
+			if len(got) != len(want) {
+				t.Fatalf("subjectTerms(%q) = %v, want %v", tc.question, got, want)
+			}
+			for w := range want {
+				if !got[w] {
+					t.Errorf("subjectTerms(%q) = %v, want %v", tc.question, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestGenericVerbTerms(t *testing.T) {
+	g := genericVerbTerms()
+	for _, w := range []string{"said", "say", "went", "took"} {
+		if !g[loadLemmas().canonical(Terms(w)[0])] {
+			t.Errorf("%s is not a generic verb term", w)
+		}
+	}
+	if g[Terms("king")[0]] {
+		t.Error("king is a generic verb term")
+	}
+}

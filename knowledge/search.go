@@ -50,7 +50,7 @@ func (s *Store) search(ctx context.Context, doc, text string, k int) ([]Passage,
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", match, err)
 		}
-		r.rerank(terms, cands, st, loadBackground(), lem)
+		r.rerank(terms, cands, st, loadBackground(), lem, subjectTerms(text, lem))
 	}
 	ps := make([]Passage, 0, min(k, len(cands)))
 	for _, c := range cands[:min(k, len(cands))] {

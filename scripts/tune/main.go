@@ -148,6 +148,10 @@ func parseVariant(v string) (knowledge.Ranking, error) {
 			r.Bigram = f
 		case "Neighbour":
 			r.Neighbour = f
+		case "Subject":
+			r.Subject = f
+		case "GenericVerb":
+			r.GenericVerb = f
 		case "Lemmas":
 			r.Lemmas = f != 0
 		default:
