@@ -243,13 +243,14 @@ func repeats(a, b *sentence) bool {
 }
 
 // extractiveText is the answer text of an extractive answer: the label,
-// then each quote in curly quotes with its marker.
+// then each quote in curly quotes with its marker. Quotes stay verbatim,
+// line breaks included, so that each is found in the story file as shown.
 func extractiveText(cites []Citation) string {
 	var b strings.Builder
 	b.WriteString(ExtractiveLabel)
 	for _, c := range cites {
 		b.WriteString(" “")
-		b.WriteString(strings.Join(strings.Fields(c.Quote), " "))
+		b.WriteString(c.Quote)
 		b.WriteString("” [")
 		b.WriteString(strconv.Itoa(c.Ref))
 		b.WriteString("]")

@@ -19,7 +19,7 @@ func parseHTML(text string, keepAll bool) draft {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		// html.Parse fails only when its reader does; a strings.Reader does not.
-		return draft{blocks: plainBlocks(text)}
+		return draft{blocks: plainBlocks(text, 0)}
 	}
 	w := htmlWalker{keepAll: keepAll}
 	w.walk(root)

@@ -1,10 +1,10 @@
 // Package knowledge owns the stories storybot answers from: documents, the
 // passages they are split into, and the SQLite FTS5 index that retrieves them.
 //
-// Data flows one way: raw bytes are parsed into a Document (cleaned text,
-// title, boilerplate removed), the Document is split into Passages that keep
-// their character offsets into Document.Text, and a Store indexes both so
-// that Search returns the passages that best match a question.
+// Data flows one way: raw bytes are parsed into a Document (its text,
+// title, and the boilerplate left out), the Document is split into Passages
+// that keep their character offsets into Document.Text, and a Store indexes
+// the passages so that Search returns those that best match a question.
 package knowledge
 
 import "errors"
@@ -30,8 +30,10 @@ type Document struct {
 	Title string `json:"title"`
 	// Source is where the document came from (a file name), for display.
 	Source string `json:"source"`
-	// Text is the cleaned text the passages point into. Quotes shown to
-	// users are always slices of this text.
+	// Text is the text the passages point into: for plain text the input
+	// itself (no byte order mark, LF line endings), boilerplate included;
+	// for Markdown and HTML the text a reader sees. Only passages are
+	// indexed, and quotes shown to users are always slices of them.
 	Text string `json:"-"`
 	// Hash is the SHA-256 of the raw input; re-ingesting the same bytes is a no-op.
 	Hash string `json:"hash"`

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,20 +42,26 @@ const (
 //
 // The input must be UTF-8 text: invalid UTF-8, a NUL byte or many control
 // characters give ErrNotText. A byte order mark is dropped and line endings
-// normalised. Document.Text is the cleaned text, its paragraphs separated
-// by a blank line; hard-wrapped lines are joined and runs of spaces
-// collapsed. Markdown and HTML are reduced to the text a reader sees. Of a
-// Project Gutenberg book only what lies between its START and END markers
-// is kept. Input with no words left gives ErrEmptyDocument. Errors are
+// normalised. For plain text, Document.Text is then the input itself, so
+// every passage, and every quote taken from one, is verbatim in the file:
+// a paragraph's passage runs from its first to its last non-space
+// character, hard-wrapped lines and double spaces included, and a repeated
+// title, a Project Gutenberg header and licence and dropped boilerplate
+// stay in Document.Text but in no passage. Only what becomes a passage is
+// indexed. Markdown and HTML are reduced to the text a reader sees: their
+// Document.Text is that text, its paragraphs separated by a blank line.
+// Input with no words in its passages gives ErrEmptyDocument. Errors are
 // wrapped with opt.Name.
 //
 // Each paragraph becomes a passage; one over 200 words is split at
 // sentence boundaries into chunks of about equal size, and fragments under
 // 40 words (headings, one-line paragraphs) join a neighbour: a heading or a
 // lead-in ending in a colon the paragraph after it, anything else the
-// passage before it. So passages hold roughly 40–200 words and never split
-// a sentence. Passage ids are "<slug>#<n>" and depend only on the input
-// and the options.
+// passage before it, never across a dropped block. So passages hold
+// roughly 40–200 words and never split a sentence. Titles, boilerplate and
+// word counts are judged on a cleaned copy of each paragraph (wrapped lines
+// joined, runs of spaces collapsed). Passage ids are "<slug>#<n>" and
+// depend only on the input and the options.
 //
 // # Boilerplate
 //
@@ -125,6 +132,9 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	if doc.Date == "" {
 		doc.Date = d.date
 	}
+	for i := range d.blocks {
+		d.blocks[i].seq = i
+	}
 	blocks := dropRepeatedTitle(d.blocks)
 	for i := range blocks {
 		blocks[i].words = countWords(blocks[i].text)
@@ -134,9 +144,14 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 		blocks, dropped = dropBoilerplate(blocks)
 		doc.Dropped = append(doc.Dropped, dropped...)
 	}
-	text, paras := joinBlocks(blocks)
-	if !hasWord(text) {
+	if !slices.ContainsFunc(blocks, func(b block) bool { return hasWord(b.text) }) {
 		return Parsed{}, fmt.Errorf("%s: %w", name, ErrEmptyDocument)
+	}
+	var paras []para
+	if d.spans {
+		paras = spanBlocks(blocks)
+	} else {
+		text, paras = joinBlocks(blocks)
 	}
 	doc.Text = text
 	return Parsed{Doc: doc, Passages: splitPassages(text, paras, doc.Slug)}, nil
@@ -148,11 +163,17 @@ type block struct {
 	text    string
 	heading bool // a title or heading: merged with what follows
 	words   int  // set by Parse once the format parser is done
+	seq     int  // position among the format parser's blocks, set by Parse
+
+	// start and end locate the paragraph in the input when the draft has
+	// spans: text is then a cleaned copy of that span.
+	start, end int
 }
 
 // draft is what a format parser hands back to Parse.
 type draft struct {
 	blocks  []block
+	spans   bool // the blocks' spans point into the input, which is Document.Text
 	title   string
 	date    string
 	dropped []string
@@ -249,11 +270,13 @@ func isDate(s string) bool {
 }
 
 // dropRepeatedTitle removes a title line repeated right after itself, as
-// pages copied from the web often have.
+// pages copied from the web often have. It keeps the second copy, so that
+// the title and the text after it stay one span of the input.
 func dropRepeatedTitle(blocks []block) []block {
 	if len(blocks) >= 2 && blocks[0].heading && len(blocks[0].text) <= maxTitleLen &&
 		strings.EqualFold(blocks[0].text, blocks[1].text) {
-		return append(blocks[:1:1], blocks[2:]...)
+		blocks[1].heading = true
+		return blocks[1:]
 	}
 	return blocks
 }
@@ -263,10 +286,30 @@ type para struct {
 	start, end int
 	words      int
 	heading    bool // a heading or a lead-in ending without a full stop: joins what follows
+	cut        bool // a dropped block lies right before it: it joins nothing before it
 }
 
-// joinBlocks builds Document.Text from the blocks and returns where each
-// paragraph lies in it.
+// spanBlocks returns where each block lies in the input, for blocks that
+// keep their spans.
+func spanBlocks(blocks []block) []para {
+	paras := make([]para, 0, len(blocks))
+	for i, b := range blocks {
+		if b.text == "" {
+			continue
+		}
+		paras = append(paras, para{
+			start:   b.start,
+			end:     b.end,
+			words:   b.words,
+			heading: b.heading || !endsSentence(b.text),
+			cut:     i > 0 && b.seq != blocks[i-1].seq+1,
+		})
+	}
+	return paras
+}
+
+// joinBlocks builds the Document.Text of Markdown and HTML from the blocks
+// and returns where each paragraph lies in it.
 func joinBlocks(blocks []block) (string, []para) {
 	size := 0
 	for _, b := range blocks {
@@ -300,7 +343,9 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 	units := make([]para, 0, len(paras))
 	for _, p := range paras {
 		if p.words > maxPassageWords {
+			n := len(units)
 			units = appendChunks(units, text, p)
+			units[n].cut = p.cut
 			continue
 		}
 		units = append(units, p)
@@ -311,7 +356,11 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 	hasCarry := false
 	for i, u := range units {
 		if hasCarry {
-			u = para{start: carry.start, end: u.end, words: carry.words + u.words, heading: u.heading}
+			if u.cut {
+				out = append(out, carry) // nothing may join across a dropped block
+			} else {
+				u = para{start: carry.start, end: u.end, words: carry.words + u.words, heading: u.heading, cut: carry.cut}
+			}
 			hasCarry = false
 		}
 		if u.words >= minPassageWords {
@@ -319,10 +368,11 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 			continue
 		}
 		last := i == len(units)-1
+		joinsBack := len(out) > 0 && !u.cut
 		switch {
-		case !last && (u.heading || len(out) == 0):
+		case !last && (u.heading || !joinsBack):
 			carry, hasCarry = u, true // a heading goes with what follows it
-		case len(out) > 0 && (out[len(out)-1].words+u.words <= maxPassageWords || last):
+		case joinsBack && (out[len(out)-1].words+u.words <= maxPassageWords || last):
 			prev := &out[len(out)-1]
 			prev.end, prev.words = u.end, prev.words+u.words
 		case !last:

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/storybot/storybot/knowledge"
@@ -30,7 +31,7 @@ func mustParseOpt(tb testing.TB, text string, opt knowledge.ParseOptions) knowle
 	if err != nil {
 		tb.Fatalf("Parse(%s): %v", opt.Name, err)
 	}
-	checkParsed(tb, p)
+	checkParsed(tb, []byte(text), p)
 	return p
 }
 
@@ -73,34 +74,115 @@ func TestParseErrors(t *testing.T) {
 	})
 }
 
-// TestParseText checks the cleaned text of plain-text input.
+// TestParseText checks that plain text is kept as it is (checkParsed
+// compares Document.Text with the input) and that its passages are the
+// input's paragraphs, hard-wrapped lines and runs of spaces included.
 func TestParseText(t *testing.T) {
+	long := "It " + strings.Repeat("word ", 44) + "end."
 	tests := []struct {
 		name string
 		text string
-		want string
+		want []string // the passages
 	}{
-		{"byte order mark dropped", "\uFEFFHello there.", "Hello there."},
-		{"CRLF", "One line.\r\n\r\nTwo line.\r\n", "One line.\n\nTwo line."},
-		{"old Mac CR", "One line.\r\rTwo line.", "One line.\n\nTwo line."},
-		{"hard-wrapped lines joined", "The quick brown fox\njumps over the lazy\ndog.\n\nNext one.", "The quick brown fox jumps over the lazy dog.\n\nNext one."},
-		{"long lines are paragraphs", strings.Repeat("word ", 30) + "end.\nShort reply.\n" + strings.Repeat("more ", 30) + "end.",
-			strings.Repeat("word ", 30) + "end.\n\nShort reply.\n\n" + strings.Repeat("more ", 30) + "end."},
-		{"spaces collapsed", "  Too   many\tspaces\u00a0here.  \n\n\n\n   Next.", "Too many spaces here.\n\nNext."},
-		{"stray control characters dropped", "The bell\a rang twice at noon, and the baker set out his loaves.", "The bell rang twice at noon, and the baker set out his loaves."},
-		{"dashes join wrapped lines", "a well-\nknown fact, and then--\nsilence; and so—\nit ended.", "a well-known fact, and then--silence; and so—it ended."},
-		{"list items keep their lines", "Bring:\n- bread\n- cheese\n1. first\n2) second", "Bring:\n\n- bread\n\n- cheese\n\n1. first\n\n2) second"},
-		{"repeated title dropped", "The Title\n\nThe Title\n\nThe story begins.", "The Title\n\nThe story begins."},
-		{"repeated sentence kept", "It rained.\n\nIt rained.\n\nThen it stopped.", "It rained.\n\nIt rained.\n\nThen it stopped."},
+		{"byte order mark dropped", "\uFEFFHello there.", []string{"Hello there."}},
+		{"CRLF", "One line.\r\n\r\nTwo line.\r\n", []string{"One line.\n\nTwo line."}},
+		{"old Mac CR", "One line.\r\rTwo line.", []string{"One line.\n\nTwo line."}},
+		{"hard-wrapped lines kept", "The quick brown fox\njumps over the  lazy\ndog.  " + long + "\n\n" + long,
+			[]string{"The quick brown fox\njumps over the  lazy\ndog.  " + long, long}},
+		{"long lines are paragraphs", long + "\n" + long + "\n" + long, []string{long, long, long}},
+		{"a line ending mid-sentence joins the next", long + "\n" + long + " and\nso " + long,
+			[]string{long, long + " and\nso " + long}},
+		{"spaces kept inside, trimmed outside", "  Too   many\tspaces\u00a0here.  \n\n\n\n   Next.  \n", []string{"Too   many\tspaces\u00a0here.  \n\n\n\n   Next."}},
+		{"control characters kept", "The bell\a rang twice at noon, and the baker set out his loaves.", []string{"The bell\a rang twice at noon, and the baker set out his loaves."}},
+		{"dashes across wrapped lines", "a well-\nknown fact, and then--\nsilence; and so—\nit ended.", []string{"a well-\nknown fact, and then--\nsilence; and so—\nit ended."}},
+		{"list items", "Bring:\n- bread\n- cheese\n1. first\n2) second", []string{"Bring:\n- bread\n- cheese\n1. first\n2) second"}},
+		{"repeated title in no passage", "The Title\n\nThe Title\n\nThe story begins.", []string{"The Title\n\nThe story begins."}},
+		{"repeated sentence kept", "It rained.\n\nIt rained.\n\nThen it stopped.", []string{"It rained.\n\nIt rained.\n\nThen it stopped."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := mustParseOpt(t, tt.text, knowledge.ParseOptions{Name: "t.txt"})
-			if p.Doc.Text != tt.want {
-				t.Errorf("Text:\n got %q\nwant %q", p.Doc.Text, tt.want)
+			var got []string
+			for _, ps := range p.Passages {
+				got = append(got, ps.Text)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("passages:\n got %q\nwant %q", got, tt.want)
 			}
 		})
 	}
+	t.Run("repeated title", func(t *testing.T) {
+		p := mustParseOpt(t, "The Title\n\nThe Title\n\nThe story begins.", knowledge.ParseOptions{Name: "t.txt"})
+		if p.Doc.Title != "The Title" || p.Passages[0].Start != len("The Title\n\n") {
+			t.Errorf("Title %q, first passage at %d; want the second copy to open it", p.Doc.Title, p.Passages[0].Start)
+		}
+	})
+}
+
+// TestParseHardWrapped checks that a hard-wrapped story with two spaces
+// after its full stops, as Project Gutenberg ships them, is indexed as the
+// same passages as the story with one line a paragraph, each of them (and
+// so each quote taken from one) verbatim in the file.
+func TestParseHardWrapped(t *testing.T) {
+	story := string(knowledge.DefaultStory)
+	title, body, _ := strings.Cut(story, "\n\n")
+	var paras []string
+	for para := range strings.SplitSeq(body, "\n\n") {
+		paras = append(paras, wrap(strings.ReplaceAll(para, ". ", ".  "), 70))
+	}
+	wrapped := title + "\n\n" + strings.Join(paras, "\n\n")
+	if !strings.Contains(wrapped, ".  ") || strings.Count(wrapped, "\n") < 2*strings.Count(story, "\n") {
+		t.Fatal("the story did not get hard-wrapped and double-spaced")
+	}
+
+	want := mustParseOpt(t, story, knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
+	got := mustParseOpt(t, wrapped, knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
+	if got.Doc.Text != wrapped {
+		t.Errorf("Text is not the file")
+	}
+	if len(got.Passages) != len(want.Passages) || !slices.Equal(got.Doc.Dropped, want.Doc.Dropped) {
+		t.Fatalf("%d passages, dropped %q; want %d, %q", len(got.Passages), got.Doc.Dropped, len(want.Passages), want.Doc.Dropped)
+	}
+	if !slices.ContainsFunc(got.Passages, func(ps knowledge.Passage) bool {
+		return strings.Contains(ps.Text, ".  ") && strings.Contains(strings.TrimSpace(strings.Split(ps.Text, "\n\n")[0]), "\n")
+	}) {
+		t.Errorf("no passage keeps a line break and a double space")
+	}
+	for i, ps := range got.Passages {
+		if !strings.Contains(wrapped, ps.Text) {
+			t.Errorf("%s is not in the file: %q", ps.ID, clipText(ps.Text))
+		}
+		if strings.Contains(ps.Text, "NBN") {
+			t.Errorf("%s holds the advert: %q", ps.ID, clipText(ps.Text))
+		}
+		if g, w := strings.Fields(ps.Text), strings.Fields(want.Passages[i].Text); !slices.Equal(g, w) {
+			t.Errorf("%s: words differ from the unwrapped story's:\n got %q\nwant %q", ps.ID, clipText(strings.Join(g, " ")), clipText(strings.Join(w, " ")))
+		}
+	}
+}
+
+// wrap breaks s into lines of at most width bytes at spaces, keeping the
+// spaces inside a line as they are.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Split(s, " ") {
+		switch {
+		case i == 0:
+		case w != "" && line+1+len(w) > width:
+			b.WriteByte('\n')
+			line = 0
+			b.WriteString(w)
+			line += len(w)
+			continue
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	return b.String()
 }
 
 func TestParseTitle(t *testing.T) {
@@ -233,8 +315,8 @@ func TestParseGutenberg(t *testing.T) {
 	for name, text := range map[string]string{"LF": string(raw), "BOM and CRLF": crlf} {
 		t.Run(name, func(t *testing.T) {
 			p := mustParseOpt(t, text, knowledge.ParseOptions{Name: "pg99999.txt"})
-			if p.Doc.Text != want {
-				t.Errorf("Text:\n got %q\nwant %q", p.Doc.Text, want)
+			if got := passageWords(p); got != want {
+				t.Errorf("passages, spaces collapsed:\n got %q\nwant %q", got, want)
 			}
 			if p.Doc.Title != "The Lantern Keeper A Tale of the Marsh" {
 				t.Errorf("Title = %q", p.Doc.Title)
@@ -250,8 +332,8 @@ func TestParseGutenberg(t *testing.T) {
 	}
 	t.Run("KeepAll keeps the licence", func(t *testing.T) {
 		p := mustParseOpt(t, string(raw), knowledge.ParseOptions{Name: "pg99999.txt", KeepAll: true})
-		if !strings.Contains(p.Doc.Text, "START: FULL LICENSE") || len(p.Doc.Dropped) != 0 || p.Doc.Title != "The Lantern Keeper A Tale of the Marsh" {
-			t.Errorf("KeepAll: Dropped %q, Title %q, text ends %q", p.Doc.Dropped, p.Doc.Title, p.Doc.Text[len(p.Doc.Text)-40:])
+		if text := indexed(p); !strings.Contains(text, "START: FULL LICENSE") || len(p.Doc.Dropped) != 0 || p.Doc.Title != "The Lantern Keeper A Tale of the Marsh" {
+			t.Errorf("KeepAll: Dropped %q, Title %q, passages end %q", p.Doc.Dropped, p.Doc.Title, text[len(text)-40:])
 		}
 	})
 
@@ -266,17 +348,42 @@ func TestParseGutenberg(t *testing.T) {
 			if p.Doc.Title != book.title {
 				t.Errorf("Title = %q, want %q", p.Doc.Title, book.title)
 			}
-			if !strings.HasPrefix(p.Doc.Text, book.first) || !strings.HasSuffix(p.Doc.Text, book.last) {
-				t.Errorf("text runs from %q to %q", p.Doc.Text[:40], p.Doc.Text[len(p.Doc.Text)-80:])
+			text := passageWords(p)
+			if !strings.HasPrefix(text, book.first) || !strings.HasSuffix(text, book.last) {
+				t.Errorf("passages run from %q to %q", text[:40], text[len(text)-80:])
 			}
-			if strings.Contains(strings.ToLower(p.Doc.Text), "project gutenberg") {
-				t.Errorf("Project Gutenberg header or licence left in the text")
+			if strings.Contains(strings.ToLower(text), "project gutenberg") {
+				t.Errorf("Project Gutenberg header or licence left in the passages")
 			}
 			if len(p.Doc.Dropped) != 2 {
 				t.Errorf("Dropped = %q, want the header and the licence only", p.Doc.Dropped)
 			}
 		})
 	}
+}
+
+// indexed returns the passages' text, a blank line between passages: all
+// that search sees of a document.
+func indexed(p knowledge.Parsed) string {
+	texts := make([]string, len(p.Passages))
+	for i, ps := range p.Passages {
+		texts[i] = ps.Text
+	}
+	return strings.Join(texts, "\n\n")
+}
+
+// passageWords returns the passages' text, one paragraph after another
+// with a blank line between them, each paragraph's white space collapsed.
+func passageWords(p knowledge.Parsed) string {
+	var paras []string
+	for _, ps := range p.Passages {
+		for para := range strings.SplitSeq(ps.Text, "\n\n") {
+			if f := strings.Fields(para); len(f) > 0 {
+				paras = append(paras, strings.Join(f, " "))
+			}
+		}
+	}
+	return strings.Join(paras, "\n\n")
 }
 
 // passageHeads returns the first line of each passage.
@@ -444,8 +551,15 @@ func TestPassageCorpora(t *testing.T) {
 						t.Errorf("%s: %d words, want at most about 200", ps.ID, n)
 					}
 				}
-				for _, ps := range p.Passages {
-					if n := len(strings.Fields(ps.Text)); n < 40 && total >= 40 {
+				for i, ps := range p.Passages {
+					next := len(p.Doc.Text)
+					if i+1 < len(p.Passages) {
+						next = p.Passages[i+1].Start
+					}
+					// Nothing joins across dropped text: a title before a
+					// dropped cookie notice stands alone.
+					cut := strings.TrimSpace(p.Doc.Text[ps.End:next]) != ""
+					if n := len(strings.Fields(ps.Text)); n < 40 && total >= 40 && !cut {
 						t.Errorf("%s: %d words, want at least 40", ps.ID, n)
 					}
 				}
@@ -485,13 +599,20 @@ func TestDefaultStoryPassages(t *testing.T) {
 	}
 }
 
-// checkParsed checks what holds for every parse: clean UTF-8 text, and
-// passages in order that are exact slices of it, cover all of it, and begin
-// and end on sentence boundaries.
-func checkParsed(tb testing.TB, p knowledge.Parsed) {
+// checkParsed checks what holds for every parse: for plain text the input
+// itself (raw) as the text, else clean UTF-8 paragraphs; passages in order
+// that are exact slices of it, cover all of it but dropped boilerplate, and
+// begin and end on sentence boundaries.
+func checkParsed(tb testing.TB, raw []byte, p knowledge.Parsed) {
 	tb.Helper()
 	d := p.Doc
-	if !utf8.ValidString(d.Text) || strings.Contains(d.Text, "\n\n\n") || strings.TrimSpace(d.Text) != d.Text {
+	plain := isPlainText(d.Source)
+	switch {
+	case !utf8.ValidString(d.Text):
+		tb.Fatalf("%s: Text is not UTF-8: %q", d.Source, clipText(d.Text))
+	case plain && d.Text != normalized(raw):
+		tb.Fatalf("%s: Text is not the input: %q", d.Source, clipText(d.Text))
+	case !plain && (strings.Contains(d.Text, "\n\n\n") || strings.TrimSpace(d.Text) != d.Text):
 		tb.Fatalf("%s: Text is not clean UTF-8 paragraphs: %q", d.Source, clipText(d.Text))
 	}
 	for _, s := range append([]string{d.Title, d.Slug}, d.Dropped...) {
@@ -502,9 +623,24 @@ func checkParsed(tb testing.TB, p knowledge.Parsed) {
 	if len(p.Passages) == 0 {
 		tb.Fatalf("%s: no passages", d.Source)
 	}
+	// Text in no passage is white space, or in plain text what was dropped:
+	// boilerplate, the first copy of a repeated title, or a line of control
+	// characters, which is as good as blank.
+	skipped := func(gap string, first bool) bool {
+		gap = strings.TrimSpace(gap)
+		blank := strings.TrimFunc(gap, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) == ""
+		title := first && strings.EqualFold(strings.Join(strings.Fields(dropControls(gap)), " "), d.Title)
+		if !blank && !(plain && (len(d.Dropped) > 0 || title)) {
+			tb.Fatalf("%s: text %q is in no passage", d.Source, clipText(gap))
+		}
+		return gap != ""
+	}
 	starts, ends := map[int]bool{}, map[int]bool{}
 	for _, s := range knowledge.Sentences(d.Text) {
-		starts[s[0]], ends[s[1]] = true, true
+		// Sentences trims ASCII white space only; passages all of it.
+		sent := d.Text[s[0]:s[1]]
+		starts[s[0]+len(sent)-len(strings.TrimLeftFunc(sent, unicode.IsSpace))] = true
+		ends[s[0]+len(strings.TrimRightFunc(sent, unicode.IsSpace))] = true
 	}
 	prev := 0
 	for i, ps := range p.Passages {
@@ -517,17 +653,48 @@ func checkParsed(tb testing.TB, p knowledge.Parsed) {
 		if ps.Text != d.Text[ps.Start:ps.End] {
 			tb.Fatalf("%s: passage %s text is not Text[Start:End]", d.Source, ps.ID)
 		}
-		if gap := d.Text[prev:ps.Start]; strings.TrimSpace(gap) != "" {
-			tb.Fatalf("%s: text %q before %s is in no passage", d.Source, clipText(gap), ps.ID)
+		if strings.TrimSpace(ps.Text) != ps.Text {
+			tb.Fatalf("%s: passage %s starts or ends with white space: %q", d.Source, ps.ID, clipText(ps.Text))
 		}
-		if !starts[ps.Start] || !ends[ps.End] {
+		// Next to dropped text a sentence may run on as Sentences sees the
+		// whole text ("*** START … ***" with no blank line after it).
+		next := len(d.Text)
+		if i+1 < len(p.Passages) {
+			next = p.Passages[i+1].Start
+		}
+		if !skipped(d.Text[prev:ps.Start], i == 0) && !starts[ps.Start] ||
+			strings.TrimSpace(d.Text[ps.End:next]) == "" && !ends[ps.End] {
 			tb.Fatalf("%s: passage %s splits a sentence: %q", d.Source, ps.ID, clipText(ps.Text))
 		}
 		prev = ps.End
 	}
-	if prev != len(d.Text) {
-		tb.Fatalf("%s: text after the last passage: %q", d.Source, clipText(d.Text[prev:]))
+	skipped(d.Text[prev:], false)
+}
+
+// dropControls removes the control characters that are not white space,
+// as Parse does when it judges a line.
+func dropControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// isPlainText reports whether Parse reads a file of this name as plain text.
+func isPlainText(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".md", ".markdown", ".html", ".htm":
+		return false
 	}
+	return true
+}
+
+// normalized is raw without a byte order mark and with LF line endings.
+func normalized(raw []byte) string {
+	s := strings.TrimPrefix(string(raw), "\uFEFF")
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 func clipText(s string) string {
@@ -612,7 +779,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		checkParsed(t, p)
+		checkParsed(t, data, p)
 	})
 }
 

@@ -3,28 +3,32 @@ package knowledge
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// parsePlain reads plain text. Paragraphs are separated by blank lines.
-// Within a paragraph, hard-wrapped lines (none but the last longer than
-// wrapWidth characters) are joined into one line; otherwise each line is a
-// paragraph of its own, as in text whose paragraphs are single long lines.
+// parsePlain reads plain text. Paragraphs are separated by blank lines,
+// and split further where a line ends a sentence and the next is a list
+// item or the lines are not hard-wrapped (see appendRun). Each block
+// keeps its span of text, so that the document's text is the input itself
+// and quotes are verbatim; its cleaned copy (wrapped lines joined, spaces
+// collapsed) is what titles, boilerplate and passage sizes are judged by.
 // A short first line followed by a blank line and without a full stop is
 // the title. A Project Gutenberg book is cut to the text between its START
 // and END markers, and titled from its "Title:" header line.
 func parsePlain(text string, keepAll bool) draft {
-	var d draft
+	d := draft{spans: true}
+	body, offset := text, 0
 	if g, ok := cutGutenberg(text); ok {
 		d.title = g.title
 		if !keepAll {
-			text = g.body
+			body, offset = g.body, g.offset
 			d.dropped = g.dropped
 		}
 	}
-	d.blocks = plainBlocks(text)
+	d.blocks = plainBlocks(body, offset)
 	if d.title == "" && len(d.blocks) > 1 {
-		if t := plainTitle(text); t != "" && d.blocks[0].text == t {
+		if t := plainTitle(body); t != "" && d.blocks[0].text == t {
 			d.title = t
 			d.blocks[0].heading = true
 		}
@@ -35,73 +39,100 @@ func parsePlain(text string, keepAll bool) draft {
 // wrapWidth is the longest line, in characters, that hard-wrapped text has.
 const wrapWidth = 100
 
-func plainBlocks(text string) []block {
+// textLine is one non-blank line of plain text: its cleaned copy and the span
+// of text from its first to its last non-space character.
+type textLine struct {
+	text       string
+	start, end int
+}
+
+// plainBlocks splits text, which starts at offset in the document's text,
+// into blocks whose spans are offsets into the document's text.
+func plainBlocks(text string, offset int) []block {
 	var blocks []block
-	var lines []string
-	flush := func() {
-		switch {
-		case len(lines) == 0:
-			return
-		case len(lines) == 1 || !hardWrapped(lines):
-			for _, l := range lines {
-				blocks = append(blocks, block{text: l, heading: looksLikeHeading(l)})
-			}
-		default:
-			blocks = appendWrapped(blocks, lines)
+	var lines []textLine
+	for rest := text; rest != ""; {
+		at := offset + len(text) - len(rest)
+		raw, next, _ := strings.Cut(rest, "\n")
+		rest = next
+		if l := cleanLine(raw); l != "" {
+			lead := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
+			trail := len(strings.TrimRightFunc(raw, unicode.IsSpace))
+			lines = append(lines, textLine{text: l, start: at + lead, end: at + trail})
+			continue
 		}
+		blocks = appendRun(blocks, lines, text, offset)
 		lines = lines[:0]
 	}
-	for text != "" {
-		line, rest, _ := strings.Cut(text, "\n")
-		text = rest
-		if l := cleanLine(line); l != "" {
-			lines = append(lines, l)
-		} else {
-			flush()
-		}
+	return appendRun(blocks, lines, text, offset)
+}
+
+// appendRun makes blocks of a run of non-blank lines, which lie in text
+// (starting at offset in the document's text). A block ends only at the
+// end of a line where a sentence ends, as Sentences sees it (a single line
+// break inside a sentence is a space), so that passages never split a
+// sentence: in hard-wrapped text (no line but the last longer than
+// wrapWidth characters) before a list item, otherwise after every such
+// line, as in text whose paragraphs are single long lines.
+func appendRun(blocks []block, lines []textLine, text string, offset int) []block {
+	if len(lines) == 0 {
+		return blocks
 	}
-	flush()
+	wrapped := hardWrapped(lines)
+	var ends map[int]bool // where sentences end, worked out when first needed
+	breakBefore := func(k int) bool {
+		if wrapped && !isListItem(lines[k].text) {
+			return false
+		}
+		if ends == nil {
+			from, to := lines[0].start, lines[len(lines)-1].end
+			ends = map[int]bool{}
+			for _, s := range Sentences(text[from-offset : to-offset]) {
+				ends[from+s[1]] = true
+			}
+		}
+		return ends[lines[k-1].end]
+	}
+	first := 0
+	for k := 1; k <= len(lines); k++ {
+		if k < len(lines) && !breakBefore(k) {
+			continue
+		}
+		blocks = append(blocks, joinLines(lines[first:k]))
+		first = k
+	}
 	return blocks
 }
 
-func hardWrapped(lines []string) bool {
+func hardWrapped(lines []textLine) bool {
 	for _, l := range lines[:len(lines)-1] {
-		if len(l) > wrapWidth && utf8.RuneCountInString(l) > wrapWidth {
+		if len(l.text) > wrapWidth && utf8.RuneCountInString(l.text) > wrapWidth {
 			return false
 		}
 	}
 	return true
 }
 
-// appendWrapped joins hard-wrapped lines into paragraphs; a list item
-// starts a new one.
-func appendWrapped(blocks []block, lines []string) []block {
-	for len(lines) > 0 {
-		n := 1 // lines in this paragraph
-		for n < len(lines) && !isListItem(lines[n]) {
-			n++
-		}
-		if n == 1 {
-			blocks = append(blocks, block{text: lines[0], heading: looksLikeHeading(lines[0])})
-			lines = lines[1:]
-			continue
-		}
-		size := 0
-		for _, l := range lines[:n] {
-			size += len(l) + 1
-		}
-		var sb strings.Builder
-		sb.Grow(size)
-		for i, l := range lines[:n] {
-			if i > 0 && !endsWithDash(lines[i-1]) {
-				sb.WriteByte(' ')
-			}
-			sb.WriteString(l)
-		}
-		blocks = append(blocks, block{text: sb.String()})
-		lines = lines[n:]
+// joinLines makes a block of lines: their span, and their cleaned copies
+// joined into one line.
+func joinLines(lines []textLine) block {
+	first, last := lines[0], lines[len(lines)-1]
+	if len(lines) == 1 {
+		return block{text: first.text, heading: looksLikeHeading(first.text), start: first.start, end: first.end}
 	}
-	return blocks
+	size := 0
+	for _, l := range lines {
+		size += len(l.text) + 1
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for i, l := range lines {
+		if i > 0 && !endsWithDash(lines[i-1].text) {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(l.text)
+	}
+	return block{text: sb.String(), start: first.start, end: last.end}
 }
 
 // endsWithDash reports whether a wrapped line ends in a dash that joins
@@ -157,6 +188,7 @@ func plainTitle(text string) string {
 type gutenberg struct {
 	title   string
 	body    string
+	offset  int // where body starts in the text
 	dropped []string
 }
 
@@ -184,6 +216,7 @@ func cutGutenberg(text string) (gutenberg, bool) {
 	if startAt >= 0 {
 		header := text[:startEnd]
 		body = body[startEnd:]
+		g.offset = startEnd
 		g.title = gutenbergTitle(header)
 		g.dropped = append([]string{"Project Gutenberg header (" + strconv.Itoa(countLines(header)) + " lines)"}, g.dropped...)
 	}

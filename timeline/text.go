@@ -28,7 +28,7 @@ var leadWords = map[string]bool{
 
 // eventText is the clause of sentence that holds the expression at
 // sentence[start:end], without asides in parentheses, leading connectives
-// or closing punctuation, cut to maxTextRunes.
+// or closing punctuation, on one line, cut to maxTextRunes.
 func eventText(sentence string, start, end int) string {
 	lo, hi := 0, len(sentence)
 	for _, b := range clauseBreaks {
@@ -46,6 +46,9 @@ func eventText(sentence string, start, end int) string {
 	text = strings.TrimFunc(text, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(",;:.—–-", r)
 	})
+	// A hard-wrapped story breaks sentences across lines: the text is
+	// shown on one line.
+	text = strings.Join(strings.Fields(text), " ")
 	if w, rest, ok := strings.Cut(text, " "); ok {
 		if word := strings.TrimSuffix(w, ","); leadWords[strings.ToLower(word)] {
 			text = rest

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -271,5 +272,68 @@ func TestAskUsage(t *testing.T) {
 		if !errors.As(r.err, new(usageError)) {
 			t.Errorf("%q: err = %v, want a usage error", args, r.err)
 		}
+	}
+}
+
+// TestAskQuotesAreInTheFile checks, on a story hard-wrapped at 70 columns
+// with two spaces after its full stops, that every quote ask shows is
+// verbatim in the user's file, line breaks and double spaces included:
+// both the story's own sentences and a model's quote, which comes back
+// with one space where the file breaks the line.
+func TestAskQuotesAreInTheFile(t *testing.T) {
+	const file = "testdata/wrapped-story.txt"
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := string(raw)
+	modelQuote := "The stranger offered him a silver crown, and then two, and then a gold sovereign."
+	if !strings.Contains(story, "night.  The stranger") || strings.Contains(story, modelQuote) {
+		t.Fatalf("%s is not hard-wrapped and double-spaced where this test needs it", file)
+	}
+	const question = "What did the stranger offer Tobias to take him across the river?"
+	model := citing("He offered a silver crown, then two, then a gold sovereign [%s].", "a gold sovereign", modelQuote)
+	for _, tt := range []struct {
+		name     string
+		respond  fakeopenai.Responder
+		wantMode string
+	}{
+		{"no model", nil, "extractive"},
+		{"model", model, "llm"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := testEnv(t)
+			if r := runCLI(t, vars, "ingest", file); r.err != nil {
+				t.Fatalf("ingest: %v\n%s", r.err, r.stderr)
+			}
+			if tt.respond != nil {
+				srv := fakeopenai.New(t)
+				srv.Respond(tt.respond)
+				vars["OPENAI_BASE_URL"] = srv.URL()
+				vars["OPENAI_MODEL"] = "test-model"
+			}
+			r := runCLI(t, vars, "ask", "--json", question)
+			if r.err != nil {
+				t.Fatalf("ask: %v\nstderr: %s", r.err, r.stderr)
+			}
+			a := decodeAsk(t, r.stdout)
+			if a.Mode != tt.wantMode || len(a.Citations) == 0 {
+				t.Fatalf("mode %q with %d quotes, want %q with quotes; notice %q", a.Mode, len(a.Citations), tt.wantMode, a.Notice)
+			}
+			checkQuotes(t, vars["STORYBOT_DB"], a)
+			spansLines := false
+			for _, c := range a.Citations {
+				if !strings.HasPrefix(c.PassageID, "wrapped-story#") || !strings.Contains(story, c.Quote) {
+					t.Errorf("quote [%d] from %s is not verbatim in %s: %q", c.Ref, c.PassageID, file, c.Quote)
+				}
+				if a.Mode == "extractive" && !strings.Contains(a.Answer, "“"+c.Quote+"”") {
+					t.Errorf("extractive answer %q does not show quote [%d] as it is: %q", a.Answer, c.Ref, c.Quote)
+				}
+				spansLines = spansLines || strings.Contains(c.Quote, "\n")
+			}
+			if !spansLines {
+				t.Errorf("no quote spans a line break; the test shows nothing: %+v", a.Citations)
+			}
+		})
 	}
 }

@@ -131,7 +131,7 @@ func writeTimeline(w io.Writer, tl timeline.Timeline, topic string) {
 		}
 		fmt.Fprintf(w, "\n%-*s  %s\n", width, eventDate(ev), text)
 		fmt.Fprintf(w, "%sdated by %q in %s\n", pad, ev.Expression, ev.PassageID)
-		fmt.Fprintf(w, "%s“%s”\n", pad, strings.Join(strings.Fields(ev.Quote), " "))
+		fmt.Fprintln(w, indent("“"+ev.Quote+"”", pad)) // verbatim, line breaks and all
 	}
 	if tl.Notice != "" {
 		fmt.Fprintf(w, "\n%s\n", tl.Notice)
