@@ -111,40 +111,29 @@ func isDash(r rune) bool {
 // span returns the original byte span behind f.s[i:j].
 func (f folded) span(i, j int) (int, int) { return f.start[i], f.end[j-1] }
 
-// quotePieces folds a quote the way passages are folded and splits it at
-// ellipses, which models use to elide words. It trims what models add
-// around a quote: surrounding quote marks, spaces, leading and trailing
-// punctuation. Pieces with no letter or digit are dropped.
-func quotePieces(quote string) []string {
-	q := fold(quote).s
-	var pieces []string
-	for _, p := range strings.Split(q, "...") {
-		p = strings.TrimFunc(p, func(r rune) bool {
-			return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '$' && r != '%'
-		})
-		if strings.IndexFunc(p, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
-			pieces = append(pieces, p)
-		}
+// quoteKey folds a quote the way passages are folded and trims what
+// models add around a quote: surrounding quote marks, spaces, leading and
+// trailing punctuation and ellipses ("... told him to enlist"). An ellipsis
+// inside the quote stays, so words elided from the middle do not match and
+// every quote shown is one span of the story. It returns "" for a quote with
+// no letter or digit.
+func quoteKey(quote string) string {
+	q := strings.TrimFunc(fold(quote).s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '$' && r != '%'
+	})
+	if strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+		return ""
 	}
-	return pieces
+	return q
 }
 
-// find locates the quote's pieces in order in f and returns the original
-// text of each piece's span, or ok false when a piece is missing.
-func (f folded) find(pieces []string) (spans [][2]int, ok bool) {
-	if len(pieces) == 0 {
-		return nil, false
+// find locates a folded quote (see quoteKey) in f and returns the span of
+// the original text behind it, or ok false when it is not there.
+func (f folded) find(key string) (start, end int, ok bool) {
+	i := strings.Index(f.s, key)
+	if key == "" || i < 0 {
+		return 0, 0, false
 	}
-	from := 0
-	for _, p := range pieces {
-		i := strings.Index(f.s[from:], p)
-		if i < 0 {
-			return nil, false
-		}
-		i += from
-		a, z := f.span(i, i+len(p))
-		spans = append(spans, [2]int{a, z})
-		from = i + len(p)
-	}
-	return spans, true
+	start, end = f.span(i, i+len(key))
+	return start, end, true
 }

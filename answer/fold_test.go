@@ -18,23 +18,19 @@ func TestFoldFind(t *testing.T) {
 		{"en dash against double hyphen", "pages 10–12 of it", "pages 10--12", "pages 10–12"},
 		{"compatibility forms", "a ﬁne ＦＢＩ agent", "a fine fbi agent", "a ﬁne ＦＢＩ agent"},
 		{"surrounding marks trimmed", "He refused, Motherboard wrote.", `"He refused."`, "He refused"},
-		{"ellipsis joins pieces in order", "Ramos pleaded guilty in October 2018 to running a criminal enterprise.", "Ramos pleaded guilty ... to running a criminal enterprise", "Ramos pleaded guilty … to running a criminal enterprise"},
-		{"pieces out of order fail", "one two three four", "three four ... one two", ""},
+		{"words elided with an ellipsis fail", "Ramos pleaded guilty in October 2018 to running a criminal enterprise.", "Ramos pleaded guilty ... to running a criminal enterprise", ""},
+		{"leading and trailing ellipses trimmed", "Ramos pleaded guilty in October 2018 to running a criminal enterprise.", "... guilty in October 2018…", "guilty in October 2018"},
+		{"an ellipsis the story has matches", "He paused… then spoke.", "paused… then spoke", "paused… then spoke"},
 		{"missing words fail", "He refused, Motherboard wrote.", "He agreed", ""},
 		{"zero-width space ignored", "back\u200bdoor access", "backdoor access", "back\u200bdoor access"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := fold(tt.text)
-			spans, ok := f.find(quotePieces(tt.quote))
+			start, end, ok := f.find(quoteKey(tt.quote))
 			var got string
 			if ok {
-				for i, s := range spans {
-					if i > 0 {
-						got += " … "
-					}
-					got += tt.text[s[0]:s[1]]
-				}
+				got = tt.text[start:end]
 			}
 			if got != tt.want {
 				t.Errorf("found %q, want %q (folded text %q)", got, tt.want, f.s)

@@ -107,11 +107,11 @@ type modelLabel struct {
 // checkLabel returns l's label as plain text, when l's quote stands in
 // quote and the label shares a content word with quote.
 func checkLabel(l modelLabel, quote string) (string, bool) {
-	pieces, ok := citable(l.Quote)
+	key, ok := citable(l.Quote)
 	if !ok {
 		return "", false
 	}
-	if _, ok := fold(quote).find(pieces); !ok {
+	if _, _, ok := fold(quote).find(key); !ok {
 		return "", false
 	}
 	text := plainLine(l.Label)

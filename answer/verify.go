@@ -37,7 +37,7 @@ func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string
 	if c.Ref < 1 || c.Ref > len(v.blocks) {
 		return checked{}, fmt.Sprintf("there is no passage %d", c.Ref), false
 	}
-	pieces, ok := citable(c.Quote)
+	key, ok := citable(c.Quote)
 	if !ok {
 		return checked{}, "the quote has no words of the story in it", false
 	}
@@ -45,7 +45,7 @@ func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string
 	tried := make(map[string]bool)
 	for _, p := range append([]knowledge.Passage{b.passage}, b.neighbours...) {
 		tried[p.ID] = true
-		if ch, ok := v.find(p, pieces); ok {
+		if ch, ok := v.find(p, key); ok {
 			ch.modelRef = c.Ref
 			return ch, "", true
 		}
@@ -54,7 +54,7 @@ func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string
 		if tried[p.ID] {
 			continue
 		}
-		if ch, ok := v.find(p, pieces); ok {
+		if ch, ok := v.find(p, key); ok {
 			ch.modelRef = c.Ref
 			return ch, "", true
 		}
@@ -62,34 +62,28 @@ func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string
 	return checked{}, fmt.Sprintf("not found in passage %d", c.Ref), false
 }
 
-// citable returns the pieces a quote is looked for by (see quotePieces),
-// or false when it has no content word: a quote of stop words alone ("of
-// the") would stand in almost any text and prove nothing.
-func citable(quote string) ([]string, bool) {
-	pieces := quotePieces(quote)
-	if len(pieces) == 0 || len(contentTerms(strings.Join(pieces, " "))) == 0 {
-		return nil, false
+// citable returns the key a quote is looked for by (see quoteKey), or
+// false when it has no content word: a quote of stop words alone ("of the")
+// would stand in almost any text and prove nothing.
+func citable(quote string) (string, bool) {
+	key := quoteKey(quote)
+	if key == "" || len(contentTerms(key)) == 0 {
+		return "", false
 	}
-	return pieces, true
+	return key, true
 }
 
-func (v *verifier) find(p knowledge.Passage, pieces []string) (checked, bool) {
+func (v *verifier) find(p knowledge.Passage, key string) (checked, bool) {
 	f, ok := v.folds[p.ID]
 	if !ok {
 		f = fold(p.Text)
 		v.folds[p.ID] = f
 	}
-	spans, ok := f.find(pieces)
+	start, end, ok := f.find(key)
 	if !ok {
 		return checked{}, false
 	}
-	parts := make([]string, len(spans))
-	key := p.ID
-	for i, s := range spans {
-		parts[i] = p.Text[s[0]:s[1]]
-		key += fmt.Sprintf(":%d-%d", s[0], s[1])
-	}
-	return checked{passage: p, quote: strings.Join(parts, " … "), key: key}, true
+	return checked{passage: p, quote: p.Text[start:end], key: fmt.Sprintf("%s:%d-%d", p.ID, start, end)}, true
 }
 
 // sameDocument returns the passages of p's document, nearest to p first.
