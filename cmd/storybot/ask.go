@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/storybot/storybot/answer"
-	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/llm"
 )
@@ -28,18 +26,13 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e, *db)
+	s, err := openStory(ctx, e, *db)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(e, cfg)
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer s.st.Close()
 
-	eng := newEngine(cfg, st, *k, logger)
+	eng := s.engine(*k)
 	a, err := eng.Ask(ctx, q)
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return usagef("nothing to ask in %q: use some words", truncate(q, 60))
@@ -55,13 +48,13 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// newEngine wires the answering engine: the store, and the model when one
-// is configured.
-func newEngine(cfg config.Config, st answer.Store, k int, logger *slog.Logger) *answer.Engine {
-	opts := answer.Options{Store: st, K: k, ContextTokens: cfg.ContextTokens, Logger: logger.With("component", "answer")}
-	if cfg.ModelConfigured() {
-		opts.Model = llm.FromConfig(cfg, logger.With("component", "llm"))
-		opts.ModelName = cfg.Model
+// engine wires the answering engine, retrieving k passages: the index, and
+// the model when one is configured.
+func (s story) engine(k int) *answer.Engine {
+	opts := answer.Options{Store: s.st, K: k, ContextTokens: s.cfg.ContextTokens, Logger: s.log.With("component", "answer")}
+	if s.cfg.ModelConfigured() {
+		opts.Model = llm.FromConfig(s.cfg, s.log.With("component", "llm"))
+		opts.ModelName = s.cfg.Model
 	}
 	return answer.New(opts)
 }

@@ -142,6 +142,27 @@ func loadConfig(e *env, db string, checks ...func(config.Config) error) (config.
 	return cfg, nil
 }
 
+// story is what a command that answers from the story starts with: the
+// configuration, the logger and the open index (which the caller closes).
+type story struct {
+	cfg config.Config
+	log *slog.Logger
+	st  *knowledge.Store
+}
+
+// openStory loads the configuration (see loadConfig) and opens the index.
+func openStory(ctx context.Context, e *env, db string, checks ...func(config.Config) error) (story, error) {
+	cfg, err := loadConfig(e, db, checks...)
+	if err != nil {
+		return story{}, err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return story{}, err
+	}
+	return story{cfg: cfg, log: newLogger(e, cfg), st: st}, nil
+}
+
 // newLogger returns the process logger, writing text to stderr.
 func newLogger(e *env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))

@@ -27,15 +27,12 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e, *db)
+	s, err := openStory(ctx, e, *db)
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer s.st.Close()
+	st := s.st
 
 	var ps []knowledge.Passage
 	if *doc != "" {

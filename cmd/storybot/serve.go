@@ -27,18 +27,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *grace <= 0 {
 		return usagef("--grace: %s is not a positive duration (e.g. 7s)", *grace)
 	}
-	cfg, err := loadConfig(e, *db, config.Config.ValidateServe)
+	s, err := openStory(ctx, e, *db, config.Config.ValidateServe)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(e, cfg)
-
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	eng := newEngine(cfg, st, 5, logger)
+	defer s.st.Close()
+	cfg, logger, st := s.cfg, s.log, s.st
+	eng := s.engine(5)
 	h := bot.NewHandler(eng, st, bot.Config{
 		RatePerMinute: cfg.RatePerMinute,
 		RateBurst:     cfg.RateBurst,

@@ -33,26 +33,21 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("timeline takes no arguments (got %q); narrow it with --topic", truncate(strings.Join(fs.Args(), " "), 60))
 	}
-	cfg, err := loadConfig(e, *db)
+	s, err := openStory(ctx, e, *db)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(e, cfg)
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer s.st.Close()
 
-	tl, err := storyTimeline(ctx, st, *doc, *topic)
+	tl, err := storyTimeline(ctx, s.st, *doc, *topic)
 	if errors.Is(err, timeline.ErrEmptyTopic) {
 		return usagef("--topic %q has no words to look for", truncate(*topic, 60))
 	}
 	if err != nil {
 		return err
 	}
-	if cfg.ModelConfigured() {
-		labelEvents(ctx, newEngine(cfg, st, 0, logger), &tl)
+	if s.cfg.ModelConfigured() {
+		labelEvents(ctx, s.engine(0), &tl)
 	}
 	if *asJSON {
 		return writeJSON(e.stdout, tl)

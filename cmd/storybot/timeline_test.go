@@ -408,7 +408,7 @@ func TestStoreTimelinerLabels(t *testing.T) {
 	srv.Respond(labelling(pleaLabel))
 	cfg := config.Default(func(string) string { return "" })
 	cfg.BaseURL = srv.URL()
-	eng := newEngine(cfg, st, 0, slog.New(slog.DiscardHandler))
+	eng := story{cfg: cfg, log: slog.New(slog.DiscardHandler), st: st}.engine(0)
 	tl, err := storeTimeliner{st: st, labels: eng}.Timeline(ctx, "Ramos")
 	if err != nil {
 		t.Fatalf("Timeline: %v", err)
