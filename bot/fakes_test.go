@@ -115,7 +115,10 @@ func (a *answerer) questions() []string {
 }
 
 // timeliner is a fake bot.Timeliner with two events.
-type timeliner struct{ topics []string }
+type timeliner struct {
+	topics []string
+	notice string
+}
 
 func (t *timeliner) Timeline(_ context.Context, topic string) (bot.Timeline, error) {
 	t.topics = append(t.topics, topic)
@@ -125,5 +128,6 @@ func (t *timeliner) Timeline(_ context.Context, topic string) (bot.Timeline, err
 			{Date: "1850", Expression: "in 1850", Text: "The captain sailed north", Quote: "The captain sailed north in 1850.", PassageID: "voyage#1"},
 			{Date: "1851-02", Expression: "last month", Text: "the ship came back", Quote: "The ship came back last month.", PassageID: "voyage#2"},
 		},
+		Notice: t.notice,
 	}, nil
 }

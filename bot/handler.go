@@ -52,6 +52,8 @@ type Timeline struct {
 	DocumentDate       string
 	DocumentDateSource string
 	Events             []Event
+	// Notice says why events lack labels (a model that failed), if they do.
+	Notice string
 }
 
 // Event is one dated happening, with a verbatim quote.
@@ -520,6 +522,9 @@ func (h *Handler) Timeline(ctx context.Context, topic string) (Reply, error) {
 			how = "inferred from the text"
 		}
 		head += fmt.Sprintf("\n-# “Last year”, “this week” and the like are read from the story's date, %s (%s).", escape(tl.DocumentDate), how)
+	}
+	if tl.Notice != "" {
+		head += "\n-# " + escape(tl.Notice)
 	}
 	var lines []string
 	for _, e := range tl.Events {

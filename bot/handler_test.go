@@ -284,4 +284,17 @@ func TestTimeline(t *testing.T) {
 	if len(tl.topics) != 1 || tl.topics[0] != "captain" {
 		t.Errorf("timeliner asked for %q", tl.topics)
 	}
+	if strings.Contains(text, "model") {
+		t.Errorf("timeline shows a notice nobody gave:\n%s", text)
+	}
+}
+
+func TestTimelineShowsWhyLabelsAreMissing(t *testing.T) {
+	lib := newLibrary()
+	tl := &timeliner{notice: "The model could not label the events (the model server answered 500)."}
+	h := newHandler(t, &answerer{lib: lib}, lib, bot.Config{Timeliner: tl})
+	r := h.Handle(context.Background(), bot.Request{User: "u", Command: "timeline"}, func(bool) error { return nil })
+	if text := allText(r); !strings.Contains(text, "could not label the events") {
+		t.Errorf("timeline does not say why labels are missing:\n%s", text)
+	}
 }

@@ -189,7 +189,7 @@ func (t storeTimeliner) Timeline(ctx context.Context, topic string) (bot.Timelin
 	if t.labels != nil {
 		labelEvents(ctx, t.labels, &tl)
 	}
-	out := bot.Timeline{Document: tl.Title, DocumentDate: tl.DocumentDate, DocumentDateSource: tl.DocumentDateSource}
+	out := bot.Timeline{Document: tl.Title, DocumentDate: tl.DocumentDate, DocumentDateSource: tl.DocumentDateSource, Notice: tl.Notice}
 	for _, e := range tl.Events {
 		out.Events = append(out.Events, bot.Event{
 			Date: eventDate(e), Expression: e.Expression, Text: e.Text, Quote: e.Quote, PassageID: e.PassageID, Label: e.Label,
