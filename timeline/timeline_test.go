@@ -256,34 +256,3 @@ func TestEventText(t *testing.T) {
 		}
 	}
 }
-
-func TestCompact(t *testing.T) {
-	var b strings.Builder
-	for y := 1900; y < 2000; y++ {
-		fmt.Fprintf(&b, "In %d @everyone saw the *comet* over the town of Gull Rock again.\n\n", y)
-	}
-	tl := build(t, "", b.String(), timeline.Options{})
-	if len(tl.Events) != 100 {
-		t.Fatalf("got %d events, want 100", len(tl.Events))
-	}
-	for _, limit := range []int{timeline.MessageLimit, timeline.EmbedLimit, 300} {
-		out := timeline.Compact(tl, limit)
-		if n := len([]rune(out)); n > limit {
-			t.Errorf("limit %d: got %d characters", limit, n)
-		}
-		if !strings.Contains(out, "more.") {
-			t.Errorf("limit %d: does not say how many events were left out:\n%s", limit, out)
-		}
-		if strings.Contains(out, "@everyone") || strings.Contains(out, " *comet*") {
-			t.Errorf("limit %d: story text not escaped:\n%s", limit, out)
-		}
-		if !strings.Contains(out, "**1900** In 1900 @\u200beveryone saw the \\*comet\\*") {
-			t.Errorf("limit %d: first event missing or malformed:\n%s", limit, out)
-		}
-	}
-	short := build(t, "2020-01-03", "The bridge reopened on Thursday.", timeline.Options{})
-	want := "Document date 2020-01-03 (configured).\n**2020-01-02** The bridge reopened on Thursday (town#1)"
-	if got := timeline.Compact(short, timeline.MessageLimit); got != want {
-		t.Errorf("got  %q\nwant %q", got, want)
-	}
-}

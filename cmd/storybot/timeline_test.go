@@ -176,16 +176,24 @@ func TestTimelineUsageErrors(t *testing.T) {
 	}
 }
 
-func TestStoreTimeliner(t *testing.T) {
-	ctx := context.Background()
-	st, err := knowledge.Open(ctx, ":memory:")
+// defaultStore is an in-memory index holding the default story.
+func defaultStore(t *testing.T) *knowledge.Store {
+	t.Helper()
+	p, err := knowledge.Parse(knowledge.DefaultStory, knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	if err := st.EnsureDefault(ctx); err != nil {
+	st, err := knowledge.OpenMemory(context.Background(), p)
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestStoreTimeliner(t *testing.T) {
+	ctx := context.Background()
+	st := defaultStore(t)
 	tl, err := storeTimeliner{st: st}.Timeline(ctx, "Ramos")
 	if err != nil {
 		t.Fatalf("Timeline: %v", err)
@@ -396,14 +404,7 @@ func TestTimelineWithoutModelMakesNoCall(t *testing.T) {
 
 func TestStoreTimelinerLabels(t *testing.T) {
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.EnsureDefault(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := defaultStore(t)
 	srv := fakeopenai.New(t)
 	srv.Respond(labelling(pleaLabel))
 	cfg := config.Default(func(string) string { return "" })
