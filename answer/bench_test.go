@@ -12,7 +12,9 @@ import (
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/fakeopenai"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/llm/openai"
 )
 
 // novelPath is a public-domain novel (Pride and Prejudice) for prompt-size
@@ -64,14 +66,14 @@ func quoteFirstSentence(user string) string {
 	return fmt.Sprintf(`{"found": true, "answer": "The story says so [1].", "citations": [{"ref": 1, "quote": %q}]}`, m[2][s[0]:s[1]])
 }
 
-func openNovel(tb testing.TB) *knowledge.Store {
+func openNovel(tb testing.TB) *sqlite.Store {
 	tb.Helper()
 	raw, err := os.ReadFile(novelPath)
 	if err != nil {
 		tb.Skipf("novel not available: %v", err)
 	}
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, filepath.Join(tb.TempDir(), "novel.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "novel.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -105,10 +107,10 @@ func storyQuestionTexts() []string {
 func BenchmarkAsk(b *testing.B) {
 	corpora := []struct {
 		name      string
-		open      func(testing.TB) *knowledge.Store
+		open      func(testing.TB) *sqlite.Store
 		questions []string
 	}{
-		{"story", func(tb testing.TB) *knowledge.Store { return openDefault(tb) }, storyQuestionTexts()},
+		{"story", func(tb testing.TB) *sqlite.Store { return openDefault(tb) }, storyQuestionTexts()},
 		{"novel", openNovel, novelQuestions},
 	}
 	for _, c := range corpora {
@@ -139,7 +141,7 @@ func BenchmarkAsk(b *testing.B) {
 			srv.Respond(func(r fakeopenai.Request) fakeopenai.Reply {
 				return fakeopenai.Text(quoteFirstSentence(r.Content("user")))
 			})
-			eng := answer.New(answer.Options{Store: st, Model: llm.New(llm.Options{BaseURL: srv.URL(), Model: "m"})})
+			eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 			for i := 0; b.Loop(); i++ {
 				if _, err := eng.Ask(ctx, c.questions[i%len(c.questions)]); err != nil {
 					b.Fatal(err)
@@ -172,10 +174,10 @@ func TestPromptSize(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name      string
-		open      func(testing.TB) *knowledge.Store
+		open      func(testing.TB) *sqlite.Store
 		questions []string
 	}{
-		{"story", func(tb testing.TB) *knowledge.Store { return openDefault(tb) }, storyQuestionTexts()},
+		{"story", func(tb testing.TB) *sqlite.Store { return openDefault(tb) }, storyQuestionTexts()},
 		{"novel", openNovel, novelQuestions},
 	} {
 		st := c.open(t)

@@ -13,7 +13,7 @@ import (
 )
 
 // Searcher finds the passages that best match a query, best first.
-// knowledge.Store implements it; it returns knowledge.ErrEmptyQuery for a
+// knowledge/sqlite.Store implements it; it returns knowledge.ErrEmptyQuery for a
 // query with no words.
 type Searcher interface {
 	Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error)
@@ -30,7 +30,7 @@ type Store interface {
 	Passages(ctx context.Context, doc string) ([]knowledge.Passage, error)
 }
 
-// Model is a chat model. *llm.Client implements it.
+// Model is a chat model. *llm/openai.Client implements it.
 type Model interface {
 	Chat(ctx context.Context, req llm.Request) (llm.Reply, error)
 }

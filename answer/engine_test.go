@@ -13,7 +13,7 @@ import (
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/fakeopenai"
 	"github.com/storybot/storybot/knowledge"
-	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/llm/openai"
 	"github.com/storybot/storybot/prompts"
 )
 
@@ -273,7 +273,7 @@ func TestAskWithModel(t *testing.T) {
 				timeout = 5 * time.Second
 			}
 			w := &waits{}
-			client := llm.New(llm.Options{BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model", Timeout: timeout, Sleep: w.sleep})
+			client := openai.New(openai.Options{BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model", Timeout: timeout, Sleep: w.sleep})
 			eng := answer.New(answer.Options{Store: st, Model: client, ModelName: client.Model()})
 			q := tt.question
 			if q == "" {
@@ -429,7 +429,7 @@ func TestAskWithoutModel(t *testing.T) {
 func TestAskNoMatch(t *testing.T) {
 	st := story()
 	srv := fakeopenai.New(t)
-	eng := answer.New(answer.Options{Store: st, Model: llm.New(llm.Options{BaseURL: srv.URL(), Model: "m"})})
+	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 	got, err := eng.Ask(context.Background(), "zebra giraffe")
 	if err != nil {
 		t.Fatal(err)
@@ -455,7 +455,7 @@ func TestReattributesQuoteToAnotherPassage(t *testing.T) {
 		// Cites block 1 for words that stand in another passage.
 		return fakeopenai.Text(`{"found": true, "answer": "The FBI offered Ramos a deal for less time [1].", "citations": [{"ref": 1, "quote": "the opportunity to do significantly less time"}]}`)
 	}))
-	eng := answer.New(answer.Options{Store: st, Model: llm.New(llm.Options{BaseURL: srv.URL(), Model: "m"})})
+	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 	got, err := eng.Ask(context.Background(), "What deal did the FBI offer?")
 	if err != nil {
 		t.Fatal(err)
@@ -472,7 +472,7 @@ func TestConcurrentAsks(t *testing.T) {
 	st := story()
 	srv := fakeopenai.New(t)
 	srv.Respond(always(good))
-	eng := answer.New(answer.Options{Store: st, Model: llm.New(llm.Options{BaseURL: srv.URL(), Model: "m"})})
+	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)

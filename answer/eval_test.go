@@ -9,6 +9,7 @@ import (
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/fairytaleqa"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 var fairytaleQA = flag.String("fairytaleqa", "", "glob of FairytaleQA split folders to score the extractive answerer on (e.g. /work/shared/datasets/fairytaleqa/val)")
@@ -20,7 +21,7 @@ func indexInMemory(ctx context.Context, s answer.EvalStory) (answer.Store, func(
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := knowledge.OpenMemory(ctx, p)
+	st, err := sqlite.OpenMemory(ctx, p)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // passagesOf makes retrieved passages, best first, of the given texts.
@@ -140,14 +141,14 @@ func BenchmarkExtract(b *testing.B) {
 	ctx := context.Background()
 	corpora := []struct {
 		name      string
-		open      func(st *knowledge.Store) error
+		open      func(st *sqlite.Store) error
 		questions []string
 	}{
-		{"story", func(st *knowledge.Store) error { return st.EnsureDefault(ctx) }, []string{
+		{"story", func(st *sqlite.Store) error { return st.EnsureDefault(ctx) }, []string{
 			"What did the FBI ask Phantom Secure's CEO to do?", "How long was Ramos sentenced to?",
 			"Who is the FBI Director?", "How much cash did Ramos agree to forfeit?", "When did Ramos plead guilty?",
 		}},
-		{"novel", func(st *knowledge.Store) error {
+		{"novel", func(st *sqlite.Store) error {
 			raw, err := os.ReadFile("../../shared/datasets/gutenberg/pg1342.txt")
 			if err != nil {
 				b.Skipf("novel not available: %v", err)
@@ -164,7 +165,7 @@ func BenchmarkExtract(b *testing.B) {
 	}
 	for _, c := range corpora {
 		b.Run(c.name, func(b *testing.B) {
-			st, err := knowledge.Open(ctx, ":memory:")
+			st, err := sqlite.Open(ctx, ":memory:")
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -10,15 +10,16 @@ import (
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/fakeopenai"
 	"github.com/storybot/storybot/knowledge"
-	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/knowledge/sqlite"
+	"github.com/storybot/storybot/llm/openai"
 )
 
 // openDefault opens a real store in a temporary folder holding the
 // default story.
-func openDefault(tb testing.TB) *knowledge.Store {
+func openDefault(tb testing.TB) *sqlite.Store {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, filepath.Join(tb.TempDir(), "storybot.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "storybot.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestModelOnDefaultStory(t *testing.T) {
 		quote := strings.NewReplacer("’", "'", "“", `"`, "”", `"`).Replace(m[2][first[0]:first[1]])
 		return fakeopenai.Text(fmt.Sprintf(`{"found": true, "answer": "The story says so [%s].", "citations": [{"ref": %s, "quote": %q}]}`, m[1], m[1], quote))
 	})
-	eng := answer.New(answer.Options{Store: st, Model: llm.New(llm.Options{BaseURL: srv.URL(), Model: "m"})})
+	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 	got, err := eng.Ask(ctx, "What did Ramos' source say about the privacy of clients?")
 	if err != nil {
 		t.Fatal(err)

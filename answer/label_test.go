@@ -11,7 +11,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/fakeopenai"
-	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/llm/openai"
 )
 
 // eventQuotes are a timeline's event sentences, in order.
@@ -151,7 +151,7 @@ func TestLabel(t *testing.T) {
 			if timeout == 0 {
 				timeout = 5 * time.Second
 			}
-			client := llm.New(llm.Options{BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model", Timeout: timeout, Sleep: (&waits{}).sleep})
+			client := openai.New(openai.Options{BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model", Timeout: timeout, Sleep: (&waits{}).sleep})
 			eng := answer.New(answer.Options{Store: story(), Model: client, ContextTokens: tt.budget})
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

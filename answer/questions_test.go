@@ -10,6 +10,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // factQuestion is a question and the fact its answer must carry.
@@ -20,14 +21,14 @@ type factQuestion struct {
 
 // openArticle opens a real store in a temporary folder holding one
 // document read from path.
-func openArticle(tb testing.TB, path string) *knowledge.Store {
+func openArticle(tb testing.TB, path string) *sqlite.Store {
 	tb.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, filepath.Join(tb.TempDir(), "storybot.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "storybot.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -60,10 +61,10 @@ func TestExtractiveCarriesTheFact(t *testing.T) {
 	}
 	docs := []struct {
 		slug string
-		open func(testing.TB) *knowledge.Store
+		open func(testing.TB) *sqlite.Store
 	}{
-		{"phantom-secure", func(tb testing.TB) *knowledge.Store { return openDefault(tb) }},
-		{"kellerby-bridge", func(tb testing.TB) *knowledge.Store { return openArticle(tb, "testdata/kellerby-bridge.md") }},
+		{"phantom-secure", func(tb testing.TB) *sqlite.Store { return openDefault(tb) }},
+		{"kellerby-bridge", func(tb testing.TB) *sqlite.Store { return openArticle(tb, "testdata/kellerby-bridge.md") }},
 	}
 	ctx := context.Background()
 	for _, d := range docs {

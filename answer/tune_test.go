@@ -11,6 +11,7 @@ import (
 
 	"github.com/storybot/storybot/internal/fairytaleqa"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 var (
@@ -78,7 +79,7 @@ func TestTuneExtractive(t *testing.T) {
 	var cases []tuneCase
 	for _, set := range sets {
 		for _, s := range set.stories {
-			st, err := knowledge.Open(ctx, ":memory:")
+			st, err := sqlite.Open(ctx, ":memory:")
 			if err != nil {
 				t.Fatal(err)
 			}

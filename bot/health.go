@@ -12,7 +12,7 @@ type GatewayStatus interface {
 	Gateway() (state string, since time.Time, ok bool)
 }
 
-// IndexStatus reports the index; *knowledge.Store implements it.
+// IndexStatus reports the index; *knowledge/sqlite.Store implements it.
 type IndexStatus interface {
 	Stats(ctx context.Context) (docs, passages int, err error)
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	_ "modernc.org/sqlite" // the index the tokenizer port is checked against
 )
 
 // TestStemsMatchFTS5 checks that tokenize yields, token for token, the terms

@@ -67,18 +67,93 @@ func DefaultRanking() Ranking {
 	}
 }
 
-// corpusStats are the index-wide statistics BM25 needs. Zero counts mean
-// they could not be read; the candidates stand in for the index then.
-type corpusStats struct {
-	passages float64            // passages in the index
-	avgLen   float64            // mean passage length in tokens
-	df       map[string]float64 // passages containing each query term
+// CorpusStats are the index-wide statistics BM25 needs, as an index reads
+// them for a Plan. Zero counts mean they could not be read; the candidates
+// stand in for the index then.
+type CorpusStats struct {
+	// Passages is the number of passages in the index.
+	Passages float64
+	// AvgLen is the mean passage length in tokens.
+	AvgLen float64
+	// DF is the number of passages holding each term of Plan.Lookup.
+	DF map[string]float64
 }
 
-// candidate is a passage FTS5 matched, with its score.
-type candidate struct {
+// Candidate is a passage the index matched, with the index's own score
+// (higher is better).
+type Candidate struct {
 	Passage
-	score float64
+	Score float64
+}
+
+// Plan is what one search asks of an index: the candidates matching Match
+// (at most Limit of them, in the index's own bm25 order) and, when Stats is
+// set, the statistics of the Lookup terms. Rank orders what the index found.
+type Plan struct {
+	// Match is the FTS5 expression: every word a quoted string, OR-ed.
+	Match string
+	// Limit is how many candidates Rank wants.
+	Limit int
+	// Stats says whether Rank needs CorpusStats; without it, any zero value does.
+	Stats bool
+	// Lookup are the index terms whose document frequencies Rank reads.
+	Lookup []string
+
+	k     int
+	terms []string        // the query's index terms (base forms with lemmas)
+	lem   *lemmaTable     // nil without lemmas
+	subj  map[string]bool // the question's subject terms
+}
+
+// Plan turns a user's text into the search an index runs for the best k
+// passages. Any text is safe; one with no words returns ErrEmptyQuery.
+func (r Ranking) Plan(text string, k int) (Plan, error) {
+	query, err := BuildQuery(text)
+	if err != nil {
+		return Plan{}, err
+	}
+	if k <= 0 {
+		k = 5
+	}
+	p := Plan{Match: query.Match, Limit: k, k: k, terms: queryTerms(query)}
+	if r.Plain {
+		return p, nil
+	}
+	p.Limit = max(k, r.Candidates)
+	p.Stats = true
+	if r.Lemmas {
+		p.lem = loadLemmas()
+		p.terms = p.lem.canonicalTerms(p.terms)
+		p.Match = query.Expanded
+	}
+	p.subj = subjectTerms(text, p.lem)
+	for _, t := range p.terms {
+		if forms := p.lem.formsOf(t); len(forms) > 0 {
+			p.Lookup = append(p.Lookup, forms...)
+			continue
+		}
+		p.Lookup = append(p.Lookup, t)
+	}
+	return p, nil
+}
+
+// Rank orders the candidates an index found for p, best first, and returns
+// the best p's k of them with Score set (higher is better). It reorders cands.
+func (r Ranking) Rank(p Plan, cands []Candidate, st CorpusStats) []Passage {
+	if !r.Plain && len(cands) > 0 {
+		df := make(map[string]float64, len(p.terms))
+		for term, n := range st.DF {
+			df[p.lem.canonical(term)] += n
+		}
+		st.DF = df
+		r.rerank(p.terms, cands, st, loadBackground(), p.lem, p.subj)
+	}
+	ps := make([]Passage, 0, min(p.k, len(cands)))
+	for _, c := range cands[:min(p.k, len(cands))] {
+		c.Passage.Score = c.Score
+		ps = append(ps, c.Passage)
+	}
+	return ps
 }
 
 // queryTerm is a distinct index term of the query with its weight.
@@ -107,7 +182,7 @@ func queryTerms(q Query) []string {
 // query's index terms (base forms when lem is set); lem, when not nil, maps
 // passage terms to base forms too; subj holds the terms of the question's
 // subject, if any.
-func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *background, lem *lemmaTable, subj map[string]bool) {
+func (r Ranking) rerank(terms []string, cands []Candidate, st CorpusStats, bg *background, lem *lemmaTable, subj map[string]bool) {
 	index := make(map[string]int, len(terms))
 	for i, t := range terms {
 		index[t] = i
@@ -127,7 +202,7 @@ func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *b
 		hits[ci] = h
 		totalLen += len(toks)
 	}
-	n, avgLen := st.passages, st.avgLen
+	n, avgLen := st.Passages, st.AvgLen
 	if n < float64(len(cands)) || avgLen <= 0 {
 		n, avgLen = float64(len(cands)), float64(totalLen)/float64(len(cands))
 	}
@@ -135,7 +210,7 @@ func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *b
 
 	qt := make([]queryTerm, len(terms))
 	for i, t := range terms {
-		df := min(st.df[t], n)
+		df := min(st.DF[t], n)
 		if r.Background > 0 && bg != nil {
 			df += r.Background * bg.share(t)
 		}
@@ -171,12 +246,12 @@ func (r Ranking) rerank(terms []string, cands []candidate, st corpusStats, bg *b
 		if r.Bigram > 0 {
 			s += r.Bigram * bigrams(h, qt)
 		}
-		cands[ci].score = s
+		cands[ci].Score = s
 	}
 	if r.Neighbour > 0 {
 		smoothNeighbours(cands, r.Neighbour)
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 }
 
 // bestWindow returns the largest summed IDF of the distinct query terms
@@ -234,17 +309,17 @@ func bigrams(hits []int16, qt []queryTerm) float64 {
 // smoothNeighbours adds share times the better score of a passage's two
 // neighbours in its document to its own. Neighbours that are not
 // candidates matched no query word and count as zero.
-func smoothNeighbours(cands []candidate, share float64) {
+func smoothNeighbours(cands []Candidate, share float64) {
 	type key struct {
 		doc string
 		n   int
 	}
 	own := make(map[key]float64, len(cands))
 	for _, c := range cands {
-		own[key{c.Doc, c.N}] = c.score
+		own[key{c.Doc, c.N}] = c.Score
 	}
 	for i := range cands {
 		c := &cands[i]
-		c.score += share * max(own[key{c.Doc, c.N - 1}], own[key{c.Doc, c.N + 1}])
+		c.Score += share * max(own[key{c.Doc, c.N - 1}], own[key{c.Doc, c.N + 1}])
 	}
 }

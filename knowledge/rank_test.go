@@ -1,9 +1,6 @@
 package knowledge
 
 import (
-	"context"
-	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,7 +47,7 @@ func TestBigrams(t *testing.T) {
 }
 
 func TestSmoothNeighbours(t *testing.T) {
-	cands := []candidate{
+	cands := []Candidate{
 		{Passage{Doc: "a", N: 1}, 10},
 		{Passage{Doc: "a", N: 2}, 1},
 		{Passage{Doc: "a", N: 4}, 3},
@@ -59,77 +56,8 @@ func TestSmoothNeighbours(t *testing.T) {
 	smoothNeighbours(cands, 0.5)
 	want := []float64{10.5, 6, 3, 5}
 	for i, c := range cands {
-		if c.score != want[i] {
-			t.Errorf("%s#%d: score %v, want %v", c.Doc, c.N, c.score, want[i])
-		}
-	}
-}
-
-// TestCorpusStats checks the statistics read from FTS5's own records
-// against counts made here from the passages.
-func TestCorpusStats(t *testing.T) {
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "index.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.EnsureDefault(ctx); err != nil {
-		t.Fatal(err)
-	}
-	docs, err := st.Documents(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := st.Passages(ctx, docs[0].Slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens := 0
-	df := map[string]float64{}
-	for _, p := range ps {
-		terms := Terms(p.Text)
-		tokens += len(terms)
-		seen := map[string]bool{}
-		for _, term := range terms {
-			if !seen[term] {
-				seen[term] = true
-				df[term]++
-			}
-		}
-	}
-	got, err := st.corpusStats(ctx, []string{"fbi", "backdoor", "ramo", "lamborghini", "nosuchterm"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.passages != float64(len(ps)) {
-		t.Errorf("passages = %v, want %d", got.passages, len(ps))
-	}
-	if want := float64(tokens) / float64(len(ps)); math.Abs(got.avgLen-want) > 1e-9 {
-		t.Errorf("mean length = %v, want %v", got.avgLen, want)
-	}
-	for _, term := range []string{"fbi", "backdoor", "ramo", "lamborghini", "nosuchterm"} {
-		if got.df[term] != df[term] {
-			t.Errorf("df[%s] = %v, want %v", term, got.df[term], df[term])
-		}
-	}
-}
-
-func TestSqliteVarint(t *testing.T) {
-	tests := []struct {
-		in   []byte
-		want uint64
-		n    int
-	}{
-		{[]byte{0x05}, 5, 1},
-		{[]byte{0x81, 0x00}, 128, 2},
-		{[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, math.MaxUint64, 9},
-		{[]byte{0x81}, 0, 0},
-		{nil, 0, 0},
-	}
-	for _, tt := range tests {
-		if got, n := sqliteVarint(tt.in); got != tt.want || n != tt.n {
-			t.Errorf("sqliteVarint(% x) = %d, %d; want %d, %d", tt.in, got, n, tt.want, tt.n)
+		if c.Score != want[i] {
+			t.Errorf("%s#%d: score %v, want %v", c.Doc, c.N, c.Score, want[i])
 		}
 	}
 }

@@ -1,36 +1,19 @@
-// Package llm is storybot's thin wrapper of the go-openai client for any
-// OpenAI-compatible chat server (OpenAI, Ollama, llama.cpp, vLLM…). It adds
-// what every caller needs and go-openai leaves out: a time limit per call,
-// JSON mode that falls back to plain text when a server rejects
-// response_format, and retries only where they help (429, honouring
-// Retry-After, and 5xx), bounded in count and in total waiting time.
+// Package llm holds what storybot says to a chat model and hears back, with
+// no client attached: messages, requests, replies and the errors a caller
+// tells apart. llm/openai implements it for any OpenAI-compatible server, so
+// the answering engine depends on this package alone.
 package llm
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-	"net/http"
-	"strconv"
-	"strings"
-	"sync/atomic"
-	"time"
-
-	openai "github.com/sashabaranov/go-openai"
-
-	"github.com/storybot/storybot/config"
-)
+import "errors"
 
 // Roles of chat messages.
 const (
-	RoleSystem    = openai.ChatMessageRoleSystem
-	RoleUser      = openai.ChatMessageRoleUser
-	RoleAssistant = openai.ChatMessageRoleAssistant
+	RoleSystem    = "system"
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
 )
 
-// ErrTimeout is returned (wrapped) when the server did not answer one
-// attempt within Options.Timeout.
+// ErrTimeout is returned (wrapped) when the server did not answer in time.
 var ErrTimeout = errors.New("the model did not answer in time")
 
 // Message is one chat message.
@@ -57,218 +40,21 @@ type Reply struct {
 	Attempts int
 }
 
-// Options configure a Client. Zero values get the defaults noted.
-type Options struct {
-	BaseURL string // "" is https://api.openai.com/v1
-	APIKey  string // may be empty for local servers
-	Model   string // required
-	// Timeout bounds one attempt (one HTTP request). Default 60s.
-	Timeout time.Duration
-	// MaxAttempts bounds the HTTP requests of one Chat call, retries
-	// included (the JSON-mode fallback is not counted). Default 3.
-	MaxAttempts int
-	// MaxRetryWait bounds the total time one Chat call spends waiting
-	// between retries; a Retry-After beyond what is left ends the call.
-	// Default 20s.
-	MaxRetryWait time.Duration
-	// HTTPClient defaults to a plain http.Client (timeouts come from ctx).
-	HTTPClient *http.Client
-	// Sleep waits d or until ctx ends; tests inject one that does not
-	// sleep. Default: a timer.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Now is the clock a Retry-After date is read against. Default time.Now.
-	Now    func() time.Time
-	Logger *slog.Logger
+// StatusError is a call the server answered with an HTTP error status.
+type StatusError struct {
+	Status int
+	Err    error
 }
 
-// Client talks to one model on one server. It is safe for concurrent use.
-type Client struct {
-	c      *openai.Client
-	opts   Options
-	noJSON atomic.Bool // the server rejected response_format once
-}
-
-// New returns a client for opts.
-func New(opts Options) *Client {
-	if opts.Timeout <= 0 {
-		opts.Timeout = 60 * time.Second
-	}
-	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = 3
-	}
-	if opts.MaxRetryWait <= 0 {
-		opts.MaxRetryWait = 20 * time.Second
-	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{}
-	}
-	if opts.Sleep == nil {
-		opts.Sleep = sleep
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	cc := openai.DefaultConfig(opts.APIKey)
-	if opts.BaseURL != "" {
-		cc.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	}
-	cc.HTTPClient = opts.HTTPClient
-	return &Client{c: openai.NewClientWithConfig(cc), opts: opts}
-}
-
-// FromConfig returns the client storybot's configuration describes. Callers
-// use it only when cfg.ModelConfigured().
-func FromConfig(cfg config.Config, logger *slog.Logger) *Client {
-	return New(Options{
-		BaseURL: cfg.BaseURL,
-		APIKey:  cfg.APIKey,
-		Model:   cfg.Model,
-		Timeout: cfg.LLMTimeout,
-		Logger:  logger,
-	})
-}
-
-// Model is the configured model name.
-func (c *Client) Model() string { return c.opts.Model }
-
-// Chat sends req and returns the first choice's message. Errors say what
-// failed; ErrTimeout (errors.Is) marks an attempt that ran out of time, and
-// HTTPStatus extracts the server's status code.
-func (c *Client) Chat(ctx context.Context, req Request) (Reply, error) {
-	msgs := make([]openai.ChatCompletionMessage, len(req.Messages))
-	for i, m := range req.Messages {
-		msgs[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
-	}
-	creq := openai.ChatCompletionRequest{Model: c.opts.Model, Messages: msgs}
-	jsonMode := req.JSON && !c.noJSON.Load()
-	if jsonMode {
-		creq.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
-	}
-	resp, attempts, err := c.create(ctx, creq)
-	if err != nil && jsonMode && rejectsJSONMode(err) {
-		c.opts.Logger.Info("model server rejected JSON mode; asking without it", "model", c.opts.Model, "err", err)
-		c.noJSON.Store(true)
-		creq.ResponseFormat = nil
-		var more int
-		resp, more, err = c.create(ctx, creq)
-		attempts += more
-	}
-	if err != nil {
-		return Reply{Attempts: attempts}, fmt.Errorf("chat with %s: %w", c.opts.Model, err)
-	}
-	if len(resp.Choices) == 0 {
-		return Reply{Attempts: attempts}, fmt.Errorf("chat with %s: the reply has no choices", c.opts.Model)
-	}
-	model := resp.Model
-	if model == "" {
-		model = c.opts.Model
-	}
-	return Reply{Content: resp.Choices[0].Message.Content, Model: model, Attempts: attempts}, nil
-}
-
-// create makes one chat completion, retrying 429 and 5xx replies.
-func (c *Client) create(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, int, error) {
-	waited := time.Duration(0)
-	for attempt := 1; ; attempt++ {
-		resp, err := c.once(ctx, req)
-		if err == nil {
-			return resp, attempt, nil
-		}
-		status := HTTPStatus(err)
-		retryable := status == http.StatusTooManyRequests || status >= 500
-		if !retryable || attempt >= c.opts.MaxAttempts {
-			return resp, attempt, err
-		}
-		wait, ok := retryAfter(resp.Header().Get("Retry-After"), c.opts.Now())
-		if !ok {
-			wait = 500 * time.Millisecond << (attempt - 1)
-		}
-		if waited+wait > c.opts.MaxRetryWait {
-			return resp, attempt, fmt.Errorf("%w (not retried: waiting %s more would pass the %s retry budget)", err, wait, c.opts.MaxRetryWait)
-		}
-		c.opts.Logger.Info("model server busy; retrying", "status", status, "wait", wait, "attempt", attempt)
-		if err := c.opts.Sleep(ctx, wait); err != nil {
-			return resp, attempt, err
-		}
-		waited += wait
-	}
-}
-
-// once makes one HTTP request bounded by the per-attempt timeout.
-func (c *Client) once(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
-	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
-	resp, err := c.c.CreateChatCompletion(actx, req)
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		return resp, fmt.Errorf("%w (LLM_TIMEOUT %s)", ErrTimeout, c.opts.Timeout)
-	}
-	return resp, err
-}
-
-// Models lists the model ids the server offers (GET /models).
-func (c *Client) Models(ctx context.Context) ([]string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
-	list, err := c.c.ListModels(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list models: %w", err)
-	}
-	ids := make([]string, len(list.Models))
-	for i, m := range list.Models {
-		ids[i] = m.ID
-	}
-	return ids, nil
-}
+func (e *StatusError) Error() string { return e.Err.Error() }
+func (e *StatusError) Unwrap() error { return e.Err }
 
 // HTTPStatus returns the HTTP status code of a failed call, or 0 when the
 // server never answered (network error, time-out).
 func HTTPStatus(err error) int {
-	var apiErr *openai.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.HTTPStatusCode
-	}
-	var reqErr *openai.RequestError
-	if errors.As(err, &reqErr) {
-		return reqErr.HTTPStatusCode
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Status
 	}
 	return 0
-}
-
-// rejectsJSONMode reports whether err is a server refusing the request as
-// malformed, which for a JSON-mode request most likely means response_format.
-func rejectsJSONMode(err error) bool {
-	s := HTTPStatus(err)
-	return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
-}
-
-// retryAfter parses a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 32); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 	"github.com/storybot/storybot/timeline"
 )
 
@@ -18,7 +19,7 @@ import (
 func defaultStory(tb testing.TB) (knowledge.Document, []knowledge.Passage) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, filepath.Join(tb.TempDir(), "index.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "index.db"))
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/knowledge"
-	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/llm/openai"
 )
 
 func runAsk(ctx context.Context, e *env, args []string) error {
@@ -53,7 +53,13 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 func (s story) engine(k int) *answer.Engine {
 	opts := answer.Options{Store: s.st, K: k, ContextTokens: s.cfg.ContextTokens, Logger: s.log.With("component", "answer")}
 	if s.cfg.ModelConfigured() {
-		opts.Model = llm.FromConfig(s.cfg, s.log.With("component", "llm"))
+		opts.Model = openai.New(openai.Options{
+			BaseURL: s.cfg.BaseURL,
+			APIKey:  s.cfg.APIKey,
+			Model:   s.cfg.Model,
+			Timeout: s.cfg.LLMTimeout,
+			Logger:  s.log.With("component", "llm"),
+		})
 		opts.ModelName = s.cfg.Model
 	}
 	return answer.New(opts)

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/storybot/storybot/internal/fakeopenai"
-	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 const askQuestion = "What did the FBI ask Phantom Secure's CEO to do?"
@@ -85,7 +85,7 @@ func decodeAsk(t *testing.T, out string) askJSON {
 // checkQuotes asserts every quote is verbatim in the passage it names.
 func checkQuotes(t *testing.T, db string, a askJSON) {
 	t.Helper()
-	st, err := knowledge.Open(context.Background(), db)
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/fairytaleqa"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // answersFlagUsage documents `storybot eval --answers`.
@@ -44,7 +45,7 @@ func indexStory(ctx context.Context, s answer.EvalStory) (answer.Store, func(), 
 	if err != nil {
 		return nil, nil, fmt.Errorf("index %s: %w", s.Name, err)
 	}
-	st, err := knowledge.OpenMemory(ctx, p)
+	st, err := sqlite.OpenMemory(ctx, p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("index %s: %w", s.Name, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // maxIngestBytes bounds one input file; larger ones are refused before
@@ -74,7 +75,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("nothing was ingested; the index is unchanged:\n%w", err)
 	}
 
-	st, err := knowledge.Open(ctx, cfg.DB)
+	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("open the index at %s: %w", cfg.DB, err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/storybot/storybot/config"
-	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // usageError is an error in how storybot was called; main exits 2 for it.
@@ -147,7 +147,7 @@ func loadConfig(e *env, db string, checks ...func(config.Config) error) (config.
 type story struct {
 	cfg config.Config
 	log *slog.Logger
-	st  *knowledge.Store
+	st  *sqlite.Store
 }
 
 // openStory loads the configuration (see loadConfig) and opens the index.
@@ -170,8 +170,8 @@ func newLogger(e *env, cfg config.Config) *slog.Logger {
 
 // openStore opens the index at cfg.DB, indexing the embedded story first when
 // the index holds no documents.
-func openStore(ctx context.Context, cfg config.Config) (*knowledge.Store, error) {
-	st, err := knowledge.Open(ctx, cfg.DB)
+func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
+	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open the index at %s: %w", cfg.DB, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/storybot/storybot/internal/fakediscord"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // syncBuffer is a buffer the logger and the test may use at once.
@@ -109,7 +110,7 @@ func TestServeEndToEnd(t *testing.T) {
 	// The index: the notice board, then the default story (so it is the
 	// document /timeline shows, being the last ingested).
 	db := filepath.Join(t.TempDir(), "storybot.db")
-	st, err := knowledge.Open(ctx, db)
+	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 	"github.com/storybot/storybot/timeline"
 )
 
@@ -63,7 +64,7 @@ type timelineStore interface {
 	Passages(ctx context.Context, doc string) ([]knowledge.Passage, error)
 }
 
-var _ timelineStore = (*knowledge.Store)(nil)
+var _ timelineStore = (*sqlite.Store)(nil)
 
 // storyTimeline builds the timeline of the document slug, or, when slug is
 // empty, of the document ingested last (the only one, on most installs).

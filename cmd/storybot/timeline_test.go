@@ -13,6 +13,7 @@ import (
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/internal/fakeopenai"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 type timelineJSON struct {
@@ -177,13 +178,13 @@ func TestTimelineUsageErrors(t *testing.T) {
 }
 
 // defaultStore is an in-memory index holding the default story.
-func defaultStore(t *testing.T) *knowledge.Store {
+func defaultStore(t *testing.T) *sqlite.Store {
 	t.Helper()
 	p, err := knowledge.Parse(knowledge.DefaultStory, knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := knowledge.OpenMemory(context.Background(), p)
+	st, err := sqlite.OpenMemory(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}

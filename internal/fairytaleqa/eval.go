@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // Options controls Evaluate.
@@ -151,7 +152,7 @@ func evaluateStory(ctx context.Context, s Story, opt Options) (storyResult, erro
 	if err != nil {
 		return res, fmt.Errorf("story %s: %w", s.Name, err)
 	}
-	st, err := knowledge.OpenMemory(ctx, parsed)
+	st, err := sqlite.OpenMemory(ctx, parsed)
 	if err != nil {
 		return res, fmt.Errorf("story %s: %w", s.Name, err)
 	}

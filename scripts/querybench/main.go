@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 func main() {
@@ -41,7 +42,7 @@ func run() error {
 		qs = append(qs, longQuery())
 	}
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, *db)
+	st, err := sqlite.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

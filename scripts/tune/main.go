@@ -20,6 +20,7 @@ import (
 
 	"github.com/storybot/storybot/internal/fairytaleqa"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 func main() {
@@ -84,7 +85,7 @@ func phantom(r knowledge.Ranking) (first, top5, n int, err error) {
 		return 0, 0, 0, err
 	}
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, ":memory:")
+	st, err := sqlite.Open(ctx, ":memory:")
 	if err != nil {
 		return 0, 0, 0, err
 	}

@@ -1,4 +1,4 @@
-package knowledge_test
+package sqlite_test
 
 import (
 	"context"
@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // openStore opens a fresh index in a temporary folder.
-func openStore(tb testing.TB) *knowledge.Store {
+func openStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	st, err := knowledge.Open(context.Background(), filepath.Join(tb.TempDir(), "index.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "index.db"))
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
@@ -30,7 +31,7 @@ func mustParse(tb testing.TB, name, text string) knowledge.Parsed {
 	return p
 }
 
-func mustIngest(tb testing.TB, st *knowledge.Store, docs ...knowledge.Parsed) knowledge.IngestReport {
+func mustIngest(tb testing.TB, st *sqlite.Store, docs ...knowledge.Parsed) sqlite.IngestReport {
 	tb.Helper()
 	rep, err := st.Ingest(context.Background(), docs, nil)
 	if err != nil {
@@ -51,7 +52,7 @@ func TestEnsureDefaultIndexesTheStoryOnce(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sub", "dir", "index.db")
 	for i := 0; i < 2; i++ {
-		st, err := knowledge.Open(ctx, path)
+		st, err := sqlite.Open(ctx, path)
 		if err != nil {
 			t.Fatalf("Open #%d: %v", i+1, err)
 		}
@@ -212,7 +213,7 @@ func TestLookupsReportNotFound(t *testing.T) {
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "index.db")
-	st, err := knowledge.Open(ctx, path)
+	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +221,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if err := setUserVersion(path, 999); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := knowledge.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer storybot") {
+	if _, err := sqlite.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer storybot") {
 		t.Errorf("Open of a newer schema: %v, want an error about a newer storybot", err)
 	}
 }

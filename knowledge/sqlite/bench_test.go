@@ -1,4 +1,4 @@
-package knowledge_test
+package sqlite_test
 
 import (
 	"context"
@@ -17,11 +17,11 @@ import (
 //	go test ./knowledge -run '^$' -bench .
 
 // gutenberg is where CI finds the three public-domain novels.
-const gutenberg = "../../shared/datasets/gutenberg"
+const gutenberg = "../../../shared/datasets/gutenberg"
 
 func phantomQuestions(tb testing.TB) []string {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/phantom-questions.json")
+	b, err := os.ReadFile("../testdata/phantom-questions.json")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package knowledge
+package sqlite
 
 import (
 	"context"
@@ -6,65 +6,45 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/storybot/storybot/knowledge"
 )
 
 // Search returns up to k passages from all documents that best match the
 // query, best first, with Score set (higher is better). Any text is a safe
-// query; one with no words returns ErrEmptyQuery.
-func (s *Store) Search(ctx context.Context, q string, k int) ([]Passage, error) {
+// query; one with no words returns knowledge.ErrEmptyQuery.
+func (s *Store) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
 	return s.search(ctx, "", q, k)
 }
 
 // SearchIn is Search restricted to the document with the given slug.
-func (s *Store) SearchIn(ctx context.Context, doc, q string, k int) ([]Passage, error) {
+func (s *Store) SearchIn(ctx context.Context, doc, q string, k int) ([]knowledge.Passage, error) {
 	return s.search(ctx, doc, q, k)
 }
 
-func (s *Store) search(ctx context.Context, doc, text string, k int) ([]Passage, error) {
-	query, err := BuildQuery(text)
+func (s *Store) search(ctx context.Context, doc, text string, k int) ([]knowledge.Passage, error) {
+	plan, err := s.Ranking.Plan(text, k)
 	if err != nil {
 		return nil, err
 	}
-	if k <= 0 {
-		k = 5
-	}
-	r := s.Ranking
-	limit := k
-	if !r.Plain {
-		limit = max(k, r.Candidates)
-	}
-	var lem *lemmaTable
-	terms := queryTerms(query)
-	match := query.Match
-	if !r.Plain && r.Lemmas {
-		lem = loadLemmas()
-		terms = lem.canonicalTerms(terms)
-		match = query.Expanded
-	}
-	cands, err := s.candidates(ctx, doc, match, limit)
+	cands, err := s.candidates(ctx, doc, plan.Match, plan.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", match, err)
+		return nil, fmt.Errorf("search %q: %w", plan.Match, err)
 	}
-	if !r.Plain && len(cands) > 0 {
-		st, err := s.corpusStats(ctx, terms, lem)
-		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", match, err)
+	var st knowledge.CorpusStats
+	if plan.Stats && len(cands) > 0 {
+		if st, err = s.corpusStats(ctx, plan.Lookup); err != nil {
+			return nil, fmt.Errorf("search %q: %w", plan.Match, err)
 		}
-		r.rerank(terms, cands, st, loadBackground(), lem, subjectTerms(text, lem))
 	}
-	ps := make([]Passage, 0, min(k, len(cands)))
-	for _, c := range cands[:min(k, len(cands))] {
-		c.Passage.Score = c.score
-		ps = append(ps, c.Passage)
-	}
-	return ps, nil
+	return s.Ranking.Rank(plan, cands, st), nil
 }
 
 // candidates returns up to limit passages matching any term of the FTS5
 // expression match, in FTS5 bm25 order, with that score (negated, so higher
 // is better). The inner query ranks rowids alone, so only the passages kept
 // are read.
-func (s *Store) candidates(ctx context.Context, doc string, match string, limit int) ([]candidate, error) {
+func (s *Store) candidates(ctx context.Context, doc string, match string, limit int) ([]knowledge.Candidate, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT `+passageCols+`, -f.score
 		FROM (
@@ -82,10 +62,10 @@ func (s *Store) candidates(ctx context.Context, doc string, match string, limit 
 		return nil, err
 	}
 	defer rows.Close()
-	var cs []candidate
+	var cs []knowledge.Candidate
 	for rows.Next() {
-		var c candidate
-		if c.Passage, err = scanPassage(rows, &c.score); err != nil {
+		var c knowledge.Candidate
+		if c.Passage, err = scanPassage(rows, &c.Score); err != nil {
 			return nil, err
 		}
 		cs = append(cs, c)
@@ -94,10 +74,9 @@ func (s *Store) candidates(ctx context.Context, doc string, match string, limit 
 }
 
 // corpusStats reads the passage count and mean length from the FTS5 index's
-// averages record and the query terms' document frequencies from its
-// vocabulary.
-func (s *Store) corpusStats(ctx context.Context, terms []string, lem *lemmaTable) (corpusStats, error) {
-	st := corpusStats{df: make(map[string]float64, len(terms))}
+// averages record and the terms' document frequencies from its vocabulary.
+func (s *Store) corpusStats(ctx context.Context, terms []string) (knowledge.CorpusStats, error) {
+	st := knowledge.CorpusStats{DF: make(map[string]float64, len(terms))}
 	var blob []byte
 	// FTS5 keeps, in the row with id 1 of its data table, the number of rows
 	// followed by the total token count of each column, as SQLite varints.
@@ -107,22 +86,16 @@ func (s *Store) corpusStats(ctx context.Context, terms []string, lem *lemmaTable
 	}
 	if rows, n := sqliteVarint(blob); n > 0 {
 		if tokens, m := sqliteVarint(blob[n:]); m > 0 && rows > 0 {
-			st.passages = float64(rows)
-			st.avgLen = float64(tokens) / float64(rows)
+			st.Passages = float64(rows)
+			st.AvgLen = float64(tokens) / float64(rows)
 		}
 	}
 	if len(terms) == 0 {
 		return st, nil
 	}
-	var args []any
-	for _, t := range terms {
-		if forms := lem.formsOf(t); len(forms) > 0 {
-			for _, f := range forms {
-				args = append(args, f)
-			}
-			continue
-		}
-		args = append(args, t)
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		args[i] = t
 	}
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT term, doc FROM passages_vocab WHERE term IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
@@ -136,7 +109,7 @@ func (s *Store) corpusStats(ctx context.Context, terms []string, lem *lemmaTable
 		if err := rows.Scan(&term, &df); err != nil {
 			return st, err
 		}
-		st.df[lem.canonical(term)] += df
+		st.DF[term] += df
 	}
 	return st, rows.Err()
 }

@@ -1,4 +1,8 @@
-package knowledge
+// Package sqlite is the SQLite FTS5 index of knowledge's documents and
+// passages (modernc.org/sqlite: pure Go, no cgo). Its Store ingests parsed
+// documents in one transaction, and searches by asking FTS5 for candidates
+// and the index for its statistics, leaving the ranking to knowledge.
+package sqlite
 
 import (
 	"context"
@@ -12,9 +16,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/storybot/storybot/knowledge"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
@@ -27,9 +31,9 @@ type Store struct {
 	db *sql.DB
 	// Now is the clock used to stamp ingests.
 	Now func() time.Time
-	// Ranking tunes Search; Open sets DefaultRanking. Change it only
+	// Ranking tunes Search; Open sets knowledge.DefaultRanking. Change it only
 	// before the Store is shared.
-	Ranking Ranking
+	Ranking knowledge.Ranking
 }
 
 // Open opens (creating if needed) the index at path and migrates it to the
@@ -61,7 +65,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// Every connection to ":memory:" is a new, empty database.
 		db.SetMaxOpenConns(1)
 	}
-	s := &Store{db: db, Now: time.Now, Ranking: DefaultRanking()}
+	s := &Store{db: db, Now: time.Now, Ranking: knowledge.DefaultRanking()}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
@@ -71,7 +75,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // OpenMemory returns a private in-memory index holding docs: for
 // evaluations and tests that index each document on its own.
-func OpenMemory(ctx context.Context, docs ...Parsed) (*Store, error) {
+func OpenMemory(ctx context.Context, docs ...knowledge.Parsed) (*Store, error) {
 	st, err := Open(ctx, ":memory:")
 	if err != nil {
 		return nil, err
@@ -123,8 +127,8 @@ func (s *Store) migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// EnsureDefault indexes the embedded DefaultStory when the index holds no
-// documents, so every command works on a fresh machine.
+// EnsureDefault indexes the embedded knowledge.DefaultStory when the index
+// holds no documents, so every command works on a fresh machine.
 func (s *Store) EnsureDefault(ctx context.Context) error {
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM documents").Scan(&n); err != nil {
@@ -133,12 +137,12 @@ func (s *Store) EnsureDefault(ctx context.Context) error {
 	if n > 0 {
 		return nil
 	}
-	p, err := Parse(DefaultStory, ParseOptions{Name: DefaultStoryName})
+	p, err := knowledge.Parse(knowledge.DefaultStory, knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
 	if err != nil {
 		return fmt.Errorf("parse the default story: %w", err)
 	}
 	// ifEmpty keeps two processes starting at once from both indexing it.
-	_, err = s.ingest(ctx, []Parsed{p}, nil, true)
+	_, err = s.ingest(ctx, []knowledge.Parsed{p}, nil, true)
 	return err
 }
 
@@ -154,11 +158,11 @@ type IngestReport struct {
 // version, an unchanged one is left alone. If anything fails, the index is
 // exactly as it was. progress, when not nil, is called as passages are
 // written, with the count done and the total.
-func (s *Store) Ingest(ctx context.Context, docs []Parsed, progress func(done, total int)) (IngestReport, error) {
+func (s *Store) Ingest(ctx context.Context, docs []knowledge.Parsed, progress func(done, total int)) (IngestReport, error) {
 	return s.ingest(ctx, docs, progress, false)
 }
 
-func (s *Store) ingest(ctx context.Context, docs []Parsed, progress func(done, total int), ifEmpty bool) (IngestReport, error) {
+func (s *Store) ingest(ctx context.Context, docs []knowledge.Parsed, progress func(done, total int), ifEmpty bool) (IngestReport, error) {
 	var rep IngestReport
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -262,7 +266,7 @@ func deleteDoc(ctx context.Context, tx *sql.Tx, docID int64) error {
 	return err
 }
 
-// Remove deletes the document with the given slug. It returns ErrNotFound
+// Remove deletes the document with the given slug. It returns knowledge.ErrNotFound
 // if there is none.
 func (s *Store) Remove(ctx context.Context, slug string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -273,7 +277,7 @@ func (s *Store) Remove(ctx context.Context, slug string) error {
 	var id int64
 	if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE slug = ?", slug).Scan(&id); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("remove %s: %w", slug, ErrNotFound)
+			return fmt.Errorf("remove %s: %w", slug, knowledge.ErrNotFound)
 		}
 		return fmt.Errorf("remove %s: %w", slug, err)
 	}
@@ -284,15 +288,15 @@ func (s *Store) Remove(ctx context.Context, slug string) error {
 }
 
 // Documents returns every indexed document, oldest first, without its Text.
-func (s *Store) Documents(ctx context.Context) ([]Document, error) {
+func (s *Store) Documents(ctx context.Context) ([]knowledge.Document, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT slug, title, source, hash, date, dropped FROM documents ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
 	defer rows.Close()
-	var docs []Document
+	var docs []knowledge.Document
 	for rows.Next() {
-		var d Document
+		var d knowledge.Document
 		var dropped string
 		if err := rows.Scan(&d.Slug, &d.Title, &d.Source, &d.Hash, &d.Date, &dropped); err != nil {
 			return nil, fmt.Errorf("list documents: %w", err)
@@ -306,14 +310,14 @@ func (s *Store) Documents(ctx context.Context) ([]Document, error) {
 	return docs, nil
 }
 
-// Document returns the document with the given slug, Text included, or ErrNotFound.
-func (s *Store) Document(ctx context.Context, slug string) (Document, error) {
-	var d Document
+// Document returns the document with the given slug, Text included, or knowledge.ErrNotFound.
+func (s *Store) Document(ctx context.Context, slug string) (knowledge.Document, error) {
+	var d knowledge.Document
 	var dropped string
 	err := s.db.QueryRowContext(ctx, `SELECT slug, title, source, text, hash, date, dropped FROM documents WHERE slug = ?`, slug).
 		Scan(&d.Slug, &d.Title, &d.Source, &d.Text, &d.Hash, &d.Date, &dropped)
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("document %q: %w", slug, ErrNotFound)
+		return d, fmt.Errorf("document %q: %w", slug, knowledge.ErrNotFound)
 	}
 	if err != nil {
 		return d, fmt.Errorf("document %q: %w", slug, err)
@@ -324,41 +328,26 @@ func (s *Store) Document(ctx context.Context, slug string) (Document, error) {
 
 const passageCols = `d.slug, p.n, p.start, p."end", p.text`
 
-func scanPassage(sc interface{ Scan(...any) error }, extra ...any) (Passage, error) {
-	var p Passage
+func scanPassage(sc interface{ Scan(...any) error }, extra ...any) (knowledge.Passage, error) {
+	var p knowledge.Passage
 	dest := append([]any{&p.Doc, &p.N, &p.Start, &p.End, &p.Text}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return p, err
 	}
-	p.ID = PassageID(p.Doc, p.N)
+	p.ID = knowledge.PassageID(p.Doc, p.N)
 	return p, nil
 }
 
-// PassageID is the id of the n-th passage of the document with the given slug.
-func PassageID(slug string, n int) string { return fmt.Sprintf("%s#%d", slug, n) }
-
-// ParsePassageID splits "<slug>#<n>" into its parts.
-func ParsePassageID(id string) (slug string, n int, ok bool) {
-	i := strings.LastIndexByte(id, '#')
-	if i <= 0 {
-		return "", 0, false
-	}
-	if _, err := fmt.Sscanf(id[i+1:], "%d", &n); err != nil || n < 1 || fmt.Sprint(n) != id[i+1:] {
-		return "", 0, false
-	}
-	return id[:i], n, true
-}
-
-// Passage returns the passage with the given id ("<slug>#<n>"), or ErrNotFound.
-func (s *Store) Passage(ctx context.Context, id string) (Passage, error) {
-	slug, n, ok := ParsePassageID(id)
+// Passage returns the passage with the given id ("<slug>#<n>"), or knowledge.ErrNotFound.
+func (s *Store) Passage(ctx context.Context, id string) (knowledge.Passage, error) {
+	slug, n, ok := knowledge.ParsePassageID(id)
 	if !ok {
-		return Passage{}, fmt.Errorf("passage %q: %w", id, ErrNotFound)
+		return knowledge.Passage{}, fmt.Errorf("passage %q: %w", id, knowledge.ErrNotFound)
 	}
 	row := s.db.QueryRowContext(ctx, `SELECT `+passageCols+` FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.slug = ? AND p.n = ?`, slug, n)
 	p, err := scanPassage(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("passage %q: %w", id, ErrNotFound)
+		return p, fmt.Errorf("passage %q: %w", id, knowledge.ErrNotFound)
 	}
 	if err != nil {
 		return p, fmt.Errorf("passage %q: %w", id, err)
@@ -367,14 +356,14 @@ func (s *Store) Passage(ctx context.Context, id string) (Passage, error) {
 }
 
 // Passages returns all passages of the document with the given slug, in
-// order. It returns ErrNotFound if the document does not exist.
-func (s *Store) Passages(ctx context.Context, doc string) ([]Passage, error) {
+// order. It returns knowledge.ErrNotFound if the document does not exist.
+func (s *Store) Passages(ctx context.Context, doc string) ([]knowledge.Passage, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+passageCols+` FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.slug = ? ORDER BY p.n`, doc)
 	if err != nil {
 		return nil, fmt.Errorf("passages of %q: %w", doc, err)
 	}
 	defer rows.Close()
-	var ps []Passage
+	var ps []knowledge.Passage
 	for rows.Next() {
 		p, err := scanPassage(rows)
 		if err != nil {

@@ -1,4 +1,4 @@
-package knowledge_test
+package sqlite_test
 
 import (
 	"context"
@@ -19,13 +19,13 @@ type phantomQuestion struct {
 // would ask: the passage holding the answer must be in the top five for
 // every one, and first for at least four in five.
 func TestDefaultStoryQuestions(t *testing.T) {
-	b, err := os.ReadFile("testdata/phantom-questions.json")
+	b, err := os.ReadFile("../testdata/phantom-questions.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var qs []phantomQuestion
 	if err := json.Unmarshal(b, &qs); err != nil {
-		t.Fatalf("testdata/phantom-questions.json: %v", err)
+		t.Fatalf("../testdata/phantom-questions.json: %v", err)
 	}
 	ctx := context.Background()
 	st := openStore(t)

@@ -1,4 +1,4 @@
-package llm_test
+package openai_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/storybot/storybot/internal/fakeopenai"
 	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/llm/openai"
 )
 
 // sleeper records the waits a client asks for instead of sleeping.
@@ -25,8 +26,8 @@ func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func newClient(srv *fakeopenai.Server, sl *sleeper, timeout time.Duration) *llm.Client {
-	return llm.New(llm.Options{
+func newClient(srv *fakeopenai.Server, sl *sleeper, timeout time.Duration) *openai.Client {
+	return openai.New(openai.Options{
 		BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model",
 		Timeout: timeout, Sleep: sl.sleep,
 	})
@@ -182,7 +183,7 @@ func TestStalledServerTimesOut(t *testing.T) {
 
 func TestNoKeySendsNoAuthorization(t *testing.T) {
 	srv := fakeopenai.New(t, fakeopenai.Text("ok"))
-	c := llm.New(llm.Options{BaseURL: srv.URL(), Model: "llama3"})
+	c := openai.New(openai.Options{BaseURL: srv.URL(), Model: "llama3"})
 	if _, err := c.Chat(context.Background(), hello); err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func TestModels(t *testing.T) {
 
 func TestWrongPathIs404(t *testing.T) {
 	srv := fakeopenai.New(t, fakeopenai.Text("ok"))
-	c := llm.New(llm.Options{BaseURL: srv.URL() + "/extra", Model: "m"})
+	c := openai.New(openai.Options{BaseURL: srv.URL() + "/extra", Model: "m"})
 	_, err := c.Chat(context.Background(), hello)
 	if s := llm.HTTPStatus(err); s != http.StatusNotFound {
 		t.Errorf("status = %d (%v), want 404", s, err)
@@ -219,7 +220,7 @@ func TestRetryAfterDate(t *testing.T) {
 		fakeopenai.Status(503, "maintenance").WithHeader("Retry-After", now.Add(7*time.Second).Format(http.TimeFormat)),
 		fakeopenai.Text("back"))
 	sl := &sleeper{}
-	c := llm.New(llm.Options{BaseURL: srv.URL(), Model: "m", Sleep: sl.sleep, Now: func() time.Time { return now }})
+	c := openai.New(openai.Options{BaseURL: srv.URL(), Model: "m", Sleep: sl.sleep, Now: func() time.Time { return now }})
 	got, err := c.Chat(context.Background(), hello)
 	if err != nil || got.Content != "back" {
 		t.Fatalf("Chat = %q, %v", got.Content, err)
