@@ -24,7 +24,8 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 // env is what every subcommand gets from run: the process's surroundings,
-// injected so tests can run commands in-process.
+// injected so tests can run commands in-process. getenv is all a command
+// reads of the environment (main layers the .env file under it).
 type env struct {
 	getenv func(string) string
 	stdout io.Writer
@@ -53,7 +54,7 @@ func commands() []command {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	e := &env{getenv: withDotEnv(getenv), stdout: stdout, stderr: stderr}
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {
@@ -77,23 +78,24 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, "\nRun 'storybot <command> --help' for a command's flags.\n")
 }
 
-// withDotEnv returns a getenv that falls back to a .env file in the working
-// folder; real environment variables win. A missing file is no error; an
-// unreadable one is reported once on use through slog.
-func withDotEnv(getenv func(string) string) func(string) string {
-	vals, err := godotenv.Read(".env")
+// withDotEnv returns getenv with the variables of the .env file at path
+// beneath it: real environment variables win. A missing file is no error;
+// an unreadable one leaves getenv as it is and is returned, for main to warn
+// about.
+func withDotEnv(path string, getenv func(string) string) (func(string) string, error) {
+	vals, err := godotenv.Read(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return getenv, nil
+	}
 	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			slog.Warn("ignoring .env", "err", err)
-		}
-		return getenv
+		return getenv, err
 	}
 	return func(key string) string {
 		if v := getenv(key); v != "" {
 			return v
 		}
 		return vals[key]
-	}
+	}, nil
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting and
