@@ -1,8 +1,8 @@
 // Package openai is storybot's thin wrapper of the go-openai client for any
-// OpenAI-compatible chat server (OpenAI, Ollama, llama.cpp, vLLM…),
-// implementing llm.Chatter. It adds what every caller needs and go-openai
-// leaves out: a time limit per call,
-// JSON mode that falls back to plain text when a server rejects
+// OpenAI-compatible chat server (OpenAI, Ollama, llama.cpp, vLLM…); its
+// Client is the model answer.Engine calls, speaking the types of package llm.
+// It adds what every caller needs and go-openai leaves out: a time limit per
+// call, JSON mode that falls back to plain text when a server rejects
 // response_format, and retries only where they help (429, honouring
 // Retry-After, and 5xx), bounded in count and in total waiting time.
 package openai
@@ -50,6 +50,7 @@ type Options struct {
 // Client talks to one model on one server. It is safe for concurrent use.
 type Client struct {
 	c      *openai.Client
+	base   string
 	opts   Options
 	noJSON atomic.Bool // the server rejected response_format once
 }
@@ -82,11 +83,15 @@ func New(opts Options) *Client {
 		cc.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	}
 	cc.HTTPClient = opts.HTTPClient
-	return &Client{c: openai.NewClientWithConfig(cc), opts: opts}
+	return &Client{c: openai.NewClientWithConfig(cc), base: cc.BaseURL, opts: opts}
 }
 
 // Model is the configured model name.
 func (c *Client) Model() string { return c.opts.Model }
+
+// BaseURL is the server's base URL: Options.BaseURL without a trailing
+// slash, or OpenAI's when that is empty.
+func (c *Client) BaseURL() string { return c.base }
 
 // Chat sends req and returns the first choice's message. Errors say what
 // failed; llm.ErrTimeout (errors.Is) marks an attempt that ran out of time,
@@ -156,19 +161,16 @@ func (c *Client) once(ctx context.Context, req openai.ChatCompletionRequest) (op
 	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	resp, err := c.c.CreateChatCompletion(actx, req)
-	err = withStatus(err)
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		return resp, fmt.Errorf("%w (timeout %s)", llm.ErrTimeout, c.opts.Timeout)
-	}
-	return resp, err
+	return resp, c.describe(ctx, actx, err)
 }
 
-// Models lists the model ids the server offers (GET /models).
+// Models lists the model ids the server offers (GET /models), in one
+// request bounded by the timeout. Its errors are marked as Chat's are.
 func (c *Client) Models(ctx context.Context) ([]string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
-	list, err := c.c.ListModels(ctx)
-	if err = withStatus(err); err != nil {
+	list, err := c.c.ListModels(actx)
+	if err = c.describe(ctx, actx, err); err != nil {
 		return nil, fmt.Errorf("list models: %w", err)
 	}
 	ids := make([]string, len(list.Models))
@@ -176,6 +178,16 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 		ids[i] = m.ID
 	}
 	return ids, nil
+}
+
+// describe marks the error of a request made in actx, bounded by the
+// timeout within the caller's ctx: llm.ErrTimeout when the timeout ended it,
+// an llm.StatusError when the server answered with an error status.
+func (c *Client) describe(ctx, actx context.Context, err error) error {
+	if err != nil && ctx.Err() == nil && actx.Err() != nil {
+		return fmt.Errorf("%w (timeout %s)", llm.ErrTimeout, c.opts.Timeout)
+	}
+	return withStatus(err)
 }
 
 // withStatus marks a go-openai error carrying an HTTP status as an

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -202,6 +203,33 @@ func TestModels(t *testing.T) {
 	}
 	if len(got) != 2 || got[0] != "a" || got[1] != "b" {
 		t.Errorf("models = %v, want [a b]", got)
+	}
+}
+
+func TestModelsErrors(t *testing.T) {
+	refused := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}`))
+	}))
+	defer refused.Close()
+	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer stalled.Close()
+
+	c := openai.New(openai.Options{BaseURL: refused.URL + "/v1/", Model: "m"})
+	if got, want := c.BaseURL(), refused.URL+"/v1"; got != want {
+		t.Errorf("BaseURL() = %q, want %q", got, want)
+	}
+	_, err := c.Models(context.Background())
+	if s := llm.HTTPStatus(err); s != http.StatusUnauthorized {
+		t.Errorf("refused: status = %d (%v), want 401", s, err)
+	}
+	c = openai.New(openai.Options{BaseURL: stalled.URL + "/v1", Model: "m", Timeout: 50 * time.Millisecond})
+	if _, err := c.Models(context.Background()); !errors.Is(err, llm.ErrTimeout) {
+		t.Errorf("stalled: err = %v, want ErrTimeout", err)
+	}
+	if got := openai.New(openai.Options{Model: "m"}).BaseURL(); got != "https://api.openai.com/v1" {
+		t.Errorf("default BaseURL() = %q", got)
 	}
 }
 
