@@ -81,23 +81,10 @@ type Bot struct {
 // New returns a Bot that logs in with token (with or without the "Bot "
 // prefix) and serves h. It does not connect: Run does.
 func New(token string, h *Handler, opts Options) (*Bot, error) {
-	token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(token), "Bot "))
-	if token == "" {
-		return nil, errors.New("DISCORD_TOKEN is empty")
-	}
-	s, err := discordgo.New("Bot " + token)
+	s, err := newSession(token, opts.APIBase)
 	if err != nil {
-		return nil, fmt.Errorf("discord session: %w", err)
+		return nil, err
 	}
-	transport := http.DefaultTransport
-	if opts.APIBase != "" {
-		origin, err := url.Parse(opts.APIBase)
-		if err != nil || origin.Host == "" || (origin.Scheme != "http" && origin.Scheme != "https") {
-			return nil, fmt.Errorf("DISCORD_API_BASE_URL: %q is not an http(s) origin", opts.APIBase)
-		}
-		transport = &originTransport{origin: origin, next: transport}
-	}
-	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
 	s.StateEnabled = false // the bot reads nothing from the state cache
 	s.Identify.Intents = Intents
 	if opts.ShardCount > 1 {
@@ -118,6 +105,63 @@ func New(token string, h *Handler, opts Options) (*Bot, error) {
 	}
 	b.work, b.cancelWork = context.WithCancel(context.Background())
 	return b, nil
+}
+
+// newSession returns a discordgo session that logs in with token (with or
+// without the "Bot " prefix) and sends its REST calls to apiBase, as
+// Options.APIBase says.
+func newSession(token, apiBase string) (*discordgo.Session, error) {
+	token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(token), "Bot "))
+	if token == "" {
+		return nil, errors.New("the bot token is empty")
+	}
+	s, err := discordgo.New("Bot " + token)
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	transport := http.DefaultTransport
+	if apiBase != "" {
+		origin, err := url.Parse(apiBase)
+		if err != nil || origin.Host == "" || (origin.Scheme != "http" && origin.Scheme != "https") {
+			return nil, fmt.Errorf("the API base %q is not an http(s) origin", apiBase)
+		}
+		transport = &originTransport{origin: origin, next: transport}
+	}
+	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
+	return s, nil
+}
+
+// Whoami asks Discord who token belongs to (GET /users/@me), through the
+// session and transport the bot itself uses, so it reaches the server Run
+// would: apiBase is as in Options.APIBase. It makes one request, without
+// retries, bounded by ctx. HTTPStatus gives the status of a refusal (401:
+// the token is wrong).
+func Whoami(ctx context.Context, token, apiBase string) (*discordgo.User, error) {
+	s, err := newSession(token, apiBase)
+	if err != nil {
+		return nil, err
+	}
+	s.MaxRestRetries = 0
+	s.ShouldRetryOnRateLimit = false
+	s.Client.Timeout = 0 // ctx bounds the one request
+	u, err := s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("ask Discord who the bot is: %w", err)
+	}
+	return u, nil
+}
+
+// HTTPStatus returns the HTTP status code of a Discord REST call that was
+// refused, or 0 when Discord never answered (network error, time-out).
+func HTTPStatus(err error) int {
+	var rest *discordgo.RESTError
+	switch {
+	case errors.As(err, &rest) && rest.Response != nil:
+		return rest.Response.StatusCode
+	case errors.Is(err, discordgo.ErrUnauthorized):
+		return http.StatusUnauthorized
+	}
+	return 0
 }
 
 // originTransport sends requests for discord.com to another origin.
@@ -170,8 +214,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	switch {
 	case ctx.Err() != nil:
 		return nil
-	case unauthorized(err):
-		return fmt.Errorf("log in to Discord with DISCORD_TOKEN: %w", describeREST(err))
+	case HTTPStatus(err) == http.StatusUnauthorized:
+		return fmt.Errorf("log in to Discord: %w", describeREST(err))
 	case err != nil:
 		b.log.Warn("ask Discord who the bot is (users/@me); the gateway will say", "err", err)
 	default:
@@ -213,7 +257,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	switch {
 	case ctx.Err() != nil:
 		return nil
-	case unauthorized(err):
+	case HTTPStatus(err) == http.StatusUnauthorized:
 		return fmt.Errorf("register slash commands: %w", describeREST(err))
 	case err != nil:
 		// Mentions still work without slash commands, so keep serving.
@@ -248,7 +292,7 @@ func (b *Bot) identify(ctx context.Context) (string, error) {
 	}
 	me := b.self()
 	if me == nil {
-		return "", errors.New("Discord did not say who the bot is (neither users/@me nor the READY event)")
+		return "", errors.New("neither users/@me nor the gateway's READY event said who the bot is")
 	}
 	if r != nil && r.Application != nil && r.Application.ID != "" {
 		return r.Application.ID, nil
@@ -554,23 +598,14 @@ func stripMention(content, userID string) string {
 	return strings.Join(strings.Fields(content), " ")
 }
 
-func unauthorized(err error) bool {
-	var rest *discordgo.RESTError
-	return errors.Is(err, discordgo.ErrUnauthorized) ||
-		(errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized)
-}
-
 // describeREST turns discordgo's REST errors into a sentence saying what to
 // check; other errors pass unchanged.
 func describeREST(err error) error {
-	var rest *discordgo.RESTError
-	if errors.As(err, &rest) && rest.Response != nil {
-		switch rest.Response.StatusCode {
-		case http.StatusUnauthorized:
-			return fmt.Errorf("Discord rejected the token (401 Unauthorized): check DISCORD_TOKEN (Developer Portal → your application → Bot → Reset Token): %w", err)
-		case http.StatusForbidden:
-			return fmt.Errorf("Discord refused (403 Forbidden): is the bot invited with the applications.commands scope, and is DISCORD_GUILD_ID a server it is in? %w", err)
-		}
+	switch HTTPStatus(err) {
+	case http.StatusUnauthorized:
+		return fmt.Errorf("the bot token was rejected (401 Unauthorized); reset it in the Developer Portal (your application → Bot → Reset Token): %w", err)
+	case http.StatusForbidden:
+		return fmt.Errorf("refused (403 Forbidden): is the bot invited with the applications.commands scope, and is it in the guild the commands are registered in? %w", err)
 	}
 	return err
 }

@@ -674,8 +674,33 @@ func TestRejectedToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = b.Run(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "DISCORD_TOKEN") || !strings.Contains(err.Error(), "401") {
-		t.Errorf("Run with a wrong token: %v; want an error naming DISCORD_TOKEN", err)
+	if bot.HTTPStatus(err) != http.StatusUnauthorized || !strings.Contains(err.Error(), "token was rejected (401 Unauthorized)") {
+		t.Errorf("Run with a wrong token: %v; want a 401 saying the token was rejected", err)
+	}
+	if err != nil && strings.Contains(err.Error(), "DISCORD_") {
+		t.Errorf("Run's error %q names a variable; the bot names its own parameters, storybot serve the variables", err)
+	}
+}
+
+func TestWhoami(t *testing.T) {
+	t.Parallel()
+	fake := fakediscord.New(fakediscord.Options{Token: "the-right-one"})
+	defer fake.Close()
+	ctx := context.Background()
+	u, err := bot.Whoami(ctx, "Bot the-right-one", fake.URL+"/")
+	if err != nil || u.ID != fake.BotID || u.Username != fake.BotName {
+		t.Errorf("Whoami = %+v, %v; want %s (%s)", u, err, fake.BotName, fake.BotID)
+	}
+	_, err = bot.Whoami(ctx, "wrong", fake.URL)
+	if s := bot.HTTPStatus(err); s != http.StatusUnauthorized {
+		t.Errorf("Whoami with a wrong token: status %d (%v), want 401", s, err)
+	}
+	calls := fake.CallsTo("GET /users/@me")
+	if len(calls) != 2 || calls[0].Auth != "Bot the-right-one" || calls[1].Auth != "Bot wrong" {
+		t.Errorf("fake Discord saw %+v; want one GET /users/@me per token, each as \"Bot <token>\"", calls)
+	}
+	if _, err := bot.Whoami(ctx, " ", fake.URL); err == nil {
+		t.Error("Whoami with no token: no error")
 	}
 }
 
