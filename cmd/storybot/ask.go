@@ -8,6 +8,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/llm"
 	"github.com/storybot/storybot/llm/openai"
 )
 
@@ -53,16 +54,30 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 func (s story) engine(k int) *answer.Engine {
 	opts := answer.Options{Store: s.st, K: k, ContextTokens: s.cfg.ContextTokens, Logger: s.log.With("component", "answer")}
 	if s.cfg.ModelConfigured() {
-		opts.Model = openai.New(openai.Options{
+		opts.Model = configuredModel{openai.New(openai.Options{
 			BaseURL: s.cfg.BaseURL,
 			APIKey:  s.cfg.APIKey,
 			Model:   s.cfg.Model,
 			Timeout: s.cfg.LLMTimeout,
 			Logger:  s.log.With("component", "llm"),
-		})
+		})}
 		opts.ModelName = s.cfg.Model
 	}
 	return answer.New(opts)
+}
+
+// configuredModel is the model client as configured: a time-out names
+// LLM_TIMEOUT, which the client knows only as its own timeout.
+type configuredModel struct{ *openai.Client }
+
+var _ answer.Model = configuredModel{}
+
+func (m configuredModel) Chat(ctx context.Context, req llm.Request) (llm.Reply, error) {
+	r, err := m.Client.Chat(ctx, req)
+	if errors.Is(err, llm.ErrTimeout) {
+		err = fmt.Errorf("%w; LLM_TIMEOUT bounds each model call", err)
+	}
+	return r, err
 }
 
 // printAnswer writes the readable form: the answer, the numbered quotes

@@ -236,6 +236,21 @@ func TestAskJSON(t *testing.T) {
 	}
 }
 
+// TestAskTimeoutNamesLLMTimeout: the log says which variable bounds the
+// model call that timed out; the client itself only knows its timeout.
+func TestAskTimeoutNamesLLMTimeout(t *testing.T) {
+	srv := fakeopenai.New(t, fakeopenai.Stall())
+	vars := testEnv(t)
+	vars["OPENAI_BASE_URL"], vars["LLM_TIMEOUT"] = srv.URL(), "100ms"
+	r := runCLI(t, vars, "ask", askQuestion)
+	if r.err != nil {
+		t.Fatalf("ask: %v\n%s", r.err, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "did not answer in time (timeout 100ms); LLM_TIMEOUT bounds each model call") {
+		t.Errorf("log does not name LLM_TIMEOUT:\n%s", r.stderr)
+	}
+}
+
 func TestAskReadable(t *testing.T) {
 	vars := testEnv(t)
 	srv := fakeopenai.New(t)

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-	openai "github.com/sashabaranov/go-openai"
-
+	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/llm"
+	"github.com/storybot/storybot/llm/openai"
 )
 
 // The outcomes of one doctor check, as printed at the start of its line.
@@ -112,48 +111,33 @@ func checkIndex(ctx context.Context, cfg config.Config) (status, detail string) 
 		return checkProblem, err.Error()
 	}
 	defer st.Close()
-	docs, err := st.Documents(ctx)
+	docs, passages, err := st.Stats(ctx)
 	if err != nil {
-		return checkProblem, fmt.Sprintf("cannot list the documents in %s: %v", cfg.DB, err)
-	}
-	passages := 0
-	for _, d := range docs {
-		ps, err := st.Passages(ctx, d.Slug)
-		if err != nil {
-			return checkProblem, fmt.Sprintf("cannot read the passages of %q in %s: %v", d.Slug, cfg.DB, err)
-		}
-		passages += len(ps)
+		return checkProblem, fmt.Sprintf("cannot read %s: %v", cfg.DB, err)
 	}
 	if passages == 0 {
 		return checkProblem, fmt.Sprintf("%s holds no passages; run storybot ingest FILE", cfg.DB)
 	}
-	return checkOK, fmt.Sprintf("%s holds %s, %s", cfg.DB, countNoun(len(docs), "document"), countNoun(passages, "passage"))
+	return checkOK, fmt.Sprintf("%s holds %s, %s", cfg.DB, countNoun(docs, "document"), countNoun(passages, "passage"))
 }
 
-// checkModel asks the model server for its models and looks for OPENAI_MODEL
-// among them.
+// checkModel asks the model server for its models, with the client answers
+// are made with, and looks for OPENAI_MODEL among them.
 func checkModel(ctx context.Context, cfg config.Config, timeout time.Duration) (status, detail string) {
 	if !cfg.ModelConfigured() {
 		return checkOK, "none configured; answers are quotes from the story (set OPENAI_BASE_URL or OPENAI_API_KEY to use a model)"
 	}
-	cc := openai.DefaultConfig(cfg.APIKey)
-	if cfg.BaseURL != "" {
-		cc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	}
-	base := cc.BaseURL
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	list, err := openai.NewClientWithConfig(cc).ListModels(ctx)
+	c := openai.New(openai.Options{BaseURL: cfg.BaseURL, APIKey: cfg.APIKey, Model: cfg.Model, Timeout: timeout})
+	base := c.BaseURL()
+	ids, err := c.Models(ctx)
 	if err != nil {
 		return checkProblem, modelError(base, cfg.APIKey != "", timeout, err)
 	}
-	var ids []string
-	for _, m := range list.Models {
+	for _, id := range ids {
 		// Ollama lists "llama3.2:latest" and answers to "llama3.2".
-		if m.ID == cfg.Model || m.ID == cfg.Model+":latest" {
+		if id == cfg.Model || id == cfg.Model+":latest" {
 			return checkOK, fmt.Sprintf("%s serves %q", base, cfg.Model)
 		}
-		ids = append(ids, m.ID)
 	}
 	if len(ids) == 0 {
 		return checkProblem, fmt.Sprintf("%s lists no models; pull or load %q there", base, cfg.Model)
@@ -170,17 +154,8 @@ func checkModel(ctx context.Context, cfg config.Config, timeout time.Duration) (
 
 // modelError explains a failed model listing in words an admin can act on.
 func modelError(base string, hasKey bool, timeout time.Duration, err error) string {
-	status := 0
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
-	switch {
-	case errors.As(err, &apiErr):
-		status = apiErr.HTTPStatusCode
-	case errors.As(err, &reqErr):
-		status = reqErr.HTTPStatusCode
-	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	switch status := llm.HTTPStatus(err); {
+	case errors.Is(err, llm.ErrTimeout):
 		return fmt.Sprintf("%s did not answer within %s; is the server running and OPENAI_BASE_URL right?", base, timeout)
 	case (status == http.StatusUnauthorized || status == http.StatusForbidden) && hasKey:
 		return fmt.Sprintf("%s refused OPENAI_API_KEY (%d %s); check the key", base, status, http.StatusText(status))
@@ -194,72 +169,38 @@ func modelError(base string, hasKey bool, timeout time.Duration, err error) stri
 	return fmt.Sprintf("cannot reach %s (%s); is the server running and OPENAI_BASE_URL right?", base, netReason(err))
 }
 
-// checkDiscord asks Discord who the token belongs to.
+// checkDiscord asks Discord who the token belongs to, the way serve does.
 func checkDiscord(ctx context.Context, cfg config.Config, timeout time.Duration) (status, detail string) {
 	if cfg.DiscordToken == "" {
 		return checkSkipped, "DISCORD_TOKEN is not set; only serve needs it"
 	}
 	origin := "https://discord.com"
-	var transport http.RoundTripper = http.DefaultTransport
 	if cfg.DiscordAPIBase != "" {
-		// Load checked that it is an http(s) URL.
-		base, _ := url.Parse(cfg.DiscordAPIBase)
 		origin = strings.TrimRight(cfg.DiscordAPIBase, "/")
-		transport = discordRewrite{base: base, next: transport}
 	}
-	s, err := discordgo.New("Bot " + cfg.DiscordToken)
-	if err != nil {
-		return checkProblem, fmt.Sprintf("cannot make a Discord session: %v", err)
-	}
-	s.Client = &http.Client{Transport: transport, Timeout: timeout}
-	s.MaxRestRetries = 0
-	s.ShouldRetryOnRateLimit = false
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	u, err := s.User("@me", discordgo.WithContext(ctx))
-	if err != nil {
-		var restErr *discordgo.RESTError
-		switch {
-		case errors.As(err, &restErr) && restErr.Response.StatusCode == http.StatusUnauthorized:
-			return checkProblem, "Discord refused DISCORD_TOKEN (401 Unauthorized); reset it at https://discord.com/developers/applications (Bot, Reset Token) and put the new token in DISCORD_TOKEN"
-		case errors.As(err, &restErr):
-			return checkProblem, fmt.Sprintf("%s answered %s when asked who the bot is: %s", origin, restErr.Response.Status, bodySummary(restErr.ResponseBody))
-		case errors.Is(err, context.DeadlineExceeded):
-			return checkProblem, fmt.Sprintf("%s did not answer within %s", origin, timeout)
-		}
-		return checkProblem, fmt.Sprintf("cannot reach %s (%s)", origin, netReason(err))
+	u, err := bot.Whoami(ctx, cfg.DiscordToken, cfg.DiscordAPIBase)
+	switch status := bot.HTTPStatus(err); {
+	case err == nil:
+		return checkOK, fmt.Sprintf("the token belongs to %s (id %s) at %s", u.Username, u.ID, origin)
+	case status == http.StatusUnauthorized:
+		return checkProblem, "Discord refused DISCORD_TOKEN (401 Unauthorized); reset it at https://discord.com/developers/applications (Bot, Reset Token) and put the new token in DISCORD_TOKEN"
+	case status != 0:
+		return checkProblem, fmt.Sprintf("%s answered %d %s: %s", origin, status, http.StatusText(status), oneLine(err.Error(), 200))
+	case errors.Is(err, context.DeadlineExceeded):
+		return checkProblem, fmt.Sprintf("%s did not answer within %s", origin, timeout)
 	}
-	return checkOK, fmt.Sprintf("the token belongs to %s (id %s) at %s", u.Username, u.ID, origin)
+	return checkProblem, fmt.Sprintf("cannot reach %s (%s)", origin, netReason(err))
 }
 
-func bodySummary(b []byte) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
+// oneLine is s on one line, cut after max bytes.
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "") + "…"
 	}
 	return s
-}
-
-// discordRewrite sends requests for discord.com to another origin
-// (DISCORD_API_BASE_URL), keeping the path under the origin's own path.
-// discordgo's endpoints are fixed at https://discord.com, so the transport is
-// the place to redirect them.
-type discordRewrite struct {
-	base *url.URL
-	next http.RoundTripper
-}
-
-func (t discordRewrite) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Host != "discord.com" {
-		return t.next.RoundTrip(req)
-	}
-	r := req.Clone(req.Context())
-	r.URL.Scheme = t.base.Scheme
-	r.URL.Host = t.base.Host
-	r.URL.Path = strings.TrimRight(t.base.Path, "/") + req.URL.Path
-	r.URL.RawPath = ""
-	r.Host = ""
-	return t.next.RoundTrip(r)
 }
 
 // countNoun says "1 document" or "3 documents".

@@ -5,50 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/storybot/storybot/internal/fakediscord"
 	"github.com/storybot/storybot/internal/fakeopenai"
 )
-
-// fakeDiscordMe is the part of Discord's REST API doctor uses: GET
-// /api/v9/users/@me, which answers for one bot token.
-type fakeDiscordMe struct {
-	srv   *httptest.Server
-	token string
-
-	mu    sync.Mutex
-	paths []string
-}
-
-func newFakeDiscordMe(t *testing.T, token string) *fakeDiscordMe {
-	t.Helper()
-	f := &fakeDiscordMe{token: token}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		f.paths = append(f.paths, r.Method+" "+r.URL.Path)
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case r.Method != http.MethodGet || r.URL.Path != "/api/v9/users/@me":
-			w.WriteHeader(http.StatusNotFound)
-			w.Write([]byte(`{"message": "404: Not Found", "code": 0}`))
-		case r.Header.Get("Authorization") != "Bot "+f.token:
-			w.WriteHeader(http.StatusUnauthorized)
-			w.Write([]byte(`{"message": "401: Unauthorized", "code": 0}`))
-		default:
-			w.Write([]byte(`{"id": "1234567890", "username": "storybot", "discriminator": "0", "bot": true}`))
-		}
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeDiscordMe) requests() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.paths...)
-}
 
 // doctorLines maps each check's name to its printed line.
 func doctorLines(t *testing.T, stdout string) map[string]string {
@@ -82,7 +43,10 @@ func closedAddr(t *testing.T) string {
 
 func TestDoctor(t *testing.T) {
 	const token, apiKey = "MTE.good.token", "sk-doctor-secret"
-	discord := newFakeDiscordMe(t, token)
+	discord := fakediscord.New(fakediscord.Options{Token: token})
+	t.Cleanup(discord.Close)
+	noMe := fakediscord.New(fakediscord.Options{Token: token, Disable: []string{"GET /users/@me"}})
+	t.Cleanup(noMe.Close)
 	model := fakeopenai.New(t)
 	model.SetModels("other-model", "fake-model")
 	ollama := fakeopenai.New(t)
@@ -109,12 +73,12 @@ func TestDoctor(t *testing.T) {
 		{
 			name: "everything well",
 			vars: map[string]string{"OPENAI_BASE_URL": model.URL(), "OPENAI_MODEL": "fake-model", "OPENAI_API_KEY": apiKey,
-				"DISCORD_TOKEN": token, "DISCORD_API_BASE_URL": discord.srv.URL},
+				"DISCORD_TOKEN": token, "DISCORD_API_BASE_URL": discord.URL},
 			checks: map[string]want{
 				"configuration": {"ok", []string{"valid; set: STORYBOT_DB, OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, DISCORD_TOKEN, DISCORD_API_BASE_URL"}},
 				"index":         {"ok", []string{"1 document", "passages"}},
 				"model":         {"ok", []string{model.URL() + ` serves "fake-model"`}},
-				"discord":       {"ok", []string{"the token belongs to storybot (id 1234567890) at " + discord.srv.URL}},
+				"discord":       {"ok", []string{"the token belongs to " + discord.BotName + " (id " + discord.BotID + ") at " + discord.URL}},
 			},
 		},
 		{
@@ -157,10 +121,18 @@ func TestDoctor(t *testing.T) {
 		},
 		{
 			name:    "discord token refused",
-			vars:    map[string]string{"DISCORD_TOKEN": "MTE.wrong.token", "DISCORD_API_BASE_URL": discord.srv.URL},
+			vars:    map[string]string{"DISCORD_TOKEN": "MTE.wrong.token", "DISCORD_API_BASE_URL": discord.URL},
 			wantErr: "doctor found 1 problem",
 			checks: map[string]want{
 				"discord": {"problem", []string{"Discord refused DISCORD_TOKEN (401 Unauthorized); reset it at https://discord.com/developers/applications"}},
+			},
+		},
+		{
+			name:    "discord answers an error",
+			vars:    map[string]string{"DISCORD_TOKEN": token, "DISCORD_API_BASE_URL": noMe.URL + "/"},
+			wantErr: "doctor found 1 problem",
+			checks: map[string]want{
+				"discord": {"problem", []string{noMe.URL + " answered 404 Not Found: ", "404: Not Found"}},
 			},
 		},
 		{
@@ -211,18 +183,24 @@ func TestDoctor(t *testing.T) {
 			}
 		})
 	}
-	if got := discord.requests(); len(got) == 0 || got[0] != "GET /api/v9/users/@me" {
-		t.Errorf("fake Discord saw %q, want GET /api/v9/users/@me", got)
+	for _, c := range discord.Calls() {
+		if c.Method+" "+c.Path != "GET /api/v9/users/@me" {
+			t.Errorf("fake Discord saw %s %s; doctor should only ask GET /api/v9/users/@me", c.Method, c.Path)
+		}
+	}
+	if n := len(discord.CallsTo("GET /users/@me")); n != 2 {
+		t.Errorf("fake Discord was asked who the bot is %d times, want 2 (the good and the wrong token)", n)
 	}
 }
 
 func TestDoctorBadConfigurationStopsBeforeTheNetwork(t *testing.T) {
 	model := fakeopenai.New(t)
-	discord := newFakeDiscordMe(t, "MTE.good.token")
+	discord := fakediscord.New(fakediscord.Options{Token: "MTE.good.token"})
+	defer discord.Close()
 	vars := testEnv(t)
 	vars["OPENAI_BASE_URL"] = model.URL()
 	vars["DISCORD_TOKEN"] = "MTE.good.token"
-	vars["DISCORD_API_BASE_URL"] = discord.srv.URL
+	vars["DISCORD_API_BASE_URL"] = discord.URL
 	vars["LLM_TIMEOUT"] = "soon"
 	vars["LOG_LEVEL"] = "loud"
 
@@ -241,7 +219,7 @@ skipped  index, model, discord: fix the configuration first
 	if n := len(model.Requests()); n != 0 {
 		t.Errorf("model server got %d requests, want none", n)
 	}
-	if got := discord.requests(); len(got) != 0 {
-		t.Errorf("fake Discord got %q, want nothing", got)
+	if got := discord.Calls(); len(got) != 0 {
+		t.Errorf("fake Discord got %+v, want nothing", got)
 	}
 }

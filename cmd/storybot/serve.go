@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -51,7 +51,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Logger:     logger.With("component", "discord"),
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("start the Discord bot: %w", err) // Load checked the settings it complains of
 	}
 
 	// The bot serves Discord without its health endpoint, so a taken port is
@@ -72,6 +72,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	if err := b.Run(ctx); err != nil {
+		if bot.HTTPStatus(err) == http.StatusUnauthorized {
+			return fmt.Errorf("DISCORD_TOKEN: %w", err)
+		}
 		return err
 	}
 	logger.Info("stopped")

@@ -64,6 +64,17 @@ func TestServeNeedsDiscordToken(t *testing.T) {
 	}
 }
 
+func TestServeTokenRefused(t *testing.T) {
+	fake := fakediscord.New(fakediscord.Options{Token: "the-right-one"})
+	defer fake.Close()
+	vars := testEnv(t)
+	vars["DISCORD_TOKEN"], vars["DISCORD_API_BASE_URL"], vars["HEALTH_ADDR"] = "MTE.wrong.token", fake.URL, freeAddr(t)
+	r := runCLI(t, vars, "serve")
+	if r.err == nil || !strings.HasPrefix(r.err.Error(), "DISCORD_TOKEN: log in to Discord: the bot token was rejected (401 Unauthorized)") {
+		t.Errorf("serve with a wrong token: %v; want it to name DISCORD_TOKEN and say it was rejected", r.err)
+	}
+}
+
 // noticeBoard is a second story whose text contains "@here".
 const noticeBoard = `The Harbour Notice Board
 
