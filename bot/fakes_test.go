@@ -10,6 +10,7 @@ import (
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/timeline"
 )
 
 // library is an in-memory bot.Library holding one small story.
@@ -120,11 +121,11 @@ type timeliner struct {
 	notice string
 }
 
-func (t *timeliner) Timeline(_ context.Context, topic string) (bot.Timeline, error) {
+func (t *timeliner) Timeline(_ context.Context, topic string) (timeline.Timeline, error) {
 	t.topics = append(t.topics, topic)
-	return bot.Timeline{
-		Document: "The Northern Voyage", DocumentDate: "1851-03-01", DocumentDateSource: "inferred",
-		Events: []bot.Event{
+	return timeline.Timeline{
+		Doc: "voyage", Title: "The Northern Voyage", DocumentDate: "1851-03-01", DocumentDateSource: timeline.SourceInferred,
+		Events: []timeline.Event{
 			{Date: "1850", Expression: "in 1850", Text: "The captain sailed north", Quote: "The captain sailed north in 1850.", PassageID: "voyage#1"},
 			{Date: "1851-02", Expression: "last month", Text: "the ship came back", Quote: "The ship came back last month.", PassageID: "voyage#2"},
 		},

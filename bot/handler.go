@@ -3,8 +3,11 @@
 // to ping anyone.
 //
 // Handler holds the commands, each a method that takes a context and returns
-// what to post, so they are tested without Discord. Bot connects a Handler
-// to Discord through a discordgo session. HealthHandler serves /healthz.
+// what to post, so they are tested without Discord: handler.go registers
+// them, applies the fairness rules (fairness.go) and fetches their data;
+// render.go lays every reply out within Discord's limits. Bot connects a
+// Handler to Discord through a discordgo session (discord.go).
+// HealthHandler serves /healthz.
 package bot
 
 import (
@@ -20,6 +23,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/timeline"
 )
 
 // Answerer answers a question about the story.
@@ -40,30 +44,7 @@ type Library interface {
 // Timeliner lists the story's dated events in order, only those about
 // topic when it is not empty.
 type Timeliner interface {
-	Timeline(ctx context.Context, topic string) (Timeline, error)
-}
-
-// Timeline is what /timeline shows.
-type Timeline struct {
-	// Document is the title of the document the events come from.
-	Document string
-	// DocumentDate is the date relative expressions were resolved against,
-	// and DocumentDateSource how it was known ("configured" or "inferred").
-	DocumentDate       string
-	DocumentDateSource string
-	Events             []Event
-	// Notice says why events lack labels (a model that failed), if they do.
-	Notice string
-}
-
-// Event is one dated happening, with a verbatim quote.
-type Event struct {
-	Date       string // YYYY, YYYY-MM or YYYY-MM-DD
-	Expression string // the words that dated it, as written
-	Text       string // a short event text
-	Quote      string // verbatim from the story
-	PassageID  string
-	Label      string // optional one-line label
+	Timeline(ctx context.Context, topic string) (timeline.Timeline, error)
 }
 
 // Config holds a Handler's settings; the zero value of each field means its default.
@@ -378,18 +359,7 @@ func (h *Handler) Source(ctx context.Context, id string) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("passage %q: %w", id, err)
 	}
-	desc, ok := fitQuote(p.Text, maxDescription)
-	if !ok {
-		desc = "*This passage is too long to show in Discord.*"
-	}
-	e := &discordgo.MessageEmbed{
-		Type:        discordgo.EmbedTypeRich,
-		Title:       fitText(docTitle(p.ID, h.titles(ctx)), maxTitle, escape),
-		Description: desc,
-		Fields:      []*discordgo.MessageEmbedField{passageField(p.ID)},
-		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Passage %d of the story, in its own words.", p.N)},
-	}
-	return Reply{Messages: pack("", []*discordgo.MessageEmbed{e})}, nil
+	return renderSource(p, h.titles(ctx)), nil
 }
 
 // completePassage suggests passage ids for what a user has typed: ids that
@@ -403,7 +373,7 @@ func (h *Handler) completePassage(ctx context.Context, typed string) ([]*discord
 	}
 	choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, limit)
 	for _, id := range ids {
-		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: fitChoice(id), Value: id})
+		choices = append(choices, passageChoice(id, ""))
 	}
 	if len(choices) > 0 || typed == "" {
 		return choices, nil
@@ -416,15 +386,9 @@ func (h *Handler) completePassage(ctx context.Context, typed string) ([]*discord
 		return nil, err
 	}
 	for _, p := range ps {
-		name := p.ID + " · " + strings.Join(strings.Fields(p.Text), " ")
-		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: fitChoice(name), Value: p.ID})
+		choices = append(choices, passageChoice(p.ID, p.Text))
 	}
 	return choices, nil
-}
-
-// fitChoice fits an autocomplete choice name in Discord's 100 characters.
-func fitChoice(s string) string {
-	return fitText(s, 100, func(s string) string { return s })
 }
 
 // Complete answers an autocomplete request for a command's option.
@@ -449,48 +413,12 @@ func (h *Handler) Help(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("list documents: %w", err)
 	}
-	var b strings.Builder
-	switch len(docs) {
-	case 0:
-		b.WriteString("I answer questions about a story, but none is indexed yet; ask whoever runs me to add one.\n")
-	case 1:
-		fmt.Fprintf(&b, "I answer questions about **%s**, and never say more than it does.\n", escape(docs[0].Title))
-	default:
-		fmt.Fprintf(&b, "I answer questions about %d stories, and never say more than they do:\n", len(docs))
-		for i, d := range docs {
-			if i == 10 {
-				fmt.Fprintf(&b, "- and %d more\n", len(docs)-10)
-				break
-			}
-			fmt.Fprintf(&b, "- **%s**\n", escape(d.Title))
-		}
-	}
-	b.WriteString("\n**Commands**\n")
-	for _, c := range h.commands {
-		fmt.Fprintf(&b, "- `/%s", c.def.Name)
-		for _, o := range c.def.Options {
-			fmt.Fprintf(&b, " %s:", o.Name)
-		}
-		fmt.Fprintf(&b, "` %s\n", c.def.Description)
-	}
-	b.WriteString("- Or mention me in a channel, with your question after my name.\n")
-	b.WriteString("\n**How answers are grounded**\n" +
-		"I search the story for the passages that best match your question and answer only from them. " +
-		"Every quote is checked word for word against the story before it is shown; a [n] marker in the answer points to quote n below it, " +
-		"and the id under a quote opens the whole passage with `/source`.\n")
-	b.WriteString("\n**What the footer means**\n" +
-		"- *Written by* a model: the model wrote the sentences, from the quotes, and every quote was verified.\n" +
-		"- *Quotes only*: no model was used (none is set up, or it failed); you get the story's own sentences that best answer you.\n" +
-		"- *Not in the story*: no passage answers the question, so I don't guess.\n")
-	return textReply(b.String(), true), nil
+	return renderHelp(docs, h.Commands()), nil
 }
 
 func (h *Handler) cmdTimeline(ctx context.Context, o Args) (Reply, error) {
 	return h.Timeline(ctx, o.str("topic"))
 }
-
-// maxEventQuote is how much of each event's quote /timeline shows.
-const maxEventQuote = 300
 
 // Timeline lists the story's dated events in order, each with its date, a
 // quote (the dating words in bold) and its passage id.
@@ -502,77 +430,5 @@ func (h *Handler) Timeline(ctx context.Context, topic string) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("timeline %q: %w", topic, err)
 	}
-	head := "**Timeline"
-	if tl.Document != "" {
-		head += " of " + escape(tl.Document)
-	}
-	head += "**"
-	if topic != "" {
-		head += " · about “" + escape(topic) + "”"
-	}
-	if len(tl.Events) == 0 {
-		if topic != "" {
-			return textReply(head+"\nThe story has no dated events about that.", false), nil
-		}
-		return textReply(head+"\nThe story has no dated events.", false), nil
-	}
-	if tl.DocumentDate != "" {
-		how := "as configured"
-		if tl.DocumentDateSource == "inferred" {
-			how = "inferred from the text"
-		}
-		head += fmt.Sprintf("\n-# “Last year”, “this week” and the like are read from the story's date, %s (%s).", escape(tl.DocumentDate), how)
-	}
-	if tl.Notice != "" {
-		head += "\n-# " + escape(tl.Notice)
-	}
-	var lines []string
-	for _, e := range tl.Events {
-		lines = append(lines, eventLine(e))
-	}
-	var embeds []*discordgo.MessageEmbed
-	desc := ""
-	for _, l := range lines {
-		if desc != "" && length(desc)+1+length(l) > maxDescription {
-			embeds = append(embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Description: desc})
-			desc = ""
-		}
-		desc = joinLines(desc, l)
-	}
-	embeds = append(embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Description: desc,
-		Footer: &discordgo.MessageEmbedFooter{Text: "Each quote is the story's own words; /source shows the passage."}})
-	return Reply{Messages: pack(head, embeds)}, nil
-}
-
-func joinLines(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "\n" + b
-}
-
-// eventLine is one event: **date** · label · “quote” `id`, with the quote
-// trimmed at a word boundary (with "…") and its dating words in bold.
-func eventLine(e Event) string {
-	quote, ok := trim(strings.Join(strings.Fields(e.Quote), " "), maxEventQuote, func(s string) string { return s })
-	if !ok {
-		quote = ""
-	}
-	q := escape(quote)
-	if x := escape(e.Expression); x != "" {
-		if i := strings.Index(q, x); i >= 0 {
-			q = q[:i] + "**" + x + "**" + q[i+len(x):]
-		}
-	}
-	line := "**" + escape(e.Date) + "**"
-	if e.Label != "" {
-		line += " · " + escape(e.Label)
-	}
-	if q != "" {
-		line += " · “" + q + "”"
-	}
-	if e.PassageID != "" {
-		line += " `" + e.PassageID + "`"
-	}
-	return line
+	return renderTimeline(tl, topic), nil
 }

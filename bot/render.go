@@ -11,6 +11,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/timeline"
 )
 
 // Discord's limits on a message. Lengths are measured in UTF-16 code units
@@ -364,4 +365,170 @@ func escape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// renderSource shows a passage in full, titled with its document.
+func renderSource(p knowledge.Passage, titles map[string]string) Reply {
+	desc, ok := fitQuote(p.Text, maxDescription)
+	if !ok {
+		desc = "*This passage is too long to show in Discord.*"
+	}
+	e := &discordgo.MessageEmbed{
+		Type:        discordgo.EmbedTypeRich,
+		Title:       fitText(docTitle(p.ID, titles), maxTitle, escape),
+		Description: desc,
+		Fields:      []*discordgo.MessageEmbedField{passageField(p.ID)},
+		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Passage %d of the story, in its own words.", p.N)},
+	}
+	return Reply{Messages: pack("", []*discordgo.MessageEmbed{e})}
+}
+
+// maxChoice is Discord's limit on an autocomplete choice's name.
+const maxChoice = 100
+
+// passageChoice offers passage id as an autocomplete choice, named by the id
+// and, when given, the start of its text.
+func passageChoice(id, text string) *discordgo.ApplicationCommandOptionChoice {
+	name := id
+	if text != "" {
+		name += " · " + strings.Join(strings.Fields(text), " ")
+	}
+	return &discordgo.ApplicationCommandOptionChoice{Name: fitText(name, maxChoice, func(s string) string { return s }), Value: id}
+}
+
+// renderHelp says which stories docs are, what the commands are, how
+// answers are grounded and what the footers mean, for the asker alone.
+func renderHelp(docs []knowledge.Document, commands []*discordgo.ApplicationCommand) Reply {
+	var b strings.Builder
+	switch len(docs) {
+	case 0:
+		b.WriteString("I answer questions about a story, but none is indexed yet; ask whoever runs me to add one.\n")
+	case 1:
+		fmt.Fprintf(&b, "I answer questions about **%s**, and never say more than it does.\n", escape(docs[0].Title))
+	default:
+		fmt.Fprintf(&b, "I answer questions about %d stories, and never say more than they do:\n", len(docs))
+		for i, d := range docs {
+			if i == 10 {
+				fmt.Fprintf(&b, "- and %d more\n", len(docs)-10)
+				break
+			}
+			fmt.Fprintf(&b, "- **%s**\n", escape(d.Title))
+		}
+	}
+	b.WriteString("\n**Commands**\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "- `/%s", c.Name)
+		for _, o := range c.Options {
+			fmt.Fprintf(&b, " %s:", o.Name)
+		}
+		fmt.Fprintf(&b, "` %s\n", c.Description)
+	}
+	b.WriteString("- Or mention me in a channel, with your question after my name.\n")
+	b.WriteString("\n**How answers are grounded**\n" +
+		"I search the story for the passages that best match your question and answer only from them. " +
+		"Every quote is checked word for word against the story before it is shown; a [n] marker in the answer points to quote n below it, " +
+		"and the id under a quote opens the whole passage with `/source`.\n")
+	b.WriteString("\n**What the footer means**\n" +
+		"- *Written by* a model: the model wrote the sentences, from the quotes, and every quote was verified.\n" +
+		"- *Quotes only*: no model was used (none is set up, or it failed); you get the story's own sentences that best answer you.\n" +
+		"- *Not in the story*: no passage answers the question, so I don't guess.\n")
+	return textReply(b.String(), true)
+}
+
+// maxEventQuote is how much of each event's quote /timeline shows.
+const maxEventQuote = 300
+
+// renderTimeline lists tl's events, the ones about topic if it is set: a
+// heading saying what the dates rest on, then one line per event, packed
+// into embeds.
+func renderTimeline(tl timeline.Timeline, topic string) Reply {
+	head := timelineHead(tl, topic)
+	if len(tl.Events) == 0 {
+		if topic != "" {
+			return textReply(head+"\nThe story has no dated events about that.", false)
+		}
+		return textReply(head+"\nThe story has no dated events.", false)
+	}
+	var embeds []*discordgo.MessageEmbed
+	desc := ""
+	for _, e := range tl.Events {
+		l := eventLine(e)
+		if desc != "" && length(desc)+1+length(l) > maxDescription {
+			embeds = append(embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Description: desc})
+			desc = ""
+		}
+		desc = joinLines(desc, l)
+	}
+	embeds = append(embeds, &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Description: desc,
+		Footer: &discordgo.MessageEmbedFooter{Text: "Each quote is the story's own words; /source shows the passage."}})
+	return Reply{Messages: pack(head, embeds)}
+}
+
+// timelineHead is the heading of a timeline: its document and topic, and,
+// when there are events, the date relative ones were read from and the
+// notice about their labels.
+func timelineHead(tl timeline.Timeline, topic string) string {
+	head := "**Timeline"
+	if tl.Title != "" {
+		head += " of " + escape(tl.Title)
+	}
+	head += "**"
+	if topic != "" {
+		head += " · about “" + escape(topic) + "”"
+	}
+	if len(tl.Events) == 0 {
+		return head
+	}
+	if tl.DocumentDate != "" {
+		how := "as configured"
+		if tl.DocumentDateSource == timeline.SourceInferred {
+			how = "inferred from the text"
+		}
+		head += fmt.Sprintf("\n-# “Last year”, “this week” and the like are read from the story's date, %s (%s).", escape(tl.DocumentDate), how)
+	}
+	if tl.Notice != "" {
+		head += "\n-# " + escape(tl.Notice)
+	}
+	return head
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// eventLine is one event: **date** · label · “quote” `id`, with the quote
+// trimmed at a word boundary (with "…") and its dating words in bold.
+func eventLine(e timeline.Event) string {
+	quote, ok := trim(strings.Join(strings.Fields(e.Quote), " "), maxEventQuote, func(s string) string { return s })
+	if !ok {
+		quote = ""
+	}
+	q := escape(quote)
+	if x := escape(e.Expression); x != "" {
+		if i := strings.Index(q, x); i >= 0 {
+			q = q[:i] + "**" + x + "**" + q[i+len(x):]
+		}
+	}
+	line := "**" + escape(eventDate(e)) + "**"
+	if e.Label != "" {
+		line += " · " + escape(e.Label)
+	}
+	if q != "" {
+		line += " · “" + q + "”"
+	}
+	if e.PassageID != "" {
+		line += " `" + e.PassageID + "`"
+	}
+	return line
+}
+
+// eventDate is an event's date, or its range: "2010–2012".
+func eventDate(e timeline.Event) string {
+	if e.Until != "" {
+		return e.Date + "–" + e.Until
+	}
+	return e.Date
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/timeline"
 )
 
 // checkLimits fails the test for any message over one of Discord's limits.
@@ -253,5 +254,50 @@ func TestRenderExtractiveShowsLabelThenQuotes(t *testing.T) {
 	}
 	if len(m.Embeds) != 1 || m.Embeds[0].Description != ">>> He refused." || !strings.HasPrefix(m.Embeds[0].Footer.Text, "Quotes only") {
 		t.Errorf("embeds %+v", m.Embeds)
+	}
+}
+
+func TestRenderTimeline(t *testing.T) {
+	tl := timeline.Timeline{Title: "The *Long* Voyage", DocumentDate: "2013-06", DocumentDateSource: timeline.SourceConfigured}
+	tl.Events = append(tl.Events, timeline.Event{
+		Date: "2010", Until: "2012", Expression: "from 2010 to 2012",
+		Quote: "The crew sailed from 2010 to 2012.", PassageID: "voyage#1", Label: "The long voyage",
+	})
+	for i := range 200 { // more than one embed holds
+		tl.Events = append(tl.Events, timeline.Event{
+			Date: fmt.Sprintf("2013-%02d", i%12+1), Expression: "in port",
+			Quote: fmt.Sprintf("Ship %d stayed in port %s.", i, sentences(1)), PassageID: fmt.Sprintf("voyage#%d", i+2),
+		})
+	}
+	r := renderTimeline(tl, "crew")
+	checkLimits(t, r.Messages)
+	if r.Ephemeral {
+		t.Error("a timeline is private; want it public")
+	}
+	var text strings.Builder
+	for _, m := range r.Messages {
+		text.WriteString(m.Content + "\n")
+		for _, e := range m.Embeds {
+			text.WriteString(e.Description + "\n")
+		}
+	}
+	got := text.String()
+	for _, want := range []string{
+		"**Timeline of The \\*Long\\* Voyage** · about “crew”",
+		"read from the story's date, 2013-06 (as configured)",
+		"**2010–2012** · The long voyage · “The crew sailed **from 2010 to 2012**.” `voyage#1`",
+		"`voyage#201`",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("timeline lacks %q", want)
+		}
+	}
+	if n := strings.Count(got, "`voyage#"); n != len(tl.Events) {
+		t.Errorf("%d events shown, want %d", n, len(tl.Events))
+	}
+
+	empty := renderTimeline(timeline.Timeline{Title: "The Long Voyage", DocumentDate: "2013"}, "whales")
+	if got := empty.Messages[0].Content; got != "**Timeline of The Long Voyage** · about “whales”\nThe story has no dated events about that." {
+		t.Errorf("no events: %q", got)
 	}
 }

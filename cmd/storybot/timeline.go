@@ -179,22 +179,16 @@ type storeTimeliner struct {
 var _ bot.Timeliner = storeTimeliner{}
 
 // Timeline implements bot.Timeliner.
-func (t storeTimeliner) Timeline(ctx context.Context, topic string) (bot.Timeline, error) {
+func (t storeTimeliner) Timeline(ctx context.Context, topic string) (timeline.Timeline, error) {
 	tl, err := storyTimeline(ctx, t.st, "", topic)
 	if errors.Is(err, timeline.ErrEmptyTopic) {
-		return bot.Timeline{}, &bot.UserError{Msg: "Give the topic in words, for example “Ramos”."}
+		return timeline.Timeline{}, &bot.UserError{Msg: "Give the topic in words, for example “Ramos”."}
 	}
 	if err != nil {
-		return bot.Timeline{}, err
+		return timeline.Timeline{}, err
 	}
 	if t.labels != nil {
 		labelEvents(ctx, t.labels, &tl)
 	}
-	out := bot.Timeline{Document: tl.Title, DocumentDate: tl.DocumentDate, DocumentDateSource: tl.DocumentDateSource, Notice: tl.Notice}
-	for _, e := range tl.Events {
-		out.Events = append(out.Events, bot.Event{
-			Date: eventDate(e), Expression: e.Expression, Text: e.Text, Quote: e.Quote, PassageID: e.PassageID, Label: e.Label,
-		})
-	}
-	return out, nil
+	return tl, nil
 }

@@ -199,7 +199,7 @@ func TestStoreTimeliner(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Timeline: %v", err)
 	}
-	if tl.DocumentDate != "2019" || tl.DocumentDateSource != "inferred" || !strings.HasPrefix(tl.Document, "Report: FBI") {
+	if tl.DocumentDate != "2019" || tl.DocumentDateSource != "inferred" || !strings.HasPrefix(tl.Title, "Report: FBI") {
 		t.Errorf("got %+v", tl)
 	}
 	if len(tl.Events) == 0 || tl.Events[len(tl.Events)-1].Date != "2019-05" || tl.Events[len(tl.Events)-1].Expression != "May 2019" {
