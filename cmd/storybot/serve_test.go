@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -115,16 +116,111 @@ func unmarkdown(s string) string {
 func TestServeEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	fake := fakediscord.New(fakediscord.Options{Token: "serve-token"})
-	defer fake.Close()
+	s := startServe(t, ctx)
+	var names []string
+	for _, raw := range s.fake.Commands("") {
+		var c discordgo.ApplicationCommand
+		json.Unmarshal(raw, &c)
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, " "); got != "ask timeline source help" {
+		t.Errorf("registered %q", got)
+	}
 
-	// The index: the notice board, then the default story (so it is the
-	// document /timeline shows, being the last ingested).
+	t.Run("health", s.testHealth)
+	t.Run("ask with @everyone, quoting @here", func(t *testing.T) {
+		m := s.ask(t, "@everyone why was the ferry cancelled?")
+		s.verbatim(t, m)
+		if !strings.Contains(m.Embeds[0].Description, "@here") {
+			t.Errorf("quote %q; want the passage with @here", m.Embeds[0].Description)
+		}
+		if !strings.HasPrefix(m.Content, "From the story:") || !strings.Contains(m.Embeds[len(m.Embeds)-1].Footer.Text, "Quotes only") {
+			t.Errorf("content %q; want the extractive label and footer", m.Content)
+		}
+	})
+	t.Run("ask about the default story", func(t *testing.T) {
+		m := s.ask(t, "What did the FBI ask Phantom Secure's CEO to do?")
+		s.verbatim(t, m)
+		found := false
+		for _, e := range m.Embeds {
+			found = found || strings.Contains(strings.ToLower(e.Description), "backdoor")
+		}
+		if !found {
+			t.Errorf("no quote about the backdoor: %+v", m.Embeds)
+		}
+	})
+	t.Run("mention", s.testMention)
+	t.Run("timeline", s.testTimeline)
+	t.Run("source", s.testSource)
+
+	if err := s.stop(); err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	checkCalls(t, s.fake.Calls())
+	log := s.stderr.String()
+	if !strings.Contains(log, "msg=question component=bot via=slash command=ask") || !strings.Contains(log, "outcome=answered mode=extractive") {
+		t.Errorf("log lacks the question lines:\n%s", log)
+	}
+	if strings.Contains(log, "ferry") {
+		t.Errorf("question text logged at info level:\n%s", log)
+	}
+}
+
+// serving is `storybot serve` running in-process against a fake Discord,
+// on an index holding the notice board and the default story.
+type serving struct {
+	ctx    context.Context
+	fake   *fakediscord.Server
+	texts  map[string]string // slug → document text, to check quotes against
+	health string            // HEALTH_ADDR
+	stderr *syncBuffer
+	// stop stops serve and returns what it returned.
+	stop func() error
+}
+
+// startServe starts serve and returns once it has registered its commands.
+func startServe(t *testing.T, ctx context.Context) *serving {
+	t.Helper()
+	fake := fakediscord.New(fakediscord.Options{Token: "serve-token"})
+	t.Cleanup(fake.Close)
 	db := filepath.Join(t.TempDir(), "storybot.db")
+	s := &serving{ctx: ctx, fake: fake, texts: indexStories(t, ctx, db), health: freeAddr(t), stderr: &syncBuffer{}}
+	vars := map[string]string{
+		"DISCORD_TOKEN": "serve-token", "DISCORD_API_BASE_URL": fake.URL, "STORYBOT_DB": db,
+		"HEALTH_ADDR": s.health, "HOME": t.TempDir(), "LOG_LEVEL": "info", "RATE_LIMIT_BURST": "20",
+	}
+	serveCtx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(serveCtx, []string{"serve", "--grace", "2s"}, func(k string) string { return vars[k] }, io.Discard, s.stderr)
+	}()
+	s.stop = func() error {
+		stop()
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			t.Fatalf("serve did not stop; log:\n%s", s.stderr.String())
+			return nil
+		}
+	}
+	if _, err := fake.WaitRoute(ctx, "PUT /applications/{app}/commands", 1); err != nil {
+		t.Fatalf("%v\nlog:\n%s", err, s.stderr.String())
+	}
+	return s
+}
+
+// indexStories indexes the notice board, then the default story (so it is
+// the document /timeline shows, being the last ingested), into db and
+// returns each document's text by slug.
+func indexStories(t *testing.T, ctx context.Context, db string) map[string]string {
+	t.Helper()
 	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer st.Close()
 	var parsed []knowledge.Parsed
 	for _, d := range []struct {
 		name string
@@ -139,7 +235,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if _, err := st.Ingest(ctx, parsed, nil); err != nil {
 		t.Fatal(err)
 	}
-	texts := map[string]string{} // slug → document text, to check quotes against
+	texts := map[string]string{}
 	docs, _ := st.Documents(ctx)
 	for _, d := range docs {
 		full, err := st.Document(ctx, d.Slug)
@@ -148,205 +244,139 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 		texts[d.Slug] = full.Text
 	}
-	st.Close()
+	return texts
+}
 
-	healthAddr := freeAddr(t)
-	vars := map[string]string{
-		"DISCORD_TOKEN": "serve-token", "DISCORD_API_BASE_URL": fake.URL, "STORYBOT_DB": db,
-		"HEALTH_ADDR": healthAddr, "HOME": t.TempDir(), "LOG_LEVEL": "info", "RATE_LIMIT_BURST": "20",
+func (s *serving) testHealth(t *testing.T) {
+	resp, err := http.Get("http://" + s.health + "/healthz")
+	if err != nil {
+		t.Fatal(err)
 	}
-	serveCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(serveCtx, []string{"serve", "--grace", "2s"}, func(k string) string { return vars[k] }, io.Discard, &stderr)
-	}()
-	if _, err := fake.WaitRoute(ctx, "PUT /applications/{app}/commands", 1); err != nil {
-		t.Fatalf("%v\nlog:\n%s", err, stderr.String())
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"state":"connected"`) || !strings.Contains(string(body), `"documents":2`) {
+		t.Errorf("healthz: %d %s", resp.StatusCode, body)
 	}
-	var names []string
-	for _, raw := range fake.Commands("") {
-		var c discordgo.ApplicationCommand
-		json.Unmarshal(raw, &c)
-		names = append(names, c.Name)
-	}
-	if got := strings.Join(names, " "); got != "ask timeline source help" {
-		t.Errorf("registered %q", got)
-	}
+}
 
-	t.Run("health", func(t *testing.T) {
-		resp, err := http.Get("http://" + healthAddr + "/healthz")
-		if err != nil {
-			t.Fatal(err)
+// ask sends /ask and returns the edited original response.
+func (s *serving) ask(t *testing.T, question string) discordMessage {
+	t.Helper()
+	sent, err := s.fake.Interact(fakediscord.Interaction{Command: "ask", Options: []fakediscord.Option{{Name: "question", Value: question}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.fake.Wait(s.ctx, func(calls []fakediscord.Call) bool {
+		return slices.ContainsFunc(calls, func(c fakediscord.Call) bool { return sent.Of(c) && c.Method == "PATCH" })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var mine []fakediscord.Call
+	for _, c := range s.fake.Calls() {
+		if sent.Of(c) {
+			mine = append(mine, c)
 		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 || !strings.Contains(string(body), `"state":"connected"`) || !strings.Contains(string(body), `"documents":2`) {
-			t.Errorf("healthz: %d %s", resp.StatusCode, body)
-		}
-	})
+	}
+	var ack struct {
+		Type int `json:"type"`
+	}
+	mine[0].Decode(&ack)
+	if len(mine) != 2 || ack.Type != 5 || mine[1].Status != 200 {
+		t.Fatalf("calls for the question: %+v; want a deferred response (type 5), then the edit", mine)
+	}
+	var m discordMessage
+	mine[1].Decode(&m)
+	return m
+}
 
-	// ask sends /ask and returns the edited original response.
-	ask := func(t *testing.T, question string) discordMessage {
-		t.Helper()
-		sent, err := fake.Interact(fakediscord.Interaction{Command: "ask", Options: []fakediscord.Option{{Name: "question", Value: question}}})
-		if err != nil {
-			t.Fatal(err)
+// verbatim checks every quote shown is the document's own text.
+func (s *serving) verbatim(t *testing.T, m discordMessage) {
+	t.Helper()
+	if len(m.Embeds) == 0 {
+		t.Fatalf("no quotes: %q", m.Content)
+	}
+	for _, e := range m.Embeds {
+		quote := unmarkdown(e.Description)
+		slug, _, _ := knowledge.ParsePassageID(strings.Trim(e.Fields[0].Value, "`"))
+		if !strings.Contains(s.texts[slug], quote) {
+			t.Errorf("quote %q is not in %s", quote, slug)
 		}
-		calls, err := fake.Wait(ctx, func(calls []fakediscord.Call) bool {
-			for _, c := range calls {
-				if sent.Of(c) && c.Method == "PATCH" {
-					return true
-				}
-			}
-			return false
+	}
+}
+
+func (s *serving) testMention(t *testing.T) {
+	before := len(s.fake.CallsTo("POST /channels/{channel}/messages"))
+	s.fake.Post(fakediscord.Message{Content: "<@" + s.fake.BotID + "> from a bot: who is Ramos?", MentionBot: true, Bot: true, AuthorID: "42"})
+	id, _ := s.fake.Post(fakediscord.Message{Content: "<@" + s.fake.BotID + "> who is Vincent Ramos?", MentionBot: true})
+	calls, err := s.fake.WaitRoute(s.ctx, "POST /channels/{channel}/messages", before+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m discordMessage
+	calls[before].Decode(&m)
+	if m.Reference == nil || m.Reference.MessageID != id {
+		t.Errorf("reply to %+v; want a reply to %s (not to the bot)", m.Reference, id)
+	}
+	s.verbatim(t, m)
+}
+
+func (s *serving) testTimeline(t *testing.T) {
+	s.fake.Interact(fakediscord.Interaction{Command: "timeline"})
+	var edit fakediscord.Call
+	_, err := s.fake.Wait(s.ctx, func(calls []fakediscord.Call) bool {
+		i := slices.IndexFunc(calls, func(c fakediscord.Call) bool {
+			return c.Method == "PATCH" && strings.Contains(string(c.Body), "Timeline of")
 		})
-		if err != nil {
-			t.Fatal(err)
+		if i >= 0 {
+			edit = calls[i]
 		}
-		var mine []fakediscord.Call
-		for _, c := range calls {
-			if sent.Of(c) {
-				mine = append(mine, c)
-			}
-		}
-		var ack struct {
-			Type int `json:"type"`
-		}
-		mine[0].Decode(&ack)
-		if len(mine) != 2 || ack.Type != 5 || mine[1].Status != 200 {
-			t.Fatalf("calls for the question: %+v; want a deferred response (type 5), then the edit", mine)
-		}
-		var m discordMessage
-		mine[1].Decode(&m)
-		return m
+		return i >= 0
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	// verbatim checks every quote shown is the document's own text.
-	verbatim := func(t *testing.T, m discordMessage) {
-		t.Helper()
-		if len(m.Embeds) == 0 {
-			t.Fatalf("no quotes: %q", m.Content)
+	var m discordMessage
+	edit.Decode(&m)
+	desc := m.Embeds[0].Description
+	last := -1
+	for _, date := range []string{"**2015**", "**2018-10**", "**2019-05**"} {
+		i := strings.Index(desc, date)
+		if i < last {
+			t.Errorf("%s out of order in:\n%s", date, desc)
 		}
-		for _, e := range m.Embeds {
-			quote := unmarkdown(e.Description)
-			slug, _, _ := knowledge.ParsePassageID(strings.Trim(e.Fields[0].Value, "`"))
-			if !strings.Contains(texts[slug], quote) {
-				t.Errorf("quote %q is not in %s", quote, slug)
-			}
-		}
+		last = i
 	}
+}
 
-	t.Run("ask with @everyone, quoting @here", func(t *testing.T) {
-		m := ask(t, "@everyone why was the ferry cancelled?")
-		verbatim(t, m)
-		if !strings.Contains(m.Embeds[0].Description, "@here") {
-			t.Errorf("quote %q; want the passage with @here", m.Embeds[0].Description)
-		}
-		if !strings.HasPrefix(m.Content, "From the story:") || !strings.Contains(m.Embeds[len(m.Embeds)-1].Footer.Text, "Quotes only") {
-			t.Errorf("content %q; want the extractive label and footer", m.Content)
-		}
-	})
-
-	t.Run("ask about the default story", func(t *testing.T) {
-		m := ask(t, "What did the FBI ask Phantom Secure's CEO to do?")
-		verbatim(t, m)
-		found := false
-		for _, e := range m.Embeds {
-			found = found || strings.Contains(strings.ToLower(e.Description), "backdoor")
-		}
-		if !found {
-			t.Errorf("no quote about the backdoor: %+v", m.Embeds)
-		}
-	})
-
-	t.Run("mention", func(t *testing.T) {
-		before := len(fake.CallsTo("POST /channels/{channel}/messages"))
-		fake.Post(fakediscord.Message{Content: "<@" + fake.BotID + "> from a bot: who is Ramos?", MentionBot: true, Bot: true, AuthorID: "42"})
-		id, _ := fake.Post(fakediscord.Message{Content: "<@" + fake.BotID + "> who is Vincent Ramos?", MentionBot: true})
-		calls, err := fake.WaitRoute(ctx, "POST /channels/{channel}/messages", before+1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m discordMessage
-		calls[before].Decode(&m)
-		if m.Reference == nil || m.Reference.MessageID != id {
-			t.Errorf("reply to %+v; want a reply to %s (not to the bot)", m.Reference, id)
-		}
-		verbatim(t, m)
-	})
-
-	t.Run("timeline", func(t *testing.T) {
-		fake.Interact(fakediscord.Interaction{Command: "timeline"})
-		var edit fakediscord.Call
-		_, err := fake.Wait(ctx, func(calls []fakediscord.Call) bool {
-			for _, c := range calls {
-				if c.Method == "PATCH" && strings.Contains(string(c.Body), "Timeline of") {
-					edit = c
-					return true
-				}
-			}
-			return false
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m discordMessage
-		edit.Decode(&m)
-		desc := m.Embeds[0].Description
-		last := -1
-		for _, date := range []string{"**2015**", "**2018-10**", "**2019-05**"} {
-			i := strings.Index(desc, date)
-			if i < last {
-				t.Errorf("%s out of order in:\n%s", date, desc)
-			}
-			last = i
-		}
-	})
-
-	t.Run("source", func(t *testing.T) {
-		before := len(fake.CallsTo("POST /interactions/{id}/{token}/callback"))
-		fake.Interact(fakediscord.Interaction{Command: "source", Options: []fakediscord.Option{{Name: "passage", Value: "notice-board#1"}}})
-		calls, err := fake.WaitRoute(ctx, "POST /interactions/{id}/{token}/callback", before+1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var r struct {
-			Type int            `json:"type"`
-			Data discordMessage `json:"data"`
-		}
-		calls[before].Decode(&r)
-		if r.Type != 4 || len(r.Data.Embeds) != 1 || !strings.Contains(texts["notice-board"], unmarkdown(r.Data.Embeds[0].Description)) {
-			t.Errorf("source: %s", calls[before].Body)
-		}
-	})
-
-	stop()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	case <-ctx.Done():
-		t.Fatalf("serve did not stop; log:\n%s", stderr.String())
+func (s *serving) testSource(t *testing.T) {
+	before := len(s.fake.CallsTo("POST /interactions/{id}/{token}/callback"))
+	s.fake.Interact(fakediscord.Interaction{Command: "source", Options: []fakediscord.Option{{Name: "passage", Value: "notice-board#1"}}})
+	calls, err := s.fake.WaitRoute(s.ctx, "POST /interactions/{id}/{token}/callback", before+1)
+	if err != nil {
+		t.Fatal(err)
 	}
+	var r struct {
+		Type int            `json:"type"`
+		Data discordMessage `json:"data"`
+	}
+	calls[before].Decode(&r)
+	if r.Type != 4 || len(r.Data.Embeds) != 1 || !strings.Contains(s.texts["notice-board"], unmarkdown(r.Data.Embeds[0].Description)) {
+		t.Errorf("source: %s", calls[before].Body)
+	}
+}
 
-	for _, c := range fake.Calls() {
+// checkCalls checks every REST call serve made succeeded, and that every
+// message it posted lets nothing ping anyone.
+func checkCalls(t *testing.T, calls []fakediscord.Call) {
+	t.Helper()
+	for _, c := range calls {
 		if c.Status >= 300 {
 			t.Errorf("%s %s answered %d: %s", c.Method, c.Path, c.Status, c.Body)
 		}
-		if c.Method == "PATCH" || (c.Method == "POST" && (strings.Contains(c.Route, "/messages") || strings.Contains(c.Route, "callback"))) {
-			if !strings.Contains(string(c.Body), `"allowed_mentions":{"parse":[]`) {
-				t.Errorf("%s %s without allowed mentions none: %s", c.Method, c.Path, c.Body)
-			}
+		posts := c.Method == "PATCH" || (c.Method == "POST" && (strings.Contains(c.Route, "/messages") || strings.Contains(c.Route, "callback")))
+		if posts && !strings.Contains(string(c.Body), `"allowed_mentions":{"parse":[]`) {
+			t.Errorf("%s %s without allowed mentions none: %s", c.Method, c.Path, c.Body)
 		}
-	}
-	log := stderr.String()
-	if !strings.Contains(log, "msg=question component=bot via=slash command=ask") || !strings.Contains(log, "outcome=answered mode=extractive") {
-		t.Errorf("log lacks the question lines:\n%s", log)
-	}
-	if strings.Contains(log, "ferry") {
-		t.Errorf("question text logged at info level:\n%s", log)
 	}
 }
 
