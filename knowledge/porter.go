@@ -1,22 +1,15 @@
 package knowledge
 
-import (
-	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
-)
+import "unicode/utf8"
 
 // The re-ranker reads term statistics from the FTS5 index, so it must turn
 // text into exactly the terms FTS5 stores. This file mirrors the index's
 // tokenizer, "porter unicode61 remove_diacritics 2": unicode61 splits text
-// into runs of letters, digits and private-use characters, lower-cases them
-// and strips diacritics; porter then stems each token with FTS5's version of
-// the Porter (1980) algorithm, which works on bytes, leaves tokens shorter
-// than 3 or longer than 64 bytes alone, and treats 'y' after any first
-// letter as a vowel in the *v* condition. TestStemsMatchFTS5 checks this
-// against SQLite itself.
+// into words (see words.go), lower-cases them and strips diacritics; porter
+// then stems each token with FTS5's version of the Porter (1980) algorithm,
+// which works on bytes, leaves tokens shorter than 3 or longer than 64
+// bytes alone, and treats 'y' after any first letter as a vowel in the *v*
+// condition. TestStemsMatchFTS5 checks this against SQLite itself.
 
 // maxStemToken is FTS5's FTS5_PORTER_MAX_TOKEN: longer tokens are not stemmed.
 const maxStemToken = 64
@@ -31,53 +24,21 @@ type tokenSpan struct {
 func tokenize(text string) []tokenSpan {
 	var out []tokenSpan
 	var buf []byte
-	start := -1
-	ascii := true
-	flush := func(end int) {
+	for i := 0; ; {
+		start, end, ascii := nextWord(text, i)
 		if start < 0 {
-			return
+			return out
 		}
-		var tok string
+		i = end
 		if ascii {
 			buf = appendLowerASCII(buf[:0], text[start:end])
-			tok = stem(buf)
 		} else {
-			tok = stem([]byte(foldToken(text[start:end])))
+			buf = appendFolded(buf[:0], text[start:end])
 		}
-		if tok != "" {
+		if tok := stem(buf); tok != "" {
 			out = append(out, tokenSpan{term: tok, start: start, end: end})
 		}
-		start, ascii = -1, true
 	}
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			if isASCIIAlnum(c) {
-				if start < 0 {
-					start = i
-				}
-			} else {
-				flush(i)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case isTokenRune(r):
-			if start < 0 {
-				start = i
-			}
-			ascii = false
-		case start >= 0 && unicode.Is(unicode.Mn, r):
-			ascii = false // a combining diacritic continues the token and folds away
-		default:
-			flush(i)
-		}
-		i += size
-	}
-	flush(len(text))
-	return out
 }
 
 // Terms returns the index terms of text, in order: what FTS5 matches on.
@@ -90,12 +51,6 @@ func Terms(text string) []string {
 	return out
 }
 
-// isTokenRune reports whether unicode61 (categories L* N* Co) counts r as
-// part of a word.
-func isTokenRune(r rune) bool {
-	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Nl, unicode.No, unicode.Co))
-}
-
 func appendLowerASCII(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		dst = append(dst, lowerASCII(s[i]))
@@ -103,17 +58,15 @@ func appendLowerASCII(dst []byte, s string) []byte {
 	return dst
 }
 
-// foldToken lower-cases a token and removes its diacritics, as unicode61
-// with remove_diacritics 2 does.
-func foldToken(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
+// appendFolded appends the word s as the index stores it: each character
+// folded (foldRune), the dropped ones left out.
+func appendFolded(dst []byte, s string) []byte {
+	for _, r := range s {
+		if f := foldRune(r); f != 0 {
+			dst = utf8.AppendRune(dst, f)
 		}
-		b.WriteRune(unicode.ToLower(r))
 	}
-	return norm.NFC.String(b.String())
+	return dst
 }
 
 // stem applies FTS5's Porter stemmer to a folded token. It may modify b.

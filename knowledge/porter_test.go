@@ -17,6 +17,8 @@ func TestStemsMatchFTS5(t *testing.T) {
 	texts := []string{
 		string(DefaultStory),
 		"Café naïve façade Ærøskøbing résumé coöperate ﬁnancial Ⅻ ½ 東京 œuvre Straße İstanbul",
+		// Numbers, marks, private use, scripts and code points newer than SQLite's Unicode tables.
+		"x² H₂O ① ½ Ⅷ ⅷ 〇 ٣ cafe\u0301 a\u0332b \u0301lead ि\u0903 क\u093f \u20dd \ue000 \U000f0001 東京タワー 한국어 ελληνικά Άλφα ПРИЁМ й ᲐᲑ 𐐀 it🥰 \u0378 ς",
 		"caresses ponies ties caress cats feed agreed plastered bled motoring sing conflated troubled sized hopping tanned falling hissing fizzed failing filing happy sky relational conditional rational valenci hesitanci digitizer conformabli radicalli differentli vileli analogousli vietnamization predication operator feudalism decisiveness hopefulness callousness formaliti sensitiviti sensibiliti triplicate formative formalize electriciti electrical hopeful goodness revival allowance inference airliner gyroscopic adjustable defensible irritant replacement adjustment dependent adoption homologou communism activate angulariti homologous effective bowdlerize probate rate cease controll roll generalizations oscillators yyy says syzygy eyed flying",
 	}
 	// A whole novel, when the data sets are beside the project (as in CI).

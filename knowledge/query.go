@@ -1,10 +1,6 @@
 package knowledge
 
-import (
-	"strings"
-	"unicode"
-	"unicode/utf8"
-)
+import "strings"
 
 // maxQueryTerms bounds the work one query can ask of the index: a
 // 20,000-character paste is searched by its first distinct terms.
@@ -24,7 +20,7 @@ type Query struct {
 }
 
 // BuildQuery turns any text a user can type into a Query. It returns
-// ErrEmptyQuery when the text has no letters or digits.
+// ErrEmptyQuery when the text has no words (see Words).
 func BuildQuery(text string) (Query, error) {
 	words := Words(text)
 	var terms, all []string
@@ -56,8 +52,8 @@ func BuildQuery(text string) (Query, error) {
 	return Query{Terms: terms, Match: match, Expanded: expanded}, nil
 }
 
-// orQuoted ORs the words as FTS5 strings. Words hold only letters, digits
-// and marks, never a double quote, so quoting makes each a plain string.
+// orQuoted ORs the words as FTS5 strings. A word never holds a double
+// quote, so quoting makes each a plain string.
 func orQuoted(words []string) string {
 	var b strings.Builder
 	for i, t := range words {
@@ -71,26 +67,22 @@ func orQuoted(words []string) string {
 	return b.String()
 }
 
-// Words splits text into lower-cased words the way the index's unicode61
-// tokenizer does: runs of letters, digits and combining marks. Invalid
-// UTF-8 and every other character separate words.
+// Words returns the words of text, lower-cased, as the index reads them
+// (see words.go): each is one index term, Terms(w) of it its only term.
+// Any character that is not a word character separates words, invalid
+// UTF-8 included.
 func Words(text string) []string {
 	var words []string
-	start := -1
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		word := r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Co, r))
-		switch {
-		case word && start < 0:
-			start = i
-		case !word && start >= 0:
-			words = append(words, strings.ToLower(text[start:i]))
-			start = -1
+	for i := 0; ; {
+		start, end, ascii := nextWord(text, i)
+		if start < 0 {
+			return words
 		}
-		i += size
+		i = end
+		if ascii {
+			words = append(words, strings.ToLower(text[start:end]))
+		} else {
+			words = append(words, strings.Map(lowerRune, text[start:end]))
+		}
 	}
-	if start >= 0 {
-		words = append(words, strings.ToLower(text[start:]))
-	}
-	return words
 }

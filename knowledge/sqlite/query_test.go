@@ -95,3 +95,29 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestSearchFindsEveryWordCharacter searches for words the index holds
+// whole although they are not letters and digits alone: a superscript and
+// a Roman numeral, in either case.
+func TestSearchFindsEveryWordCharacter(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	mustIngest(t, st,
+		mustParse(t, "lighthouse.txt", lighthouse),
+		mustParse(t, "algebra.txt", "Mira wrote x² on the board and asked the class to expand it."),
+		mustParse(t, "chapters.txt", "The map was hidden in Chapter Ⅷ of the old book."))
+	for _, tt := range []struct{ q, doc, holds string }{
+		{"x²", "algebra", "x²"},
+		{"Ⅷ", "chapters", "Ⅷ"},
+		{"ⅷ", "chapters", "Ⅷ"},
+	} {
+		ps, err := st.Search(ctx, tt.q, 3)
+		if err != nil {
+			t.Errorf("Search(%q): %v", tt.q, err)
+			continue
+		}
+		if len(ps) == 0 || ps[0].Doc != tt.doc || !strings.Contains(ps[0].Text, tt.holds) {
+			t.Errorf("Search(%q) = %v, want first the %s passage holding %q", tt.q, ps, tt.doc, tt.holds)
+		}
+	}
+}

@@ -1,0 +1,237 @@
+package knowledge
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	gofmt "go/format"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	_ "modernc.org/sqlite" // the tokenizer the tables are read from
+)
+
+var updateUnicode61 = flag.Bool("update-unicode61", false, "rewrite unicode61_tables.go from SQLite's tokenizer")
+
+// fts5Char is how FTS5's unicode61 tokenizer reads one code point.
+type fts5Char struct {
+	start bool // it starts a token
+	part  bool // it continues a token
+	fold  rune // what it is in the token, 0 for nothing (when part)
+}
+
+// probeFTS5 returns how the index's tokenizer reads every code point, the
+// surrogates and NUL aside (they cannot occur in the text), with SQLite's
+// version. Each code point c goes into the text as c+"x"+c+"y ": one token
+// fxfy when c starts one (f its fold), xfy when it only continues one, and
+// the tokens x and y when it is a separator.
+func probeFTS5(t *testing.T) ([]fts5Char, string) {
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	for _, q := range []string{
+		`CREATE VIRTUAL TABLE t USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')`,
+		`CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const perRow = 1 << 14
+	var rows [][]rune
+	var b strings.Builder
+	for r := rune(1); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		if len(rows) == 0 || len(rows[len(rows)-1]) == perRow {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], r)
+	}
+	for i, row := range rows {
+		b.Reset()
+		for _, r := range row {
+			b.WriteRune(r)
+			b.WriteByte('x')
+			b.WriteRune(r)
+			b.WriteString("y ")
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO t (rowid, text) VALUES (?, ?)`, i+1, b.String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	terms := make([][]string, len(rows))
+	q, err := db.QueryContext(ctx, `SELECT doc, offset, term FROM v ORDER BY doc, offset`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	for q.Next() {
+		var doc, off int
+		var term string
+		if err := q.Scan(&doc, &off, &term); err != nil {
+			t.Fatal(err)
+		}
+		for len(terms[doc-1]) <= off {
+			terms[doc-1] = append(terms[doc-1], "")
+		}
+		terms[doc-1][off] = term
+	}
+	if err := q.Err(); err != nil {
+		t.Fatal(err)
+	}
+	chars := make([]fts5Char, unicode.MaxRune+1)
+	for i, row := range rows {
+		ts := terms[i]
+		for _, r := range row {
+			if len(ts) == 0 {
+				t.Fatalf("row %d: tokens ran out at %U", i+1, r)
+			}
+			c, n, ok := readProbe(ts)
+			if !ok {
+				t.Fatalf("%U: cannot read FTS5's tokens %q", r, ts[:min(2, len(ts))])
+			}
+			chars[r], ts = c, ts[n:]
+		}
+		if len(ts) > 0 {
+			t.Fatalf("row %d: %d tokens left over", i+1, len(ts))
+		}
+	}
+	var version string
+	if err := db.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	return chars, version
+}
+
+// readProbe reads one code point's tokens (see probeFTS5) and returns how
+// many it took.
+func readProbe(ts []string) (fts5Char, int, bool) {
+	t := ts[0]
+	if t == "x" {
+		return fts5Char{}, 2, len(ts) > 1 && ts[1] == "y"
+	}
+	if f := t[:max(0, len(t)-2)/2]; f != "" && t == f+"x"+f+"y" {
+		r, ok := oneRune(f)
+		return fts5Char{start: true, part: true, fold: r}, 1, ok
+	}
+	if len(t) >= 2 && t[0] == 'x' && t[len(t)-1] == 'y' {
+		r, ok := oneRune(t[1 : len(t)-1])
+		return fts5Char{part: true, fold: r}, 1, ok
+	}
+	return fts5Char{}, 0, false
+}
+
+// oneRune returns the rune s holds: 0 for "", false for more than one.
+func oneRune(s string) (rune, bool) {
+	if s == "" {
+		return 0, true
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return r, size == len(s)
+}
+
+// TestUnicode61MatchesFTS5 checks the definition of a word character and
+// its fold against the index's tokenizer, for every code point. With
+// -update-unicode61 it rewrites unicode61_tables.go from the tokenizer.
+func TestUnicode61MatchesFTS5(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads every code point through FTS5")
+	}
+	t.Parallel()
+	chars, version := probeFTS5(t)
+	if *updateUnicode61 {
+		writeUnicode61Tables(t, chars, version)
+		return
+	}
+	bad := 0
+	for r, c := range chars {
+		if r == 0 || !utf8.ValidRune(rune(r)) {
+			continue
+		}
+		start, part, fold := isWordStart(rune(r)), isWordPart(rune(r)), foldRune(rune(r))
+		if start == c.start && part == c.part && (!part || fold == c.fold) {
+			continue
+		}
+		t.Errorf("%U %q: word start %v, part %v, fold %q; FTS5 %s: start %v, part %v, fold %q",
+			r, rune(r), start, part, fold, version, c.start, c.part, c.fold)
+		if bad++; bad == 20 {
+			t.Fatal("too many differences: rerun with -update-unicode61 to read the tables from SQLite")
+		}
+	}
+}
+
+// writeUnicode61Tables writes unicode61_tables.go from the probe.
+func writeUnicode61Tables(t *testing.T, chars []fts5Char, version string) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by go test -run TestUnicode61MatchesFTS5 -update-unicode61; DO NOT EDIT.\n\n")
+	fmt.Fprintf(&b, "package knowledge\n\nimport \"unicode\"\n\n")
+	fmt.Fprintf(&b, "// unicode61Separators are the code points above ASCII that do not start a\n")
+	fmt.Fprintf(&b, "// token of FTS5's unicode61 tokenizer (SQLite %s).\n", version)
+	writeRangeTable(&b, "unicode61Separators", chars, func(c fts5Char) bool { return !c.start })
+	fmt.Fprintf(&b, "\n// unicode61Diacritics continue a token but do not start one.\n")
+	writeRangeTable(&b, "unicode61Diacritics", chars, func(c fts5Char) bool { return c.part && !c.start })
+	fmt.Fprintf(&b, "\n// unicode61Folds are the folds of token characters (remove_diacritics 2)\n")
+	fmt.Fprintf(&b, "// that unicode.ToLower does not make; 0 drops the character.\n")
+	fmt.Fprintf(&b, "var unicode61Folds = []runeFold{\n")
+	n := 0
+	for r := utf8.RuneSelf; r < len(chars); r++ {
+		if c := chars[r]; c.part && c.fold != unicode.ToLower(rune(r)) {
+			fmt.Fprintf(&b, "{%#04x, %#04x}, ", r, c.fold)
+			if n++; n%6 == 0 {
+				b.WriteByte('\n')
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\n}\n")
+	src, err := gofmt.Source(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("unicode61_tables.go", src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("rewrote unicode61_tables.go; rerun without -update-unicode61 to check it")
+}
+
+// writeRangeTable writes a unicode.RangeTable of the code points above
+// ASCII for which in holds.
+func writeRangeTable(b *bytes.Buffer, name string, chars []fts5Char, in func(fts5Char) bool) {
+	var r16, r32 []string
+	latin := 0
+	for lo := utf8.RuneSelf; lo < len(chars); lo++ {
+		if !utf8.ValidRune(rune(lo)) || !in(chars[lo]) {
+			continue
+		}
+		hi := lo
+		for hi+1 < len(chars) && (in(chars[hi+1]) || !utf8.ValidRune(rune(hi+1))) {
+			hi++
+		}
+		if lo <= 0xFFFF {
+			r16 = append(r16, fmt.Sprintf("{%#04x, %#04x, 1},", lo, min(hi, 0xFFFF)))
+			if hi <= unicode.MaxLatin1 {
+				latin++
+			}
+		}
+		if hi > 0xFFFF {
+			r32 = append(r32, fmt.Sprintf("{%#04x, %#04x, 1},", max(lo, 0x10000), hi))
+		}
+		lo = hi
+	}
+	fmt.Fprintf(b, "var %s = &unicode.RangeTable{\n", name)
+	fmt.Fprintf(b, "R16: []unicode.Range16{\n%s\n},\n", strings.Join(r16, "\n"))
+	if len(r32) > 0 {
+		fmt.Fprintf(b, "R32: []unicode.Range32{\n%s\n},\n", strings.Join(r32, "\n"))
+	}
+	fmt.Fprintf(b, "LatinOffset: %d,\n}\n", latin)
+}
