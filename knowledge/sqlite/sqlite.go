@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/storybot/storybot/knowledge"
@@ -37,7 +38,8 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the index at path and migrates it to the
-// current schema. The path ":memory:" opens a private in-memory index.
+// current schema. path is a file name, whatever characters it holds; the
+// path ":memory:" opens a private in-memory index.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open index: no database path")
@@ -48,15 +50,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("open index: %w", err)
 		}
 	}
-	q := url.Values{}
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	if !memory {
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
+	dsn, err := dataSourceName(path)
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
@@ -71,6 +68,32 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// dataSourceName returns the modernc.org/sqlite name of the index at path:
+// a file: URI, its path made absolute and percent-encoded so that SQLite
+// reads it back exactly ('?', '#' and '%' in a file name included),
+// followed by the driver's parameters.
+func dataSourceName(path string) (string, error) {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Set("_txlock", "immediate")
+	if path == ":memory:" {
+		return "file::memory:?" + q.Encode(), nil
+	}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	abs = filepath.ToSlash(abs)
+	if !strings.HasPrefix(abs, "/") {
+		abs = "/" + abs // a Windows drive: file:///C:/...
+	}
+	u := url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}
+	return u.String(), nil
 }
 
 // OpenMemory returns a private in-memory index holding docs: for

@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -223,5 +225,70 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 	if _, err := sqlite.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer storybot") {
 		t.Errorf("Open of a newer schema: %v, want an error about a newer storybot", err)
+	}
+}
+
+// TestOpenAnyPath opens indexes at paths holding characters that mean
+// something in a file: URI, and finds each exactly where it was asked for,
+// with nothing written anywhere else, and its documents there on reopening.
+func TestOpenAnyPath(t *testing.T) {
+	for _, name := range []string{
+		"a#b/index.db",
+		"what?.db",
+		"q?mode=ro&cache=shared.db",
+		"100%.db",
+		"%41%2F.db",
+		"spa ce/ü+;=@$.db",
+		"relative#dir/index.db",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, name)
+			if strings.HasPrefix(name, "relative") {
+				t.Chdir(dir)
+				path = name
+			}
+			checkOpenAt(t, dir, path)
+		})
+	}
+}
+
+func checkOpenAt(t *testing.T, dir, path string) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open(%q): %v", path, err)
+	}
+	mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		if p != abs && p != abs+"-wal" && p != abs+"-shm" {
+			t.Errorf("Open(%q) wrote %s", path, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		t.Fatalf("no index at %s: %v", abs, err)
+	}
+	st, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen %q: %v", path, err)
+	}
+	defer st.Close()
+	docs, err := st.Documents(ctx)
+	if err != nil || len(docs) != 1 || docs[0].Slug != "lighthouse" {
+		t.Errorf("reopened %q: documents %v, %v; want the lighthouse story", path, docs, err)
 	}
 }
