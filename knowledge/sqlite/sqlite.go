@@ -289,27 +289,6 @@ func deleteDoc(ctx context.Context, tx *sql.Tx, docID int64) error {
 	return err
 }
 
-// Remove deletes the document with the given slug. It returns knowledge.ErrNotFound
-// if there is none.
-func (s *Store) Remove(ctx context.Context, slug string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("remove %s: %w", slug, err)
-	}
-	defer tx.Rollback()
-	var id int64
-	if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE slug = ?", slug).Scan(&id); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("remove %s: %w", slug, knowledge.ErrNotFound)
-		}
-		return fmt.Errorf("remove %s: %w", slug, err)
-	}
-	if err := deleteDoc(ctx, tx, id); err != nil {
-		return fmt.Errorf("remove %s: %w", slug, err)
-	}
-	return tx.Commit()
-}
-
 // Documents returns every indexed document, oldest first, without its Text.
 func (s *Store) Documents(ctx context.Context) ([]knowledge.Document, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT slug, title, source, hash, date, dropped FROM documents ORDER BY id`)
