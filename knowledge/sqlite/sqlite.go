@@ -201,82 +201,108 @@ func (s *Store) ingest(ctx context.Context, docs []knowledge.Parsed, progress fu
 			return rep, nil
 		}
 	}
-	total, done := 0, 0
+	in := ingestion{tx: tx, now: s.Now, progress: progress}
 	for _, p := range docs {
-		total += len(p.Passages)
+		in.total += len(p.Passages)
 	}
-	insPassage, err := tx.PrepareContext(ctx, `INSERT INTO passages (doc_id, n, start, "end", text) VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
+	if in.insPassage, err = tx.PrepareContext(ctx, `INSERT INTO passages (doc_id, n, start, "end", text) VALUES (?, ?, ?, ?, ?)`); err != nil {
 		return rep, fmt.Errorf("ingest: %w", err)
 	}
-	defer insPassage.Close()
-	insFTS, err := tx.PrepareContext(ctx, `INSERT INTO passages_fts (rowid, text) VALUES (?, ?)`)
-	if err != nil {
+	defer in.insPassage.Close()
+	if in.insFTS, err = tx.PrepareContext(ctx, `INSERT INTO passages_fts (rowid, text) VALUES (?, ?)`); err != nil {
 		return rep, fmt.Errorf("ingest: %w", err)
 	}
-	defer insFTS.Close()
+	defer in.insFTS.Close()
 	for _, p := range docs {
 		if err := ctx.Err(); err != nil {
 			return IngestReport{}, fmt.Errorf("ingest: %w", err)
 		}
-		d := p.Doc
-		var oldID int64
-		var oldHash string
-		err := tx.QueryRowContext(ctx, "SELECT id, hash FROM documents WHERE slug = ?", d.Slug).Scan(&oldID, &oldHash)
-		switch {
-		case err == nil && oldHash == d.Hash:
-			rep.Unchanged = append(rep.Unchanged, d.Slug)
-			done += len(p.Passages)
-			if progress != nil {
-				progress(done, total)
-			}
-			continue
-		case err == nil:
-			if err := deleteDoc(ctx, tx, oldID); err != nil {
-				return IngestReport{}, fmt.Errorf("ingest %s: replace: %w", d.Slug, err)
-			}
-			rep.Replaced = append(rep.Replaced, d.Slug)
-		case errors.Is(err, sql.ErrNoRows):
-			rep.Added = append(rep.Added, d.Slug)
-		default:
-			return IngestReport{}, fmt.Errorf("ingest %s: %w", d.Slug, err)
-		}
-		dropped, _ := json.Marshal(d.Dropped)
-		res, err := tx.ExecContext(ctx,
-			`INSERT INTO documents (slug, title, source, text, hash, date, dropped, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.Slug, d.Title, d.Source, d.Text, d.Hash, d.Date, string(dropped), s.Now().UTC().Format(time.RFC3339))
-		if err != nil {
-			return IngestReport{}, fmt.Errorf("ingest %s: %w", d.Slug, err)
-		}
-		docID, err := res.LastInsertId()
-		if err != nil {
-			return IngestReport{}, fmt.Errorf("ingest %s: %w", d.Slug, err)
-		}
-		for _, ps := range p.Passages {
-			res, err := insPassage.ExecContext(ctx, docID, ps.N, ps.Start, ps.End, ps.Text)
-			if err != nil {
-				return IngestReport{}, fmt.Errorf("ingest %s: passage %d: %w", d.Slug, ps.N, err)
-			}
-			rowID, err := res.LastInsertId()
-			if err != nil {
-				return IngestReport{}, fmt.Errorf("ingest %s: passage %d: %w", d.Slug, ps.N, err)
-			}
-			if _, err := insFTS.ExecContext(ctx, rowID, ps.Text); err != nil {
-				return IngestReport{}, fmt.Errorf("ingest %s: index passage %d: %w", d.Slug, ps.N, err)
-			}
-			done++
-			if progress != nil && done%256 == 0 {
-				progress(done, total)
-			}
-		}
-		if progress != nil {
-			progress(done, total)
+		if err := in.ingestDoc(ctx, p, &rep); err != nil {
+			return IngestReport{}, fmt.Errorf("ingest %s: %w", p.Doc.Slug, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return IngestReport{}, fmt.Errorf("ingest: commit: %w", err)
 	}
 	return rep, nil
+}
+
+// ingestion is one Ingest transaction under way.
+type ingestion struct {
+	tx                 *sql.Tx
+	insPassage, insFTS *sql.Stmt
+	now                func() time.Time
+	progress           func(done, total int) // nil: not reported
+	done, total        int                   // passages written or skipped, and in all
+}
+
+// ingestDoc writes one document, in place of an older version with its
+// slug, unless the index holds it unchanged, and records which it was in rep.
+func (in *ingestion) ingestDoc(ctx context.Context, p knowledge.Parsed, rep *IngestReport) error {
+	d := p.Doc
+	var oldID int64
+	var oldHash string
+	err := in.tx.QueryRowContext(ctx, "SELECT id, hash FROM documents WHERE slug = ?", d.Slug).Scan(&oldID, &oldHash)
+	switch {
+	case err == nil && oldHash == d.Hash:
+		rep.Unchanged = append(rep.Unchanged, d.Slug)
+		in.done += len(p.Passages)
+		in.report()
+		return nil
+	case err == nil:
+		if err := deleteDoc(ctx, in.tx, oldID); err != nil {
+			return fmt.Errorf("replace: %w", err)
+		}
+		rep.Replaced = append(rep.Replaced, d.Slug)
+	case errors.Is(err, sql.ErrNoRows):
+		rep.Added = append(rep.Added, d.Slug)
+	default:
+		return err
+	}
+	dropped, _ := json.Marshal(d.Dropped)
+	res, err := in.tx.ExecContext(ctx,
+		`INSERT INTO documents (slug, title, source, text, hash, date, dropped, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Slug, d.Title, d.Source, d.Text, d.Hash, d.Date, string(dropped), in.now().UTC().Format(time.RFC3339))
+	if err != nil {
+		return err
+	}
+	docID, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	for _, ps := range p.Passages {
+		if err := in.writePassage(ctx, docID, ps); err != nil {
+			return err
+		}
+	}
+	in.report()
+	return nil
+}
+
+// writePassage writes a passage and its index entry.
+func (in *ingestion) writePassage(ctx context.Context, docID int64, ps knowledge.Passage) error {
+	res, err := in.insPassage.ExecContext(ctx, docID, ps.N, ps.Start, ps.End, ps.Text)
+	if err != nil {
+		return fmt.Errorf("passage %d: %w", ps.N, err)
+	}
+	rowID, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("passage %d: %w", ps.N, err)
+	}
+	if _, err := in.insFTS.ExecContext(ctx, rowID, ps.Text); err != nil {
+		return fmt.Errorf("index passage %d: %w", ps.N, err)
+	}
+	if in.done++; in.done%256 == 0 {
+		in.report()
+	}
+	return nil
+}
+
+// report tells progress how far the ingestion is.
+func (in *ingestion) report() {
+	if in.progress != nil {
+		in.progress(in.done, in.total)
+	}
 }
 
 // deleteDoc removes a document, its passages and their index entries.
