@@ -31,32 +31,14 @@ type mdParser struct {
 	inComment bool
 }
 
+// line reads the next line of the document.
 func (m *mdParser) line(line string) {
 	if m.fence != "" {
-		if t := strings.TrimSpace(line); strings.HasPrefix(t, m.fence) && strings.Trim(t, m.fence[:1]) == "" {
-			m.flushCode()
-			m.fence = ""
-			return
-		}
-		if strings.TrimSpace(line) == "" {
-			m.flushCode()
-			return
-		}
-		m.code = append(m.code, strings.TrimRight(line, " \t"))
+		m.codeLine(line)
 		return
 	}
-	t := strings.TrimSpace(line)
-	if m.inComment {
-		if _, after, ok := strings.Cut(t, "-->"); ok {
-			m.inComment = false
-			t = strings.TrimSpace(after)
-		} else {
-			return
-		}
-	}
-	if strings.HasPrefix(t, "<!--") && !strings.Contains(t, "-->") {
-		m.flush()
-		m.inComment = true
+	t, ok := m.outsideComment(strings.TrimSpace(line))
+	if !ok {
 		return
 	}
 	for strings.HasPrefix(t, ">") {
@@ -70,14 +52,7 @@ func (m *mdParser) line(line string) {
 		n := len(t) - len(strings.TrimLeft(t, t[:1]))
 		m.fence = t[:n]
 	case t[0] == '#':
-		level := len(t) - len(strings.TrimLeft(t, "#"))
-		if level > 6 || level < len(t) && t[level] != ' ' && t[level] != '\t' {
-			m.para = append(m.para, t) // "#hashtag", not a heading
-			return
-		}
-		m.flush()
-		h := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t[level:]), "#"))
-		m.heading(level, h)
+		m.atxHeading(t)
 	case len(m.para) > 0 && isUnderline(t):
 		level := 2
 		if t[0] == '=' {
@@ -89,24 +64,80 @@ func (m *mdParser) line(line string) {
 	case isRule(t), isLinkDefinition(t), isTableSeparator(t):
 		m.flush()
 	case isListItem(t):
-		m.flush()
-		_, item, _ := strings.Cut(t, " ")
-		item = strings.TrimSpace(item)
-		for _, box := range []string{"[ ] ", "[x] ", "[X] "} {
-			item = strings.TrimPrefix(item, box)
-		}
-		m.para = append(m.para, item)
+		m.listItem(t)
 	case t[0] == '|':
-		m.flush()
-		cells := strings.Split(strings.Trim(t, "|"), "|")
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
-		m.para = append(m.para, strings.Join(cells, " | "))
-		m.flush()
+		m.tableRow(t)
 	default:
 		m.para = append(m.para, t)
 	}
+}
+
+// codeLine reads a line inside a fenced code block.
+func (m *mdParser) codeLine(line string) {
+	if t := strings.TrimSpace(line); strings.HasPrefix(t, m.fence) && strings.Trim(t, m.fence[:1]) == "" {
+		m.flushCode()
+		m.fence = ""
+		return
+	}
+	if strings.TrimSpace(line) == "" {
+		m.flushCode()
+		return
+	}
+	m.code = append(m.code, strings.TrimRight(line, " \t"))
+}
+
+// outsideComment returns the part of the trimmed line t that is not in an
+// HTML comment running over several lines, and false when there is none.
+func (m *mdParser) outsideComment(t string) (string, bool) {
+	if m.inComment {
+		_, after, ok := strings.Cut(t, "-->")
+		if !ok {
+			return "", false
+		}
+		m.inComment = false
+		t = strings.TrimSpace(after)
+	}
+	if strings.HasPrefix(t, "<!--") && !strings.Contains(t, "-->") {
+		m.flush()
+		m.inComment = true
+		return "", false
+	}
+	return t, true
+}
+
+// atxHeading reads a line starting with '#': a heading, or a "#hashtag".
+func (m *mdParser) atxHeading(t string) {
+	level := len(t) - len(strings.TrimLeft(t, "#"))
+	if level > 6 || level < len(t) && t[level] != ' ' && t[level] != '\t' {
+		m.para = append(m.para, t)
+		return
+	}
+	m.flush()
+	m.heading(level, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t[level:]), "#")))
+}
+
+// listItem reads a list item, a paragraph of its own, without its marker
+// or task box.
+func (m *mdParser) listItem(t string) {
+	m.flush()
+	_, item, _ := strings.Cut(t, " ")
+	item = strings.TrimSpace(item)
+	for _, box := range []string{"[ ] ", "[x] ", "[X] "} {
+		item = strings.TrimPrefix(item, box)
+	}
+	m.para = append(m.para, item)
+}
+
+// tableRow reads a table row, a paragraph of its own with its cells
+// separated by " | ".
+func (m *mdParser) tableRow(t string) {
+	m.flush()
+	cells := strings.Split(strings.Trim(t, "|"), "|")
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	m.para = append(m.para, strings.Join(cells, " | "))
+	m.flush()
 }
 
 func (m *mdParser) heading(level int, h string) {
@@ -250,61 +281,19 @@ func mdInline(s string) string {
 	var sb strings.Builder
 	sb.Grow(len(s))
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]):
-			sb.WriteByte(s[i+1])
-			i += 2
-		case c == '`':
-			n := runLen(s, i, '`')
-			if end := strings.Index(s[i+n:], s[i:i+n]); end >= 0 {
-				sb.WriteString(strings.TrimSpace(s[i+n : i+n+end]))
-				i += n + end + n
-			} else {
-				sb.WriteString(s[i : i+n])
-				i += n
-			}
-		case c == '!' && i+1 < len(s) && s[i+1] == '[':
-			if _, next, ok := mdLink(s, i+1); ok {
-				i = next // images are dropped
-			} else {
-				sb.WriteByte('!')
-				i++
-			}
-		case c == '[':
-			if text, next, ok := mdLink(s, i); ok {
-				sb.WriteString(mdInline(text))
-				i = next
-			} else {
-				sb.WriteByte('[')
-				i++
-			}
-		case c == '<':
-			if n := htmlTagLen(s[i:]); n > 0 {
-				if inner := s[i+1 : i+n-1]; strings.Contains(inner, "://") || strings.HasPrefix(inner, "mailto:") || strings.Contains(inner, "@") && !strings.ContainsAny(inner, " =") {
-					sb.WriteString(inner) // an autolink
-				}
-				i += n
-			} else {
-				sb.WriteByte('<')
-				i++
-			}
-		case c == '*' || c == '_' || c == '~':
-			n := runLen(s, i, c)
-			before, after := byte(' '), byte(' ')
-			if i > 0 {
-				before = s[i-1]
-			}
-			if i+n < len(s) {
-				after = s[i+n]
-			}
-			keep := isSpaceByte(before) && isSpaceByte(after) || // "2 * 3"
-				c == '_' && isASCIIAlnum(before) && isASCIIAlnum(after) || // snake_case
-				c == '~' && n == 1 // "~5 km"
-			if keep {
-				sb.WriteString(s[i : i+n])
-			}
-			i += n
+		switch c := s[i]; c {
+		case '\\':
+			i = mdEscape(&sb, s, i)
+		case '`':
+			i = mdCodeSpan(&sb, s, i)
+		case '!':
+			i = mdImage(&sb, s, i)
+		case '[':
+			i = mdLinkText(&sb, s, i)
+		case '<':
+			i = mdTag(&sb, s, i)
+		case '*', '_', '~':
+			i = mdEmphasis(&sb, s, i)
 		default:
 			sb.WriteByte(c)
 			i++
@@ -315,6 +304,86 @@ func mdInline(s string) string {
 		out = html.UnescapeString(out)
 	}
 	return out
+}
+
+// The md* writers below each read the inline element at s[i], write what
+// a reader sees of it to sb, and return where the text after it starts.
+// What is not the element they expect they write as it is.
+
+// mdEscape reads a backslash escape: `\*` is "*".
+func mdEscape(sb *strings.Builder, s string, i int) int {
+	if i+1 < len(s) && isASCIIPunct(s[i+1]) {
+		sb.WriteByte(s[i+1])
+		return i + 2
+	}
+	sb.WriteByte(s[i])
+	return i + 1
+}
+
+// mdCodeSpan reads a code span, keeping the code without its backticks.
+func mdCodeSpan(sb *strings.Builder, s string, i int) int {
+	n := runLen(s, i, '`')
+	if end := strings.Index(s[i+n:], s[i:i+n]); end >= 0 {
+		sb.WriteString(strings.TrimSpace(s[i+n : i+n+end]))
+		return i + n + end + n
+	}
+	sb.WriteString(s[i : i+n])
+	return i + n
+}
+
+// mdImage reads an image, which is dropped.
+func mdImage(sb *strings.Builder, s string, i int) int {
+	if i+1 < len(s) && s[i+1] == '[' {
+		if _, next, ok := mdLink(s, i+1); ok {
+			return next
+		}
+	}
+	sb.WriteByte('!')
+	return i + 1
+}
+
+// mdLinkText reads a link, keeping its text.
+func mdLinkText(sb *strings.Builder, s string, i int) int {
+	if text, next, ok := mdLink(s, i); ok {
+		sb.WriteString(mdInline(text))
+		return next
+	}
+	sb.WriteByte('[')
+	return i + 1
+}
+
+// mdTag reads an HTML tag or comment, which is dropped, or an autolink,
+// whose address is kept.
+func mdTag(sb *strings.Builder, s string, i int) int {
+	n := htmlTagLen(s[i:])
+	if n == 0 {
+		sb.WriteByte('<')
+		return i + 1
+	}
+	if inner := s[i+1 : i+n-1]; strings.Contains(inner, "://") || strings.HasPrefix(inner, "mailto:") || strings.Contains(inner, "@") && !strings.ContainsAny(inner, " =") {
+		sb.WriteString(inner)
+	}
+	return i + n
+}
+
+// mdEmphasis reads a run of emphasis marks, which is dropped unless it is
+// text: "2 * 3", snake_case, "~5 km".
+func mdEmphasis(sb *strings.Builder, s string, i int) int {
+	c := s[i]
+	n := runLen(s, i, c)
+	before, after := byte(' '), byte(' ')
+	if i > 0 {
+		before = s[i-1]
+	}
+	if i+n < len(s) {
+		after = s[i+n]
+	}
+	if isSpaceByte(before) && isSpaceByte(after) ||
+		c == '_' && isASCIIAlnum(before) && isASCIIAlnum(after) ||
+		c == '~' && n == 1 {
+		sb.WriteString(s[i : i+n])
+	}
+	return i + n
 }
 
 // mdLink reads "[text](dest)", "[text][ref]" or "[text][]" at s[i] and
