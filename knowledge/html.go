@@ -53,64 +53,74 @@ func (w *htmlWalker) walk(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
 		w.text(n.Data)
-		return
 	case html.DocumentNode:
 		w.children(n)
-		return
 	case html.ElementNode:
-	default:
-		return // comments, doctype
+		w.element(n)
 	}
-	if hidden(n) {
-		return
-	}
-	switch {
-	case notText(n.DataAtom):
-		return
-	case n.DataAtom == atom.Title:
-		if w.title == "" {
-			w.title = collapseSpace(textOf(n))
-		}
-		return
-	case n.DataAtom == atom.Nav || n.DataAtom == atom.Aside || n.DataAtom == atom.Form:
-		if w.drop(n) {
-			return
-		}
-	case n.DataAtom == atom.Header || n.DataAtom == atom.Footer:
-		if w.articles == 0 && w.drop(n) {
-			return
-		}
-	case n.DataAtom == atom.Br || n.DataAtom == atom.Hr:
-		w.flush()
-		return
-	case n.DataAtom == atom.Td || n.DataAtom == atom.Th:
-		w.space = w.sb.Len() > 0
-		w.children(n)
-		w.space = w.sb.Len() > 0
+	// Comments and the doctype hold no text.
+}
+
+// element reads an element: a block element becomes paragraphs of its own.
+func (w *htmlWalker) element(n *html.Node) {
+	if hidden(n) || w.special(n) {
 		return
 	}
 	block := isHTMLBlock(n.DataAtom)
 	if block {
 		w.flush()
 	}
-	switch n.DataAtom {
-	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-		if n.DataAtom == atom.H1 && w.h1 == "" {
-			w.h1 = collapseSpace(textOf(n))
-		}
-		w.heading++
-		defer func() { w.heading-- }()
-	case atom.Pre:
-		w.pre++
-		defer func() { w.pre-- }()
-	case atom.Article, atom.Main:
-		w.articles++
-		defer func() { w.articles-- }()
+	if n.DataAtom == atom.H1 && w.h1 == "" {
+		w.h1 = collapseSpace(textOf(n))
+	}
+	if depth := w.depth(n.DataAtom); depth != nil {
+		*depth++
+		defer func() { *depth-- }()
 	}
 	w.children(n)
 	if block {
 		w.flush()
 	}
+}
+
+// special reads the elements that are not read as text, and reports
+// whether n was one of them: what is never text, the title, page furniture
+// (unless kept), line breaks and table cells.
+func (w *htmlWalker) special(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Title:
+		if w.title == "" {
+			w.title = collapseSpace(textOf(n))
+		}
+		return true
+	case atom.Nav, atom.Aside, atom.Form:
+		return w.drop(n)
+	case atom.Header, atom.Footer:
+		return w.articles == 0 && w.drop(n)
+	case atom.Br, atom.Hr:
+		w.flush()
+		return true
+	case atom.Td, atom.Th:
+		w.space = w.sb.Len() > 0
+		w.children(n)
+		w.space = w.sb.Len() > 0
+		return true
+	}
+	return notText(n.DataAtom)
+}
+
+// depth returns the count of open elements of a's kind that the walk
+// keeps (headings, pre, article or main), or nil.
+func (w *htmlWalker) depth(a atom.Atom) *int {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return &w.heading
+	case atom.Pre:
+		return &w.pre
+	case atom.Article, atom.Main:
+		return &w.articles
+	}
+	return nil
 }
 
 func (w *htmlWalker) children(n *html.Node) {
