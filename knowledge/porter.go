@@ -77,51 +77,69 @@ func stem(b []byte) string {
 	}
 	b = append(b, 0, 0) // room for step 1b's "e" and step 1b2's longer endings
 	b = b[:n]
-
-	// Step 1a.
-	if b[n-1] == 's' {
-		switch {
-		case b[n-2] == 'e' && (n > 4 && b[n-4] == 's' && b[n-3] == 's' || n > 3 && b[n-3] == 'i'):
-			n -= 2 // sses → ss, ies → i
-		case b[n-2] == 'e' || b[n-2] != 's':
-			n-- // s → ""
-		}
-	}
-	b = b[:n]
-
-	// Step 1b.
-	if step1b(&b) {
-		if !replaceSuffix(&b, step1b2Rules, nil) {
-			n = len(b)
-			c := b[n-1]
-			if !isVowel(c, false) && c != 'l' && c != 's' && c != 'z' && c == b[n-2] {
-				b = b[:n-1]
-			} else if mEq1(b) && oStar(b) {
-				b = append(b, 'e')
-			}
-		}
-	}
-
-	// Step 1c.
-	if n := len(b); b[n-1] == 'y' && hasVowel(b[:n-1]) {
-		b[n-1] = 'i'
-	}
-
+	step1a(&b)
+	step1b(&b)
+	step1c(&b)
 	replaceSuffix(&b, step2Rules, mGt0)
 	replaceSuffix(&b, step3Rules, mGt0)
 	step4(&b)
+	step5(&b)
+	return string(b)
+}
 
-	// Step 5a.
-	if n := len(b); b[n-1] == 'e' {
-		if s := b[:n-1]; mGt1(s) || mEq1(s) && !oStar(s) {
-			b = s
+// step1a removes plurals: sses → ss, ies → i, s → "" (but not ss).
+func step1a(b *[]byte) {
+	s := *b
+	n := len(s)
+	if s[n-1] != 's' {
+		return
+	}
+	switch {
+	case s[n-2] == 'e' && (n > 4 && s[n-4] == 's' && s[n-3] == 's' || n > 3 && s[n-3] == 'i'):
+		*b = s[:n-2]
+	case s[n-2] == 'e' || s[n-2] != 's':
+		*b = s[:n-1]
+	}
+}
+
+// step1b removes -eed/-ed/-ing and, when -ed or -ing went, mends the stem:
+// at → ate, bl → ble, iz → ize, a double consonant halved, or an "e"
+// added to a short stem.
+func step1b(b *[]byte) {
+	if !removeEdIng(b) || replaceSuffix(b, step1b2Rules, nil) {
+		return
+	}
+	s := *b
+	n := len(s)
+	c := s[n-1]
+	if !isVowel(c, false) && c != 'l' && c != 's' && c != 'z' && c == s[n-2] {
+		*b = s[:n-1]
+	} else if mEq1(s) && oStar(s) {
+		*b = append(s, 'e')
+	}
+}
+
+// step1c turns a final y into i after a vowel.
+func step1c(b *[]byte) {
+	s := *b
+	if n := len(s); s[n-1] == 'y' && hasVowel(s[:n-1]) {
+		s[n-1] = 'i'
+	}
+}
+
+// step5 removes a final e where the stem stays long enough, and halves a
+// final ll.
+func step5(b *[]byte) {
+	s := *b
+	if n := len(s); s[n-1] == 'e' {
+		if t := s[:n-1]; mGt1(t) || mEq1(t) && !oStar(t) {
+			s = t
 		}
 	}
-	// Step 5b.
-	if n := len(b); n > 1 && b[n-1] == 'l' && b[n-2] == 'l' && mGt1(b[:n-1]) {
-		b = b[:n-1]
+	if n := len(s); n > 1 && s[n-1] == 'l' && s[n-2] == 'l' && mGt1(s[:n-1]) {
+		s = s[:n-1]
 	}
-	return string(b)
+	*b = s
 }
 
 func isVowel(c byte, yIsVowel bool) bool {
@@ -227,8 +245,8 @@ func replaceSuffix(b *[]byte, rules map[byte][]rule, cond func([]byte) bool) boo
 	return false
 }
 
-// step1b removes -eed/-ed/-ing and reports whether -ed or -ing went.
-func step1b(b *[]byte) bool {
+// removeEdIng removes -eed/-ed/-ing and reports whether -ed or -ing went.
+func removeEdIng(b *[]byte) bool {
 	s := *b
 	n := len(s)
 	switch {
