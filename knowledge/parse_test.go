@@ -534,7 +534,7 @@ func TestPassageCorpora(t *testing.T) {
 			corpora["gutenberg"] = append(corpora["gutenberg"], doc{f, string(readDataset(t, "gutenberg/"+f))})
 		}
 		for _, s := range fairytaleStories(t, "train") {
-			corpora["fairytaleqa train"] = append(corpora["fairytaleqa train"], doc{s.name, s.text})
+			corpora["fairytaleqa train"] = append(corpora["fairytaleqa train"], doc(s))
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(corpora)) {
@@ -606,6 +606,33 @@ func TestDefaultStoryPassages(t *testing.T) {
 func checkParsed(tb testing.TB, raw []byte, p knowledge.Parsed) {
 	tb.Helper()
 	d := p.Doc
+	checkDocText(tb, raw, d)
+	if len(p.Passages) == 0 {
+		tb.Fatalf("%s: no passages", d.Source)
+	}
+	starts, ends := sentenceBounds(d.Text)
+	prev := 0
+	for i, ps := range p.Passages {
+		checkPassageSpan(tb, d, i, ps, prev)
+		// Next to dropped text a sentence may run on as Sentences sees the
+		// whole text ("*** START … ***" with no blank line after it).
+		next := len(d.Text)
+		if i+1 < len(p.Passages) {
+			next = p.Passages[i+1].Start
+		}
+		if !checkSkipped(tb, d, d.Text[prev:ps.Start], i == 0) && !starts[ps.Start] ||
+			strings.TrimSpace(d.Text[ps.End:next]) == "" && !ends[ps.End] {
+			tb.Fatalf("%s: passage %s splits a sentence: %q", d.Source, ps.ID, clipText(ps.Text))
+		}
+		prev = ps.End
+	}
+	checkSkipped(tb, d, d.Text[prev:], false)
+}
+
+// checkDocText checks that the document's strings are UTF-8 and its Text
+// is, for plain text, the input itself, else clean paragraphs.
+func checkDocText(tb testing.TB, raw []byte, d knowledge.Document) {
+	tb.Helper()
 	plain := isPlainText(d.Source)
 	switch {
 	case !utf8.ValidString(d.Text):
@@ -620,55 +647,52 @@ func checkParsed(tb testing.TB, raw []byte, p knowledge.Parsed) {
 			tb.Fatalf("%s: invalid UTF-8 in %q", d.Source, s)
 		}
 	}
-	if len(p.Passages) == 0 {
-		tb.Fatalf("%s: no passages", d.Source)
+}
+
+// checkPassageSpan checks the i-th passage's id and that it is an exact,
+// trimmed slice of Text after prev.
+func checkPassageSpan(tb testing.TB, d knowledge.Document, i int, ps knowledge.Passage, prev int) {
+	tb.Helper()
+	if want := fmt.Sprintf("%s#%d", d.Slug, i+1); ps.ID != want || ps.N != i+1 || ps.Doc != d.Slug {
+		tb.Fatalf("%s: passage %d has ID %q, N %d, Doc %q; want %q", d.Source, i, ps.ID, ps.N, ps.Doc, want)
 	}
-	// Text in no passage is white space, or in plain text what was dropped:
-	// boilerplate, the first copy of a repeated title, or a line of control
-	// characters, which is as good as blank.
-	skipped := func(gap string, first bool) bool {
-		gap = strings.TrimSpace(gap)
-		blank := strings.TrimFunc(gap, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) == ""
-		title := first && strings.EqualFold(strings.Join(strings.Fields(dropControls(gap)), " "), d.Title)
-		if !blank && !(plain && (len(d.Dropped) > 0 || title)) {
-			tb.Fatalf("%s: text %q is in no passage", d.Source, clipText(gap))
-		}
-		return gap != ""
+	if ps.Start < prev || ps.Start >= ps.End || ps.End > len(d.Text) {
+		tb.Fatalf("%s: passage %s spans [%d,%d) after %d", d.Source, ps.ID, ps.Start, ps.End, prev)
 	}
-	starts, ends := map[int]bool{}, map[int]bool{}
-	for _, s := range knowledge.Sentences(d.Text) {
-		// Sentences trims ASCII white space only; passages all of it.
-		sent := d.Text[s[0]:s[1]]
+	if ps.Text != d.Text[ps.Start:ps.End] {
+		tb.Fatalf("%s: passage %s text is not Text[Start:End]", d.Source, ps.ID)
+	}
+	if strings.TrimSpace(ps.Text) != ps.Text {
+		tb.Fatalf("%s: passage %s starts or ends with white space: %q", d.Source, ps.ID, clipText(ps.Text))
+	}
+}
+
+// checkSkipped checks that text in no passage (gap, before the first
+// passage when first) is white space, or in plain text what was dropped:
+// boilerplate, the first copy of a repeated title, or a line of control
+// characters, which is as good as blank. It reports whether gap holds
+// anything.
+func checkSkipped(tb testing.TB, d knowledge.Document, gap string, first bool) bool {
+	tb.Helper()
+	gap = strings.TrimSpace(gap)
+	blank := strings.TrimFunc(gap, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) == ""
+	title := first && strings.EqualFold(strings.Join(strings.Fields(dropControls(gap)), " "), d.Title)
+	if !blank && !(isPlainText(d.Source) && (len(d.Dropped) > 0 || title)) {
+		tb.Fatalf("%s: text %q is in no passage", d.Source, clipText(gap))
+	}
+	return gap != ""
+}
+
+// sentenceBounds returns where the sentences of text start and end, white
+// space trimmed: Sentences trims ASCII white space only, passages all of it.
+func sentenceBounds(text string) (starts, ends map[int]bool) {
+	starts, ends = map[int]bool{}, map[int]bool{}
+	for _, s := range knowledge.Sentences(text) {
+		sent := text[s[0]:s[1]]
 		starts[s[0]+len(sent)-len(strings.TrimLeftFunc(sent, unicode.IsSpace))] = true
 		ends[s[0]+len(strings.TrimRightFunc(sent, unicode.IsSpace))] = true
 	}
-	prev := 0
-	for i, ps := range p.Passages {
-		if want := fmt.Sprintf("%s#%d", d.Slug, i+1); ps.ID != want || ps.N != i+1 || ps.Doc != d.Slug {
-			tb.Fatalf("%s: passage %d has ID %q, N %d, Doc %q; want %q", d.Source, i, ps.ID, ps.N, ps.Doc, want)
-		}
-		if ps.Start < prev || ps.Start >= ps.End || ps.End > len(d.Text) {
-			tb.Fatalf("%s: passage %s spans [%d,%d) after %d", d.Source, ps.ID, ps.Start, ps.End, prev)
-		}
-		if ps.Text != d.Text[ps.Start:ps.End] {
-			tb.Fatalf("%s: passage %s text is not Text[Start:End]", d.Source, ps.ID)
-		}
-		if strings.TrimSpace(ps.Text) != ps.Text {
-			tb.Fatalf("%s: passage %s starts or ends with white space: %q", d.Source, ps.ID, clipText(ps.Text))
-		}
-		// Next to dropped text a sentence may run on as Sentences sees the
-		// whole text ("*** START … ***" with no blank line after it).
-		next := len(d.Text)
-		if i+1 < len(p.Passages) {
-			next = p.Passages[i+1].Start
-		}
-		if !skipped(d.Text[prev:ps.Start], i == 0) && !starts[ps.Start] ||
-			strings.TrimSpace(d.Text[ps.End:next]) == "" && !ends[ps.End] {
-			tb.Fatalf("%s: passage %s splits a sentence: %q", d.Source, ps.ID, clipText(ps.Text))
-		}
-		prev = ps.End
-	}
-	skipped(d.Text[prev:], false)
+	return starts, ends
 }
 
 // dropControls removes the control characters that are not white space,

@@ -25,6 +25,26 @@ func TestStemsMatchFTS5(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "datasets", "gutenberg", "pg120.txt")); err == nil {
 		texts = append(texts, string(b))
 	}
+	want := fts5Terms(t, "porter unicode61 remove_diacritics 2", texts)
+	for i, text := range texts {
+		got := tokenize(text)
+		if len(got) != len(want[i]) {
+			t.Errorf("text %d: %d tokens, FTS5 has %d", i, len(got), len(want[i]))
+		}
+		bad := 0
+		for j := 0; j < len(got) && j < len(want[i]) && bad < 20; j++ {
+			if got[j].term != want[i][j] {
+				t.Errorf("text %d token %d %q: got term %q, FTS5 has %q", i, j, text[got[j].start:got[j].end], got[j].term, want[i][j])
+				bad++
+			}
+		}
+	}
+}
+
+// fts5Terms returns the terms an FTS5 index with the given tokenizer
+// stores for each text, in order.
+func fts5Terms(t *testing.T, tokenizer string, texts []string) [][]string {
+	t.Helper()
 	db, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +53,7 @@ func TestStemsMatchFTS5(t *testing.T) {
 	db.SetMaxOpenConns(1)
 	ctx := context.Background()
 	for _, q := range []string{
-		`CREATE VIRTUAL TABLE t USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')`,
+		`CREATE VIRTUAL TABLE t USING fts5(text, tokenize = '` + tokenizer + `')`,
 		`CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
@@ -50,32 +70,35 @@ func TestStemsMatchFTS5(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	want := make([][]string, len(texts))
+	terms := make([][]string, len(texts))
 	for rows.Next() {
 		var doc, off int
 		var term string
 		if err := rows.Scan(&doc, &off, &term); err != nil {
 			t.Fatal(err)
 		}
-		for len(want[doc-1]) <= off {
-			want[doc-1] = append(want[doc-1], "")
+		for len(terms[doc-1]) <= off {
+			terms[doc-1] = append(terms[doc-1], "")
 		}
-		want[doc-1][off] = term
+		terms[doc-1][off] = term
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	for i, text := range texts {
-		got := tokenize(text)
-		if len(got) != len(want[i]) {
-			t.Errorf("text %d: %d tokens, FTS5 has %d", i, len(got), len(want[i]))
-		}
-		bad := 0
-		for j := 0; j < len(got) && j < len(want[i]) && bad < 20; j++ {
-			if got[j].term != want[i][j] {
-				t.Errorf("text %d token %d %q: got term %q, FTS5 has %q", i, j, text[got[j].start:got[j].end], got[j].term, want[i][j])
-				bad++
-			}
-		}
+	return terms
+}
+
+// sqliteVersion is the version of the SQLite the tests run against.
+func sqliteVersion(t *testing.T) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRow(`SELECT sqlite_version()`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

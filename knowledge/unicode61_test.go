@@ -2,8 +2,6 @@ package knowledge
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	gofmt "go/format"
@@ -12,8 +10,6 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
-
-	_ "modernc.org/sqlite" // the tokenizer the tables are read from
 )
 
 var updateUnicode61 = flag.Bool("update-unicode61", false, "rewrite unicode61_tables.go from SQLite's tokenizer")
@@ -26,29 +22,13 @@ type fts5Char struct {
 }
 
 // probeFTS5 returns how the index's tokenizer reads every code point, the
-// surrogates and NUL aside (they cannot occur in the text), with SQLite's
-// version. Each code point c goes into the text as c+"x"+c+"y ": one token
-// fxfy when c starts one (f its fold), xfy when it only continues one, and
-// the tokens x and y when it is a separator.
-func probeFTS5(t *testing.T) ([]fts5Char, string) {
-	db, err := sql.Open("sqlite", ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	ctx := context.Background()
-	for _, q := range []string{
-		`CREATE VIRTUAL TABLE t USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')`,
-		`CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+// surrogates and NUL aside (they cannot occur in the text). Each code point
+// c goes into the text as c+"x"+c+"y ": one token fxfy when c starts one
+// (f its fold), xfy when it only continues one, and the tokens x and y when
+// it is a separator.
+func probeFTS5(t *testing.T) []fts5Char {
 	const perRow = 1 << 14
 	var rows [][]rune
-	var b strings.Builder
 	for r := rune(1); r <= unicode.MaxRune; r++ {
 		if !utf8.ValidRune(r) {
 			continue
@@ -58,45 +38,22 @@ func probeFTS5(t *testing.T) ([]fts5Char, string) {
 		}
 		rows[len(rows)-1] = append(rows[len(rows)-1], r)
 	}
+	texts := make([]string, len(rows))
 	for i, row := range rows {
-		b.Reset()
+		var b strings.Builder
 		for _, r := range row {
 			b.WriteRune(r)
 			b.WriteByte('x')
 			b.WriteRune(r)
 			b.WriteString("y ")
 		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO t (rowid, text) VALUES (?, ?)`, i+1, b.String()); err != nil {
-			t.Fatal(err)
-		}
+		texts[i] = b.String()
 	}
-	terms := make([][]string, len(rows))
-	q, err := db.QueryContext(ctx, `SELECT doc, offset, term FROM v ORDER BY doc, offset`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
-	for q.Next() {
-		var doc, off int
-		var term string
-		if err := q.Scan(&doc, &off, &term); err != nil {
-			t.Fatal(err)
-		}
-		for len(terms[doc-1]) <= off {
-			terms[doc-1] = append(terms[doc-1], "")
-		}
-		terms[doc-1][off] = term
-	}
-	if err := q.Err(); err != nil {
-		t.Fatal(err)
-	}
+	terms := fts5Terms(t, "unicode61 remove_diacritics 2", texts)
 	chars := make([]fts5Char, unicode.MaxRune+1)
 	for i, row := range rows {
 		ts := terms[i]
 		for _, r := range row {
-			if len(ts) == 0 {
-				t.Fatalf("row %d: tokens ran out at %U", i+1, r)
-			}
 			c, n, ok := readProbe(ts)
 			if !ok {
 				t.Fatalf("%U: cannot read FTS5's tokens %q", r, ts[:min(2, len(ts))])
@@ -107,16 +64,15 @@ func probeFTS5(t *testing.T) ([]fts5Char, string) {
 			t.Fatalf("row %d: %d tokens left over", i+1, len(ts))
 		}
 	}
-	var version string
-	if err := db.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&version); err != nil {
-		t.Fatal(err)
-	}
-	return chars, version
+	return chars
 }
 
 // readProbe reads one code point's tokens (see probeFTS5) and returns how
 // many it took.
 func readProbe(ts []string) (fts5Char, int, bool) {
+	if len(ts) == 0 {
+		return fts5Char{}, 0, false
+	}
 	t := ts[0]
 	if t == "x" {
 		return fts5Char{}, 2, len(ts) > 1 && ts[1] == "y"
@@ -149,7 +105,7 @@ func TestUnicode61MatchesFTS5(t *testing.T) {
 		t.Skip("reads every code point through FTS5")
 	}
 	t.Parallel()
-	chars, version := probeFTS5(t)
+	chars, version := probeFTS5(t), sqliteVersion(t)
 	if *updateUnicode61 {
 		writeUnicode61Tables(t, chars, version)
 		return
