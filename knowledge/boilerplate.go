@@ -19,9 +19,40 @@ const (
 	maxDroppedLen       = 100 // Document.Dropped entries are clipped to about this many bytes
 )
 
-// dropBoilerplate applies the boilerplate rule described at Parse to the
-// paragraphs of a document. It returns the blocks kept and, clipped for
+// dropBoilerplate drops the blocks of a document that are not part of the
+// story, by one general rule, and returns the blocks kept and, clipped for
 // display, those dropped.
+//
+// Only the end of a document is examined (trailingBoilerplate), and its
+// start for disclosures (leadingBoilerplate): a paragraph in the middle of
+// the body is never dropped, and neither is more than a quarter of the
+// document's words (at most 2,000). Each paragraph at the end is compared
+// with the body, the text before it (body.kind). It is
+//
+//   - a disclosure when it uses web-furniture language that the body never
+//     uses (affiliate, newsletter, "sign up for", "earn a commission",
+//     "share of sales", "all rights reserved", ©, cookie and privacy
+//     notices, "click here", "prices are accurate", "related articles", …),
+//     or advertising words that stories use too (advertising, sponsored,
+//     subscribe, "read more", "buy now", …) while fewer than half of its
+//     content words occur in the body;
+//   - a headline when it is a heading, or a line without a full stop, of at
+//     most twelve words;
+//   - off topic when it has six or more distinct content words and fewer
+//     than a quarter of them occur in the body;
+//   - story otherwise.
+//
+// Walking back from the last paragraph over disclosures, headlines and
+// off-topic paragraphs up to the first story paragraph, the paragraphs
+// walked over are dropped if they include a disclosure, starting at the
+// first headline or disclosure among them. So an advert's headline, blurb
+// and affiliate note go together, while a story that ends on a new subject
+// keeps its last paragraph. A headline that is itself a disclosure
+// ("Sponsored", "Related articles") takes everything after it along. At
+// the start, after a title, disclosures in a row are dropped (a cookie
+// notice). Content words are compared by their keys (eachContentKey); a
+// body of fewer than 30 distinct content words is too small to judge by,
+// and then nothing is dropped.
 func dropBoilerplate(blocks []block) ([]block, []string) {
 	total := 0
 	for _, b := range blocks {
@@ -322,7 +353,9 @@ func contentKeys(text string) []string {
 // eachContentKey calls fn with the key of each content word in text: a
 // word of letters and digits, at least three letters long and not a stop
 // word, lower-cased, without a plural s, cut to its first five letters (so
-// "Australia" and "Australian", "plan" and "plans" meet).
+// "Australia" and "Australian", "plan" and "plans" meet). Its words are not
+// Words: they only compare blocks with each other, never with the index,
+// and numbers such as ² or ½ tell nothing about a block's subject.
 func eachContentKey(text string, fn func(string)) {
 	var buf [64]byte
 	for i := 0; i < len(text); {

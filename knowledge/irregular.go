@@ -6,7 +6,7 @@ import (
 )
 
 // BaseForm returns the base form of an irregular English word form, from
-// the same table Search uses ("went" → "go", "children" → "child"), and
+// the same table the ranking uses ("went" → "go", "children" → "child"), and
 // true; for any other word it returns w and false. w must be lower case.
 func BaseForm(w string) (string, bool) {
 	b, ok := loadBaseForms()[w]

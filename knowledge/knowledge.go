@@ -1,19 +1,27 @@
-// Package knowledge owns the stories storybot answers from: documents, the
-// passages they are split into, and the SQLite FTS5 index that retrieves them.
+// Package knowledge holds what storybot knows about a story, apart from
+// where it is stored: documents and the passages they are split into
+// (Parse, Sentences), the definition of a word shared by queries and the
+// index (Words, Terms, BuildQuery), and the ranking of passages as a
+// function of the candidates an index found and its statistics (Ranking).
 //
 // Data flows one way: raw bytes are parsed into a Document (its text,
 // title, and the boilerplate left out), the Document is split into Passages
-// that keep their character offsets into Document.Text, and a Store indexes
-// the passages so that Search returns those that best match a question.
+// that keep their byte offsets into Document.Text, an index (the SQLite
+// FTS5 Store in knowledge/sqlite) holds the passages, and a Ranking.Plan
+// for a question tells the index what to look up, Ranking.Rank orders what
+// it found.
 package knowledge
 
 import "errors"
 
-// Errors returned by this package. Callers check them with errors.Is.
+// Errors returned by this package and by an index of its documents
+// (knowledge/sqlite). Callers check them with errors.Is.
 var (
-	// ErrEmptyQuery is returned by Search when the query has no searchable words.
+	// ErrEmptyQuery is returned for a query with no words, by BuildQuery,
+	// Ranking.Plan and an index's Search.
 	ErrEmptyQuery = errors.New("empty query")
-	// ErrNotFound is returned when a document or passage id does not exist.
+	// ErrNotFound is returned by an index for a document or passage id it
+	// does not hold.
 	ErrNotFound = errors.New("not found")
 	// ErrEmptyDocument is returned by Parse for input with no text in it.
 	ErrEmptyDocument = errors.New("document has no text")
@@ -58,6 +66,6 @@ type Passage struct {
 	// Start and End are byte offsets into Document.Text.
 	Start int `json:"-"`
 	End   int `json:"-"`
-	// Score is the retrieval score; higher is better. Zero outside Search.
+	// Score is the retrieval score; higher is better. Zero outside a search.
 	Score float64 `json:"score"`
 }

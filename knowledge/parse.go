@@ -38,67 +38,30 @@ const (
 	maxPassageWords = 200
 )
 
-// Parse cleans raw bytes into a Document and splits it into Passages.
+// Parse reads one document from raw bytes and splits it into passages.
 //
-// The input must be UTF-8 text: invalid UTF-8, a NUL byte or many control
-// characters give ErrNotText. A byte order mark is dropped and line endings
-// normalised. For plain text, Document.Text is then the input itself, so
-// every passage, and every quote taken from one, is verbatim in the file:
-// a paragraph's passage runs from its first to its last non-space
-// character, hard-wrapped lines and double spaces included, and a repeated
-// title, a Project Gutenberg header and licence and dropped boilerplate
-// stay in Document.Text but in no passage. Only what becomes a passage is
-// indexed. Markdown and HTML are reduced to the text a reader sees: their
-// Document.Text is that text, its paragraphs separated by a blank line.
-// Input with no words in its passages gives ErrEmptyDocument. Errors are
-// wrapped with opt.Name.
+// opt.Name is the file name: its extension picks the format (.md and
+// .markdown are Markdown, .html and .htm HTML, anything else plain text)
+// and its base name gives the slug. opt.Title and opt.Date, when set, stand
+// in for what Parse would find; opt.KeepAll keeps what would be dropped as
+// boilerplate.
 //
-// Each paragraph becomes a passage; one over 200 words is split at
-// sentence boundaries into chunks of about equal size, and fragments under
-// 40 words (headings, one-line paragraphs) join a neighbour: a heading or a
-// lead-in ending in a colon the paragraph after it, anything else the
-// passage before it, never across a dropped block. So passages hold
-// roughly 40–200 words and never split a sentence. Titles, boilerplate and
-// word counts are judged on a cleaned copy of each paragraph (wrapped lines
-// joined, runs of spaces collapsed). Passage ids are "<slug>#<n>" and
-// depend only on the input and the options.
+// Document.Text is the text the passages point into: for plain text the
+// input itself, without a byte order mark and with LF line endings, so
+// every quote is verbatim in the file; for Markdown and HTML the text a
+// reader sees, its paragraphs separated by a blank line. The Passages are
+// in document order, each exactly Document.Text[Start:End], of roughly
+// 40–200 words, never splitting a sentence, with ids "<slug>#<n>" that
+// depend only on the input and the options. Together they hold all of the
+// text but what was dropped: boilerplate (dropBoilerplate), a Project
+// Gutenberg header and licence, and HTML page furniture, all listed in
+// Document.Dropped, and the first of a title written twice. Document.Hash
+// is the same for the same input and options.
 //
-// # Boilerplate
-//
-// Blocks that are not part of the story are dropped by one general rule.
-// Only the end of a document is examined, and its start for disclosures: a
-// paragraph in the middle of the body is never dropped, and neither is more
-// than a quarter of the document's words (at most 2,000). Each paragraph at
-// the end is compared with the body, the text before it. It is
-//
-//   - a disclosure when it uses web-furniture language that the body never
-//     uses (affiliate, newsletter, "sign up for", "earn a commission",
-//     "share of sales", "all rights reserved", ©, cookie and privacy
-//     notices, "click here", "prices are accurate", "related articles", …),
-//     or advertising words that stories use too (advertising, sponsored,
-//     subscribe, "read more", "buy now", …) while fewer than half of its
-//     content words occur in the body;
-//   - a headline when it is a heading, or a line without a full stop, of at
-//     most twelve words;
-//   - off topic when it has six or more distinct content words and fewer
-//     than a quarter of them occur in the body;
-//   - story otherwise.
-//
-// Walking back from the last paragraph over disclosures, headlines and
-// off-topic paragraphs up to the first story paragraph, the paragraphs
-// walked over are dropped if they include a disclosure, starting at the
-// first headline or disclosure among them. So an advert's headline, blurb
-// and affiliate note go together, while a story that ends on a new subject
-// keeps its last paragraph. A headline that is itself a disclosure
-// ("Sponsored", "Related articles") takes everything after it along. At
-// the start, after a title, disclosures in a row are dropped (a cookie
-// notice). Content words are words other than stop words, compared by
-// their first five letters ("Australia" meets "Australian"); a body of
-// fewer than 30 distinct content words is too small to judge by, and then
-// nothing is dropped. In HTML, nav, aside and form elements, and a header
-// or footer outside article or main, are dropped too, as is the header and
-// licence of a Project Gutenberg book. Document.Dropped lists every block
-// dropped; opt.KeepAll keeps everything.
+// Parse returns ErrNotText for input that is not UTF-8 text (invalid UTF-8,
+// a NUL byte, many control characters), ErrEmptyDocument when no letter or
+// digit is left to index, and an error for an opt.Date not written
+// YYYY-MM-DD; each error is wrapped with opt.Name.
 func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	name := opt.Name
 	if err := checkText(data); err != nil {
@@ -157,8 +120,9 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	return Parsed{Doc: doc, Passages: splitPassages(text, paras, doc.Slug)}, nil
 }
 
-// block is one paragraph of cleaned text: no leading or trailing space and
-// no blank line inside.
+// block is one paragraph of cleaned text: wrapped lines joined, runs of
+// white space collapsed, no leading or trailing space. Titles, boilerplate
+// and word counts are judged on it.
 type block struct {
 	text    string
 	heading bool // a title or heading: merged with what follows
@@ -338,7 +302,12 @@ func joinBlocks(blocks []block) (string, []para) {
 }
 
 // splitPassages turns paragraphs into passages of roughly
-// minPassageWords–maxPassageWords words, never splitting a sentence.
+// minPassageWords–maxPassageWords words, never splitting a sentence. Each
+// paragraph becomes a passage; one over maxPassageWords is split at
+// sentence boundaries into chunks of about equal size (appendChunks), and
+// one under minPassageWords joins a neighbour: a heading or a lead-in
+// ending without a full stop the paragraph after it, anything else the
+// passage before it, never across a dropped block.
 func splitPassages(text string, paras []para, slug string) []Passage {
 	units := make([]para, 0, len(paras))
 	for _, p := range paras {
@@ -498,7 +467,9 @@ func hasLower(s string) bool {
 	return false
 }
 
-// hasWord reports whether s has a letter or a digit.
+// hasWord reports whether s has a letter or a digit. It is stricter than
+// Words on purpose: a title or a document needs more than symbols and marks
+// (½, 🥰), which the index reads as words too.
 func hasWord(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]

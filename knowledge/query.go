@@ -15,7 +15,7 @@ type Query struct {
 	// user text is ever read as FTS5 syntax (NEAR, *, ^, column filters, AND).
 	Match string
 	// Expanded is Match with the other irregular forms of its words OR-ed
-	// in (took: take, taken), as Search runs it.
+	// in (took: take, taken), as a search with Ranking.Lemmas runs it.
 	Expanded string
 }
 

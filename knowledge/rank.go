@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// Ranking holds the parameters of Search's ranking. FTS5 finds the
+// Ranking holds the parameters of a search's ranking. FTS5 finds the
 // candidate passages (any query word, its own bm25 order); a re-ranker then
 // scores them with BM25 over statistics blended with background English,
 // adds bonuses for query words that stand close together, and gives each
@@ -50,7 +50,7 @@ type Ranking struct {
 	GenericVerb float64
 }
 
-// DefaultRanking returns the ranking Search uses unless told otherwise.
+// DefaultRanking returns the ranking an index uses unless told otherwise.
 func DefaultRanking() Ranking {
 	return Ranking{
 		Candidates:  200,

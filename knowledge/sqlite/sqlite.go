@@ -1,7 +1,10 @@
-// Package sqlite is the SQLite FTS5 index of knowledge's documents and
-// passages (modernc.org/sqlite: pure Go, no cgo). Its Store ingests parsed
-// documents in one transaction, and searches by asking FTS5 for candidates
-// and the index for its statistics, leaving the ranking to knowledge.
+// Package sqlite is the index of knowledge's documents and passages: SQLite
+// with FTS5, through modernc.org/sqlite (pure Go, no cgo). Open applies the
+// embedded migrations/ in one transaction; a Store ingests parsed documents
+// in one transaction, and searches by asking FTS5 for candidates and the
+// index for its statistics, leaving the ranking to knowledge.Ranking. The
+// FTS5 tokenizer, "porter unicode61 remove_diacritics 2", is the one
+// knowledge.Words and knowledge.Terms mirror.
 package sqlite
 
 import (
