@@ -1,6 +1,9 @@
 package answer
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // answerType is the kind of expression a question asks for.
 type answerType uint8
@@ -74,73 +77,81 @@ var agentNouns = map[string]bool{
 // readQuestion finds the kind of answer a question wants from its words:
 // its first question word and the words after it.
 func readQuestion(ws []word) question {
-	var q question
-	wh := -1
-	for i, w := range ws {
+	wh := slices.IndexFunc(ws, func(w word) bool {
 		switch w.lower {
 		case "when", "where", "who", "whom", "whose", "why", "how", "what", "which":
-			if wh < 0 {
-				wh = i
-			}
+			return true
 		}
-	}
+		return false
+	})
 	if wh < 0 {
-		return q
-	}
-	next := func(k int) string {
-		if wh+k < len(ws) {
-			return ws[wh+k].lower
-		}
-		return ""
+		return question{}
 	}
 	switch ws[wh].lower {
 	case "when":
-		q.want = typeTime
+		return question{want: typeTime}
 	case "where":
-		q.want = typePlace
+		return question{want: typePlace}
 	case "who", "whom", "whose":
-		q.want = typePerson
+		return question{want: typePerson}
 	case "why":
-		q.want = typeReason
+		return question{want: typeReason}
 	case "how":
-		switch n := next(1); n {
-		case "long":
-			q.want = typeDuration
-		case "many", "much":
-			q.want = typeNumber
-			// The counted noun follows, perhaps after an adjective:
-			// "how many confirmed cases".
-			for k := 2; k <= 3 && wh+k < len(ws); k++ {
-				if t := ws[wh+k].term; t != "" {
-					if q.counted == nil {
-						q.counted = make(map[string]bool)
-					}
-					q.counted[t] = true
-				}
-			}
-		case "old", "far", "often", "big", "large", "tall", "high", "deep", "wide", "heavy":
-			q.want = typeNumber
-		case "come":
-			q.want = typeReason
-		default:
-			q.want = typeManner
-		}
-	case "what", "which":
-		switch n := next(1); {
-		case timeNouns[n], n == "date", n == "time":
-			q.want = typeTime
-		case numberNouns[n]:
-			q.want = typeNumber
-			q.share = shareNouns[n]
-		case placeNouns[n]:
-			q.want = typePlace
-		case agentNouns[n]:
-			q.want = typePerson
-		case n == "caused":
-			q.want = typeReason
-		}
+		return readHow(ws[wh+1:])
 	}
-	return q
+	if wh+1 < len(ws) {
+		return readWhat(ws[wh+1].lower) // "what" or "which"
+	}
+	return question{}
+}
+
+// readHow reads the words after "how": "how long", "how many charges",
+// "how old", "how come", or a manner ("how did").
+func readHow(ws []word) question {
+	next := ""
+	if len(ws) > 0 {
+		next = ws[0].lower
+	}
+	switch next {
+	case "long":
+		return question{want: typeDuration}
+	case "many", "much":
+		// The counted noun follows, perhaps after an adjective:
+		// "how many confirmed cases".
+		q := question{want: typeNumber}
+		for _, w := range ws[1:min(len(ws), 3)] {
+			if w.term != "" {
+				if q.counted == nil {
+					q.counted = make(map[string]bool)
+				}
+				q.counted[w.term] = true
+			}
+		}
+		return q
+	case "old", "far", "often", "big", "large", "tall", "high", "deep", "wide", "heavy":
+		return question{want: typeNumber}
+	case "come":
+		return question{want: typeReason}
+	}
+	return question{want: typeManner}
+}
+
+// readWhat reads the noun after "what" or "which": "what year", "what
+// percentage", "which country", "which company", "what caused".
+func readWhat(n string) question {
+	switch {
+	case timeNouns[n], n == "date", n == "time":
+		return question{want: typeTime}
+	case numberNouns[n]:
+		return question{want: typeNumber, share: shareNouns[n]}
+	case placeNouns[n]:
+		return question{want: typePlace}
+	case agentNouns[n]:
+		return question{want: typePerson}
+	case n == "caused":
+		return question{want: typeReason}
+	}
+	return question{}
 }
 
 // numberWords are numbers written out.
@@ -222,103 +233,172 @@ type typed struct {
 	strength float64 // 1 when surely of that kind, less for a weaker sign
 }
 
+// exprScan is one sentence read for expressions of the kind a question
+// asks for.
+type exprScan struct {
+	q     question
+	ws    []word
+	text  string
+	asked map[string]float64 // the question's terms
+	// headline is set for a title-case sentence, whose capitals name
+	// nothing (read for person and place questions only).
+	headline bool
+}
+
+// lower is word i in lower case, "" outside the sentence.
+func (x *exprScan) lower(i int) string {
+	if i < 0 || i >= len(x.ws) {
+		return ""
+	}
+	return x.ws[i].lower
+}
+
+// fresh reports whether word i is not one of the question's own.
+func (x *exprScan) fresh(i int) bool {
+	_, ok := x.asked[x.ws[i].term]
+	return x.ws[i].term == "" || !ok
+}
+
+// signs gives, for each kind of answer, how surely word i of a sentence
+// stands for an expression of that kind (0: not at all). Questions of no
+// particular kind have none, and neither do "how did" questions: the signs
+// of a manner tried (-ly adverbs, "by" with a gerund, "with") chose worse
+// sentences on FairytaleQA and COVID-QA.
+var signs = [...]func(x *exprScan, i int) float64{
+	typeTime:     timeSign,
+	typeDuration: durationSign,
+	typeNumber:   numberSign,
+	typePerson:   personSign,
+	typePlace:    placeSign,
+	typeReason:   reasonSign,
+	typeAny:      nil,
+	typeManner:   nil,
+}
+
 // expressions appends to out[:0] the expressions of the kind q asks for
 // among ws, the words of text, leaving out the question's own words
-// (asked holds its terms). It finds none for "how did" questions: the
-// signs of a manner tried (-ly adverbs, "by" with a gerund, "with")
-// chose worse sentences on FairytaleQA and COVID-QA.
+// (asked holds its terms).
 func expressions(q question, ws []word, text string, asked map[string]float64, out []typed) []typed {
 	out = out[:0]
-	fresh := func(i int) bool {
-		_, ok := asked[ws[i].term]
-		return ws[i].term == "" || !ok
+	sign := signs[q.want]
+	if sign == nil {
+		return out
 	}
-	lower := func(i int) string {
-		if i < 0 || i >= len(ws) {
-			return ""
-		}
-		return ws[i].lower
+	x := exprScan{q: q, ws: ws, text: text, asked: asked}
+	if q.want == typePerson || q.want == typePlace {
+		x.headline = titleCase(ws)
 	}
-	headline := q.want == typePerson || q.want == typePlace
-	if headline {
-		headline = titleCase(ws)
-	}
-	for i, w := range ws {
-		s := 0.0
-		switch q.want {
-		case typeTime:
-			switch {
-			case w.upper && dateNames[w.lower] && (w.lower != "may" || ws[max(i-1, 0)].digits || lower(i+1) != "" && ws[i+1].digits):
-				s = 1
-			case isYear(w, text):
-				s = 1
-			case timeWords[w.lower]:
-				s = 0.7
-			case (w.lower == "day" || w.lower == "year" || w.lower == "night" || w.lower == "week") && dayDeterminers[lower(i-1)]:
-				s = 0.7
-			case timeClauses[w.lower]:
-				s = 0.4
-			}
-		case typeDuration:
-			if timeNouns[w.lower] || measureUnits[w.lower] {
-				for k := i - 1; k >= max(0, i-2); k-- {
-					if isNumber(ws[k], text) {
-						s = 1
-						break
-					}
-					if counters[ws[k].lower] {
-						s = 0.6
-					}
-				}
-			}
-		case typeNumber:
-			if isNumber(w, text) && !isYear(w, text) || w.lower == "one" && q.counted != nil {
-				s = 0.6
-				if q.share && (strings.HasPrefix(text[w.end:], "%") || lower(i+1) == "percent") {
-					s = 1
-				}
-				for k := i + 1; k <= i+3 && k < len(ws); k++ {
-					if q.counted[ws[k].term] {
-						s = 1
-					}
-				}
-				if currencyBefore(text, w.start) || lower(i+1) == "million" || lower(i+1) == "billion" {
-					s = 1
-				}
-			}
-		case typePerson:
-			if w.upper && !headline && w.lower != "i" && !dateNames[w.lower] && w.term != "" && fresh(i) &&
-				(i > 0 || len(ws) > 1 && ws[1].upper) {
-				s = 1
-			}
-		case typePlace:
-			if placePreps[w.lower] {
-				j := i + 1
-				for j < len(ws) && j <= i+2 && determiners[ws[j].lower] {
-					j++
-				}
-				if j < len(ws) && ws[j].term != "" && fresh(j) {
-					s = 0.4
-					if ws[j].upper && !headline && !dateNames[ws[j].lower] {
-						s = 1
-					}
-				}
-			}
-		case typeReason:
-			switch {
-			case reasonWords[w.lower] > 0:
-				s = reasonWords[w.lower]
-			case w.lower == "to" && i+1 < len(ws) && ws[i+1].term != "" && !ws[i+1].upper && !determiners[lower(i+1)]:
-				s = 0.4 // "to fetch water": a purpose
-			case w.lower == "for" && i > 0 && strings.TrimSpace(text[ws[i-1].end:w.start]) == ",":
-				s = 0.6 // ", for he was hungry"
-			}
-		}
-		if s > 0 {
+	for i := range ws {
+		if s := sign(&x, i); s > 0 {
 			out = append(out, typed{at: i, strength: s})
 		}
 	}
 	return out
+}
+
+// timeSign: a date name ("May" only beside a number), a year, a time of
+// day or season, "one day" or "next year", and more weakly a clause that
+// dates an event ("when he was eight").
+func timeSign(x *exprScan, i int) float64 {
+	w := x.ws[i]
+	switch {
+	case w.upper && dateNames[w.lower] && (w.lower != "may" || x.ws[max(i-1, 0)].digits || x.lower(i+1) != "" && x.ws[i+1].digits):
+		return 1
+	case isYear(w, x.text):
+		return 1
+	case timeWords[w.lower]:
+		return 0.7
+	case (w.lower == "day" || w.lower == "year" || w.lower == "night" || w.lower == "week") && dayDeterminers[x.lower(i-1)]:
+		return 0.7
+	case timeClauses[w.lower]:
+		return 0.4
+	}
+	return 0
+}
+
+// durationSign: a unit of time or length counted by a number ("nine
+// years"), or more weakly by a counter ("a year").
+func durationSign(x *exprScan, i int) float64 {
+	w := x.ws[i]
+	if !timeNouns[w.lower] && !measureUnits[w.lower] {
+		return 0
+	}
+	s := 0.0
+	for k := i - 1; k >= max(0, i-2); k-- {
+		if isNumber(x.ws[k], x.text) {
+			return 1
+		}
+		if counters[x.ws[k].lower] {
+			s = 0.6
+		}
+	}
+	return s
+}
+
+// numberSign: a number that is not a year, surely so when it is a share
+// asked for ("12%"), stands before what is counted, or is money.
+func numberSign(x *exprScan, i int) float64 {
+	w := x.ws[i]
+	if !(isNumber(w, x.text) && !isYear(w, x.text) || w.lower == "one" && x.q.counted != nil) {
+		return 0
+	}
+	if x.q.share && (strings.HasPrefix(x.text[w.end:], "%") || x.lower(i+1) == "percent") {
+		return 1
+	}
+	for k := i + 1; k <= i+3 && k < len(x.ws); k++ {
+		if x.q.counted[x.ws[k].term] {
+			return 1
+		}
+	}
+	if currencyBefore(x.text, w.start) || x.lower(i+1) == "million" || x.lower(i+1) == "billion" {
+		return 1
+	}
+	return 0.6
+}
+
+// personSign: a capitalised word, not the question's own nor a date, that
+// does not merely open the sentence.
+func personSign(x *exprScan, i int) float64 {
+	w := x.ws[i]
+	if w.upper && !x.headline && w.lower != "i" && !dateNames[w.lower] && w.term != "" && x.fresh(i) &&
+		(i > 0 || len(x.ws) > 1 && x.ws[1].upper) {
+		return 1
+	}
+	return 0
+}
+
+// placeSign: a preposition of place before a word of the sentence's own
+// ("in the forest"), surely so when that word is capitalised.
+func placeSign(x *exprScan, i int) float64 {
+	if !placePreps[x.ws[i].lower] {
+		return 0
+	}
+	j := i + 1
+	for j < len(x.ws) && j <= i+2 && determiners[x.ws[j].lower] {
+		j++
+	}
+	if j >= len(x.ws) || x.ws[j].term == "" || !x.fresh(j) {
+		return 0
+	}
+	if x.ws[j].upper && !x.headline && !dateNames[x.ws[j].lower] {
+		return 1
+	}
+	return 0.4
+}
+
+// reasonSign: a word that gives a reason ("because"), a purpose ("to fetch
+// water") or ", for".
+func reasonSign(x *exprScan, i int) float64 {
+	w := x.ws[i]
+	switch {
+	case reasonWords[w.lower] > 0:
+		return reasonWords[w.lower]
+	case w.lower == "to" && i+1 < len(x.ws) && x.ws[i+1].term != "" && !x.ws[i+1].upper && !determiners[x.lower(i+1)]:
+		return 0.4 // "to fetch water": a purpose
+	case w.lower == "for" && i > 0 && strings.TrimSpace(x.text[x.ws[i-1].end:w.start]) == ",":
+		return 0.6 // ", for he was hungry"
+	}
+	return 0
 }
 
 // isNumber reports whether w is a number: digits or a number word, but not
