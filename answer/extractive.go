@@ -86,17 +86,34 @@ type sentence struct {
 // citations (pr.sureSentences when the best is sure), and past two of
 // them no more than pr.words words.
 func extract(question string, passages []knowledge.Passage, pr extractParams) []Citation {
-	qws := readWords(nil, question)
-	qr := readQuestion(qws)
-	asked := make(map[string]float64) // the question's terms and their weights
-	var terms []string                // the same terms, in question order
-	for _, w := range qws {
-		if _, ok := asked[w.term]; w.term != "" && !ok {
-			asked[w.term] = 0
-			terms = append(terms, w.term)
+	sc := newScorer(question, pr)
+	all := collect(passages)
+	sc.weigh(all)
+	var cands []*sentence
+	for i := range all {
+		c := &all[i]
+		if c.rank >= pr.reads() {
+			break
+		}
+		if sc.score(c) {
+			cands = append(cands, c)
 		}
 	}
-	var all []sentence // every sentence retrieved, in passage order
+	if len(cands) == 0 {
+		return nil
+	}
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
+	picked := pick(cands, all, pr)
+	cites := make([]Citation, len(picked))
+	for i, c := range picked {
+		cites[i] = Citation{Ref: i + 1, PassageID: c.passage.ID, Quote: c.text()}
+	}
+	return cites
+}
+
+// collect reads every sentence of the passages, in passage order.
+func collect(passages []knowledge.Passage) []sentence {
+	var all []sentence
 	for rank, p := range passages {
 		for _, sp := range knowledge.Sentences(p.Text) {
 			ws := readWords(nil, p.Text[sp[0]:sp[1]])
@@ -111,7 +128,37 @@ func extract(question string, passages []knowledge.Passage, pr extractParams) []
 			all = append(all, sentence{passage: p, rank: rank, idx: len(all), start: sp[0], end: sp[1], words: ws, terms: set, nterms: n})
 		}
 	}
-	for _, t := range terms {
+	return all
+}
+
+// text is the sentence as written in its passage.
+func (c *sentence) text() string { return c.passage.Text[c.start:c.end] }
+
+// scorer scores the sentences retrieved for one question.
+type scorer struct {
+	pr    extractParams
+	q     question
+	asked map[string]float64 // the question's terms and their weights
+	terms []string           // the same terms, in question order
+	exprs []typed            // scratch for expressions
+}
+
+func newScorer(question string, pr extractParams) *scorer {
+	qws := readWords(nil, question)
+	sc := &scorer{pr: pr, q: readQuestion(qws), asked: make(map[string]float64)}
+	for _, w := range qws {
+		if _, ok := sc.asked[w.term]; w.term != "" && !ok {
+			sc.asked[w.term] = 0
+			sc.terms = append(sc.terms, w.term)
+		}
+	}
+	return sc
+}
+
+// weigh weights each of the question's terms by how rare it is among the
+// retrieved sentences (0 for a term none holds).
+func (sc *scorer) weigh(all []sentence) {
+	for _, t := range sc.terms {
 		df := 0
 		for _, c := range all {
 			if c.terms[t] {
@@ -119,93 +166,107 @@ func extract(question string, passages []knowledge.Passage, pr extractParams) []
 			}
 		}
 		if df > 0 {
-			asked[t] = math.Log(1 + float64(len(all))/float64(df))
+			sc.asked[t] = math.Log(1 + float64(len(all))/float64(df))
 		}
 	}
-	var cands []*sentence
-	var exprs []typed
-	for i := range all {
-		c := &all[i]
-		if c.rank >= pr.reads() {
-			break
-		}
-		for _, t := range terms {
-			if c.terms[t] {
-				c.score += asked[t]
-			}
-		}
-		kind := 0.0 // strength of the best expression of the asked-for kind
-		if c.score > 0 && qr.want != typeAny {
-			exprs = expressions(qr, c.words, c.passage.Text[c.start:c.end], asked, exprs)
-			for _, e := range exprs {
-				s := e.strength * pr.farShare
-				if nearAsked(c.words, e.at, pr.near, asked) {
-					s = e.strength
-				}
-				kind = max(kind, s)
-			}
-			c.score *= 1 + pr.typeBonus*kind
-			c.sure = kind >= 1 && qr.want.exact()
-		}
-		if c.rank >= pr.passages && !c.sure {
-			continue
-		}
-		if c.score > 0 {
-			if isHeading(c.passage.Text[c.start:c.end]) {
-				c.score *= pr.heading
-			}
-			c.score *= 1 + pr.rankBonus/float64(1+c.rank)
-			c.score /= math.Pow(float64(max(c.nterms, 1)), pr.lengthPenalty)
-		}
-		cands = append(cands, c)
-	}
-	if len(cands) == 0 {
-		return nil
-	}
-	sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
+}
 
-	limit, next := pr.sentences, pr.next
-	if cands[0].sure {
-		limit, next = pr.sureSentences, pr.sureNext
+// score sets c.score and c.sure and reports whether c is a candidate: a
+// sentence of the top pr.passages passages, or a sure one from further
+// down.
+func (sc *scorer) score(c *sentence) bool {
+	pr := sc.pr
+	for _, t := range sc.terms {
+		if c.terms[t] {
+			c.score += sc.asked[t]
+		}
 	}
-	var picked []*sentence
-	words := 0
-	take := func(c *sentence) {
-		for _, p := range picked {
-			if p.idx == c.idx || repeats(c, p) {
-				return
-			}
+	if c.score > 0 && sc.q.want != typeAny {
+		kind := sc.kind(c)
+		c.score *= 1 + pr.typeBonus*kind
+		c.sure = kind >= 1 && sc.q.want.exact()
+	}
+	if c.rank >= pr.passages && !c.sure {
+		return false
+	}
+	if c.score > 0 {
+		if isHeading(c.text()) {
+			c.score *= pr.heading
 		}
-		n := len(c.words)
-		if len(picked) >= limit || pr.words > 0 && len(picked) >= 2 && words+n > pr.words {
-			return
+		c.score *= 1 + pr.rankBonus/float64(1+c.rank)
+		c.score /= math.Pow(float64(max(c.nterms, 1)), pr.lengthPenalty)
+	}
+	return true
+}
+
+// kind is the strength of the best expression of the asked-for kind in c,
+// a share pr.farShare of it when the expression stands far from the
+// question's words.
+func (sc *scorer) kind(c *sentence) float64 {
+	sc.exprs = expressions(sc.q, c.words, c.text(), sc.asked, sc.exprs)
+	kind := 0.0
+	for _, e := range sc.exprs {
+		s := e.strength * sc.pr.farShare
+		if nearAsked(c.words, e.at, sc.pr.near, sc.asked) {
+			s = e.strength
 		}
-		picked = append(picked, c)
-		words += n
+		kind = max(kind, s)
+	}
+	return kind
+}
+
+// pick takes the answer's sentences from the candidates, best first (see
+// extract); all are every sentence retrieved, for the ones that follow
+// the best.
+func pick(cands []*sentence, all []sentence, pr extractParams) []*sentence {
+	p := picker{limit: pr.sentences, words: pr.words}
+	next := pr.next
+	if cands[0].sure {
+		p.limit, next = pr.sureSentences, pr.sureNext
 	}
 	best := cands[0].score
 	for i, c := range cands {
-		if len(picked) >= limit || best > 0 && c.score < best*pr.minShare {
+		if len(p.picked) >= p.limit || best > 0 && c.score < best*pr.minShare {
 			break
 		}
 		if best <= 0 && c.rank > 0 {
 			break // nothing matched: the best passage's opening sentences
 		}
-		take(c)
+		p.take(c)
 		if i > 0 {
 			continue
 		}
 		for d := 1; d <= next; d++ {
 			if j := c.idx + d; j < len(all) && all[j].passage.ID == c.passage.ID {
-				take(&all[j])
+				p.take(&all[j])
 			}
 		}
 	}
-	cites := make([]Citation, len(picked))
-	for i, c := range picked {
-		cites[i] = Citation{Ref: i + 1, PassageID: c.passage.ID, Quote: c.passage.Text[c.start:c.end]}
+	return p.picked
+}
+
+// picker gathers an answer's sentences within its bounds.
+type picker struct {
+	limit  int // sentences at most
+	words  int // past two sentences, words at most (0: no bound)
+	picked []*sentence
+	n      int // words picked
+}
+
+// take adds c unless it is picked already, repeats a picked sentence, or
+// would break a bound.
+func (p *picker) take(c *sentence) {
+	for _, q := range p.picked {
+		if q.idx == c.idx || repeats(c, q) {
+			return
+		}
 	}
-	return cites
+	n := len(c.words)
+	if len(p.picked) >= p.limit || p.words > 0 && len(p.picked) >= 2 && p.n+n > p.words {
+		return
+	}
+	p.picked = append(p.picked, c)
+	p.n += n
 }
 
 // isHeading reports whether a sentence is a line that does not end as a
