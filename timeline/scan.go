@@ -31,74 +31,97 @@ type token struct {
 	space      bool // preceded by white space or the start of the sentence
 }
 
-// tokenize appends the tokens of s to toks[:0].
+// tokenize appends the tokens of s to toks[:0]. Unlike knowledge.Words
+// (runs of letters and digits, the index's words) it keeps digits apart
+// from letters, "," and "." inside numbers, every other mark as a token
+// and whether a space came before, because dates are read from them:
+// "Oct. 3", "mid-2018", "2019-05-03", "3/2019", "$2015".
 func tokenize(toks []token, s string) []token {
 	toks = toks[:0]
 	space := true
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-				space = true
-				i++
-				continue
-			case c|0x20 >= 'a' && c|0x20 <= 'z':
-				j := i + 1
-				for j < len(s) && (s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' || s[j] >= utf8.RuneSelf && isWordRune(s[j:])) {
-					j += runeLen(s[j:])
-				}
-				toks = append(toks, token{text: s[i:j], lower: lowerWord(s[i:j]), start: i, end: j, kind: tWord, space: space})
-				i = j
-			case c >= '0' && c <= '9':
-				j, kind := i+1, tNum
-			digits:
-				for j < len(s) {
-					d := s[j]
-					switch {
-					case d >= '0' && d <= '9':
-						j++
-					case (d == ',' || d == '.') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9':
-						j += 2
-						kind = tMixed
-					case d|0x20 >= 'a' && d|0x20 <= 'z':
-						for j < len(s) && s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' {
-							j++
-						}
-						kind = tMixed
-						break digits
-					default:
-						break digits
-					}
-				}
-				toks = append(toks, token{text: s[i:j], lower: strings.ToLower(s[i:j]), start: i, end: j, kind: kind, space: space})
-				i = j
-			default:
-				toks = append(toks, token{text: s[i : i+1], lower: s[i : i+1], start: i, end: i + 1, kind: tPunct, space: space})
-				i++
-			}
-			space = false
-			continue
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case unicode.IsSpace(r):
+		if isSpace(r) {
 			space = true
 			i += size
 			continue
-		case unicode.IsLetter(r):
-			j := i + size
-			for j < len(s) && (s[j]|0x20 >= 'a' && s[j]|0x20 <= 'z' || s[j] >= utf8.RuneSelf && isWordRune(s[j:])) {
-				j += runeLen(s[j:])
-			}
-			toks = append(toks, token{text: s[i:j], lower: lowerWord(s[i:j]), start: i, end: j, kind: tWord, space: space})
-		default:
-			toks = append(toks, token{text: s[i : i+size], lower: s[i : i+size], start: i, end: i + size, kind: tPunct, space: space})
 		}
-		i = toks[len(toks)-1].end
-		space = false
+		t := token{start: i, end: i + size, kind: tPunct, space: space}
+		switch {
+		case isLetter(r):
+			t.end, t.kind = wordEnd(s, i+size), tWord
+		case r >= '0' && r <= '9':
+			t.end, t.kind = numberEnd(s, i+1)
+		}
+		t.text = s[t.start:t.end]
+		switch t.kind {
+		case tWord:
+			t.lower = lowerWord(t.text)
+		case tNum, tMixed:
+			t.lower = strings.ToLower(t.text)
+		default:
+			t.lower = t.text
+		}
+		toks = append(toks, t)
+		i, space = t.end, false
 	}
 	return toks
+}
+
+// isSpace reports whether r separates tokens: in ASCII only space, tab and
+// line breaks, so "\f" and "\v" are marks.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	}
+	return unicode.IsSpace(r)
+}
+
+// isLetter reports whether r starts a word.
+func isLetter(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isASCIILetter(byte(r))
+	}
+	return unicode.IsLetter(r)
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// wordEnd returns the end of the word run that goes on at j: letters and
+// combining marks.
+func wordEnd(s string, j int) int {
+	for j < len(s) && (isASCIILetter(s[j]) || s[j] >= utf8.RuneSelf && isWordRune(s[j:])) {
+		j += runeLen(s[j:])
+	}
+	return j
+}
+
+// numberEnd returns the end and kind of the number that goes on at j:
+// digits, joined through "," or "." to more digits ("1,000", "3.5"), and
+// letters glued on after them ("1990s", "3rd").
+func numberEnd(s string, j int) (int, tokKind) {
+	kind := tNum
+	for j < len(s) {
+		d := s[j]
+		switch {
+		case d >= '0' && d <= '9':
+			j++
+		case (d == ',' || d == '.') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9':
+			j += 2
+			kind = tMixed
+		case isASCIILetter(d):
+			for j < len(s) && isASCIILetter(s[j]) {
+				j++
+			}
+			return j, tMixed
+		default:
+			return j, kind
+		}
+	}
+	return j, kind
 }
 
 func runeLen(s string) int {
@@ -881,13 +904,8 @@ func (sc *scanner) relative(i, floor int) (mention, int, bool) {
 	if t.kind != tWord {
 		return mention{}, 0, false
 	}
-	switch t.lower {
-	case "today", "tonight":
-		return one(daySpan, i+1)
-	case "yesterday":
-		return one(func(ref day) span { return daySpan(ref.AddDate(0, 0, -1)) }, i+1)
-	case "tomorrow":
-		return one(func(ref day) span { return daySpan(ref.AddDate(0, 0, 1)) }, i+1)
+	if rel, ok := dayWords[t.lower]; ok {
+		return one(rel, i+1)
 	}
 	// [earlier|later] this/last/next <unit|month>
 	k, part := i, ""
@@ -895,58 +913,79 @@ func (sc *scanner) relative(i, floor int) (mention, int, bool) {
 		part, k = t.lower, i+1
 	}
 	which := sc.tok(k).lower
-	if which != "this" && which != "last" && which != "next" || part != "" && which != "this" {
+	shift, ok := shifts[which]
+	if !ok || part != "" && which != "this" {
 		return mention{}, 0, false
 	}
 	if prev := sc.tok(i - 1).lower; i > 0 && (prev == "the" || prev == "at" && which == "last") {
 		return mention{}, 0, false // "the last year of his life", "at last month after month"
 	}
 	unit := sc.tok(k + 1)
-	shift := map[string]int{"this": 0, "last": -1, "next": 1}[which]
 	if m, ok := months[unit.lower]; ok && unicode.IsUpper(firstRune(unit.text)) && part == "" {
 		return one(func(ref day) span { return nthMonth(ref, m, shift) }, k+2)
 	}
-	var rel func(ref day) span
-	switch unit.lower {
+	rel := unitSpan(unit.lower, which, shift)
+	if rel == nil {
+		return mention{}, 0, false
+	}
+	if part != "" {
+		rel = partOf(part, rel)
+	}
+	return one(rel, k+2)
+}
+
+// dayWords name a day near the document date.
+var dayWords = map[string]func(ref day) span{
+	"today":     daySpan,
+	"tonight":   daySpan,
+	"yesterday": func(ref day) span { return daySpan(ref.AddDate(0, 0, -1)) },
+	"tomorrow":  func(ref day) span { return daySpan(ref.AddDate(0, 0, 1)) },
+}
+
+// shifts are the words before a unit ("last year") and the units they move.
+var shifts = map[string]int{"this": 0, "last": -1, "next": 1}
+
+// unitSpan resolves "this", "last" or "next" (which, moving shift units)
+// before a unit of time, or is nil for a unit it does not take: only
+// "last night", only "this morning".
+func unitSpan(unit, which string, shift int) func(ref day) span {
+	switch unit {
 	case "year":
-		rel = func(ref day) span { return yearSpan(ref.Year() + shift) }
+		return func(ref day) span { return yearSpan(ref.Year() + shift) }
 	case "month":
-		rel = func(ref day) span { return monthSpan(ref.Year(), int(ref.Month())+shift) }
+		return func(ref day) span { return monthSpan(ref.Year(), int(ref.Month())+shift) }
 	case "week":
-		rel = func(ref day) span { return weekSpan(ref.AddDate(0, 0, 7*shift)) }
+		return func(ref day) span { return weekSpan(ref.AddDate(0, 0, 7*shift)) }
 	case "weekend":
-		rel = func(ref day) span {
+		return func(ref day) span {
 			w := weekSpan(ref.AddDate(0, 0, 7*shift))
 			return span{w.to.AddDate(0, 0, -1), w.to}
 		}
 	case "night":
-		if which != "last" {
-			return mention{}, 0, false
+		if which == "last" {
+			return func(ref day) span { return daySpan(ref.AddDate(0, 0, -1)) }
 		}
-		rel = func(ref day) span { return daySpan(ref.AddDate(0, 0, -1)) }
 	case "morning", "afternoon", "evening":
-		if which != "this" {
-			return mention{}, 0, false
-		}
-		rel = daySpan
-	default:
-		return mention{}, 0, false
-	}
-	if part != "" {
-		// "earlier this year" ends on the document date; "later this year" starts on it.
-		inner := rel
-		rel = func(ref day) span {
-			s := inner(ref)
-			if part == "earlier" && ref.Before(s.to) && !ref.Before(s.from) {
-				s.to = ref
-			}
-			if part == "later" && ref.After(s.from) && !ref.After(s.to) {
-				s.from = ref
-			}
-			return s
+		if which == "this" {
+			return daySpan
 		}
 	}
-	return one(rel, k+2)
+	return nil
+}
+
+// partOf narrows rel to the part before the document date ("earlier this
+// year" ends on it) or after it ("later this year" starts on it).
+func partOf(part string, rel func(ref day) span) func(ref day) span {
+	return func(ref day) span {
+		s := rel(ref)
+		if part == "earlier" && ref.Before(s.to) && !ref.Before(s.from) {
+			s.to = ref
+		}
+		if part == "later" && ref.After(s.from) && !ref.After(s.to) {
+			s.from = ref
+		}
+		return s
+	}
 }
 
 // ago matches "two years ago", "3 days ago", "a month ago".
