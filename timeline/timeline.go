@@ -68,8 +68,9 @@ type Event struct {
 // Options narrow a timeline.
 type Options struct {
 	// Topic, when set, keeps only events whose passage holds every word of
-	// it (stop words aside), compared after light stemming, so "--topic
-	// Ramos" keeps the passages about Ramos.
+	// it (stop words aside), compared as the search index compares them
+	// (Porter stems, case and diacritics folded), so "--topic Ramos" keeps
+	// the passages about Ramos and "sentencing" finds "sentenced".
 	Topic string
 }
 
