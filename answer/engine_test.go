@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,21 +56,25 @@ func good(r fakeopenai.Request) fakeopenai.Reply {
 		"install a backdoor", "to install a backdoor in his service"))
 }
 
+// modelCase is one case of TestAskWithModel: a model server's behaviour
+// and what the user must see.
+type modelCase struct {
+	name      string
+	question  string
+	respond   fakeopenai.Responder
+	reject    bool          // server rejects JSON mode
+	timeout   time.Duration // LLM_TIMEOUT; default 5s
+	wantMode  answer.Mode
+	wantReqs  int
+	wantQuote string   // a quote that must be shown, verbatim
+	notice    string   // must appear in the notice
+	forbidden []string // must appear nowhere in the answer or quotes
+	wantWaits []time.Duration
+	check     func(t *testing.T, reqs []fakeopenai.Request)
+}
+
 func TestAskWithModel(t *testing.T) {
-	tests := []struct {
-		name      string
-		question  string
-		respond   fakeopenai.Responder
-		reject    bool          // server rejects JSON mode
-		timeout   time.Duration // LLM_TIMEOUT; default 5s
-		wantMode  answer.Mode
-		wantReqs  int
-		wantQuote string   // a quote that must be shown, verbatim
-		notice    string   // must appear in the notice
-		forbidden []string // must appear nowhere in the answer or quotes
-		wantWaits []time.Duration
-		check     func(t *testing.T, reqs []fakeopenai.Request)
-	}{
+	tests := []modelCase{
 		{
 			name:      "good answer",
 			respond:   always(good),
@@ -261,66 +266,71 @@ func TestAskWithModel(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			st := story()
-			srv := fakeopenai.New(t)
-			srv.Respond(tt.respond)
-			if tt.reject {
-				srv.RejectJSONMode()
-			}
-			timeout := tt.timeout
-			if timeout == 0 {
-				timeout = 5 * time.Second
-			}
-			w := &waits{}
-			client := openai.New(openai.Options{BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model", Timeout: timeout, Sleep: w.sleep})
-			eng := answer.New(answer.Options{Store: st, Model: client, ModelName: client.Model()})
-			q := tt.question
-			if q == "" {
-				q = question
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			got, err := eng.Ask(ctx, q)
-			if err != nil {
-				t.Fatalf("Ask: %v", err)
-			}
-			checkAnswer(t, st, got, tt.wantMode)
-			if tt.notice != "" && !strings.Contains(got.Notice, tt.notice) {
-				t.Errorf("notice = %q, want it to contain %q", got.Notice, tt.notice)
-			}
-			if n := srv.ChatCount(); n != tt.wantReqs {
-				t.Errorf("model requests = %d, want %d", n, tt.wantReqs)
-			}
-			if tt.wantQuote != "" && !hasQuote(got, tt.wantQuote) {
-				t.Errorf("quotes %+v, want one to be %q", got.Citations, tt.wantQuote)
-			}
-			all := got.Answer + got.Notice
-			for _, c := range got.Citations {
-				all += c.Quote
-			}
-			for _, f := range tt.forbidden {
-				if strings.Contains(all, f) {
-					t.Errorf("output contains %q:\n%+v", f, got)
-				}
-			}
-			if len(w.d) != len(tt.wantWaits) {
-				t.Errorf("retry waits = %v, want %v", w.d, tt.wantWaits)
-			} else {
-				for i := range w.d {
-					if w.d[i] != tt.wantWaits[i] {
-						t.Errorf("retry wait %d = %v, want %v", i, w.d[i], tt.wantWaits[i])
-					}
-				}
-			}
-			reqs := srv.ChatRequests()
-			if len(reqs) > 0 {
-				checkRequest(t, reqs[0], q)
-			}
-			if tt.check != nil && len(reqs) >= tt.wantReqs {
-				tt.check(t, reqs)
-			}
-		})
+		t.Run(tt.name, tt.run)
+	}
+}
+
+// run asks the case's question of an engine whose model is a fake server
+// behaving as the case says, and checks what the user sees and what the
+// server was sent.
+func (tt modelCase) run(t *testing.T) {
+	st := story()
+	srv := fakeopenai.New(t)
+	srv.Respond(tt.respond)
+	if tt.reject {
+		srv.RejectJSONMode()
+	}
+	timeout := tt.timeout
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	w := &waits{}
+	client := openai.New(openai.Options{BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model", Timeout: timeout, Sleep: w.sleep})
+	eng := answer.New(answer.Options{Store: st, Model: client, ModelName: client.Model()})
+	q := tt.question
+	if q == "" {
+		q = question
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := eng.Ask(ctx, q)
+	if err != nil {
+		t.Fatalf("Ask: %v", err)
+	}
+	checkAnswer(t, st, got, tt.wantMode)
+	tt.checkShown(t, got)
+	if n := srv.ChatCount(); n != tt.wantReqs {
+		t.Errorf("model requests = %d, want %d", n, tt.wantReqs)
+	}
+	if !slices.Equal(w.d, tt.wantWaits) {
+		t.Errorf("retry waits = %v, want %v", w.d, tt.wantWaits)
+	}
+	reqs := srv.ChatRequests()
+	if len(reqs) > 0 {
+		checkRequest(t, reqs[0], q)
+	}
+	if tt.check != nil && len(reqs) >= tt.wantReqs {
+		tt.check(t, reqs)
+	}
+}
+
+// checkShown asserts the case's notice, its quote and its forbidden words.
+func (tt modelCase) checkShown(t *testing.T, got answer.Answer) {
+	t.Helper()
+	if tt.notice != "" && !strings.Contains(got.Notice, tt.notice) {
+		t.Errorf("notice = %q, want it to contain %q", got.Notice, tt.notice)
+	}
+	if tt.wantQuote != "" && !hasQuote(got, tt.wantQuote) {
+		t.Errorf("quotes %+v, want one to be %q", got.Citations, tt.wantQuote)
+	}
+	all := got.Answer + got.Notice
+	for _, c := range got.Citations {
+		all += c.Quote
+	}
+	for _, f := range tt.forbidden {
+		if strings.Contains(all, f) {
+			t.Errorf("output contains %q:\n%+v", f, got)
+		}
 	}
 }
 
