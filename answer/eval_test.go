@@ -1,89 +1,67 @@
 package answer_test
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"path/filepath"
 	"testing"
 
-	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/internal/eval"
 	"github.com/storybot/storybot/internal/fairytaleqa"
-	"github.com/storybot/storybot/knowledge"
-	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
-var fairytaleQA = flag.String("fairytaleqa", "", "glob of FairytaleQA split folders to score the extractive answerer on (e.g. /work/shared/datasets/fairytaleqa/val)")
-
-// indexInMemory indexes a story alone in an in-memory store, as
-// `storybot ingest` would.
-func indexInMemory(ctx context.Context, s answer.EvalStory) (answer.Store, func(), error) {
-	p, err := knowledge.Parse([]byte(s.Text), knowledge.ParseOptions{Name: s.Name + ".txt"})
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := sqlite.OpenMemory(ctx, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, func() { st.Close() }, nil
-}
+var fairytaleQA = flag.String("fairytaleqa", "", "glob of FairytaleQA split folders to score the extractive answerer on (e.g. ../../shared/datasets/fairytaleqa/val)")
 
 // TestEvalExtractive scores the extractive answerer on FairytaleQA's
 // explicit questions when -fairytaleqa names split folders:
 //
-//	go test ./answer -run TestEvalExtractive -v -fairytaleqa='/work/shared/datasets/fairytaleqa/*'
+//	go test ./answer -run TestEvalExtractive -v -fairytaleqa='../../shared/datasets/fairytaleqa/*'
 func TestEvalExtractive(t *testing.T) {
 	if *fairytaleQA == "" {
 		t.Skip("set -fairytaleqa=GLOB to score the extractive answerer")
 	}
 	dirs, _ := filepath.Glob(*fairytaleQA)
+	if len(dirs) == 0 {
+		t.Fatalf("-fairytaleqa=%s names no folder (the path is relative to answer/)", *fairytaleQA)
+	}
 	for _, dir := range dirs {
 		stories, err := fairytaleqa.Load(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var set []answer.EvalStory
-		for _, s := range stories {
-			es := answer.EvalStory{Name: s.Name, Text: s.Text()}
-			for _, q := range s.Questions {
-				if q.Explicit {
-					es.Questions = append(es.Questions, answer.EvalQuestion{Question: q.Text, Answers: q.Answers})
-				}
-			}
-			set = append(set, es)
-		}
-		rep, err := answer.EvalExtractive(context.Background(), set, indexInMemory, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: %s", filepath.Base(dir), rep)
+		logReport(t, filepath.Base(dir), eval.FairytaleQA(stories))
 	}
 }
 
-var covidQA = flag.String("covidqa", "", "COVID-QA file (SQuAD format) to score the extractive answerer on, each question against its own paper (e.g. /work/shared/datasets/covidqa/200423_covidQA.json)")
+var covidQA = flag.String("covidqa", "", "COVID-QA file (SQuAD format) to score the extractive answerer on, each question against its own paper (e.g. ../../shared/datasets/covidqa/200423_covidQA.json)")
 
 // TestEvalExtractiveCOVIDQA scores the extractive answerer on COVID-QA when
 // -covidqa names the file: the odd-numbered papers, never tuned on, and
 // the even-numbered ones the tuning used, each question against its own
 // paper:
 //
-//	go test ./answer -run TestEvalExtractiveCOVIDQA -v -covidqa=/work/shared/datasets/covidqa/200423_covidQA.json
+//	go test ./answer -run TestEvalExtractiveCOVIDQA -v -covidqa=../../shared/datasets/covidqa/200423_covidQA.json
 func TestEvalExtractiveCOVIDQA(t *testing.T) {
 	if *covidQA == "" {
 		t.Skip("set -covidqa=FILE to score the extractive answerer on COVID-QA")
 	}
-	tune, report, err := answer.LoadCOVIDQA(*covidQA)
+	tuneHalf, reportHalf, err := eval.LoadCOVIDQA(*covidQA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, set := range []struct {
-		name    string
-		stories []answer.EvalStory
-	}{{"report (odd papers)", report}, {"tune (even papers)", tune}} {
-		rep, err := answer.EvalExtractive(context.Background(), set.stories, indexInMemory, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: %s", set.name, rep)
+	logReport(t, "report (odd papers)", reportHalf)
+	logReport(t, "tune (even papers)", tuneHalf)
+}
+
+// logReport scores the stories, 5 passages retrieved, and logs the report.
+func logReport(t *testing.T, name string, stories []eval.Story) {
+	t.Helper()
+	rep, err := eval.Extractive(context.Background(), stories, 5)
+	if err != nil {
+		t.Fatal(err)
 	}
+	var b bytes.Buffer
+	rep.Print(&b)
+	t.Logf("%s: %d stories, %d questions\n%s", name, rep.Stories, rep.Questions, b.String())
 }

@@ -1,4 +1,4 @@
-package answer
+package eval
 
 import (
 	"encoding/json"
@@ -6,14 +6,11 @@ import (
 	"os"
 )
 
-// LoadCOVIDQA is loadCOVIDQA for the external tests.
-var LoadCOVIDQA = loadCOVIDQA
-
-// loadCOVIDQA reads COVID-QA (SQuAD format: papers with questions and
-// answer spans) as one story per paper, split by paper so that no paper is
-// in both halves: the even-numbered papers for tuning, the odd-numbered
-// ones for reporting.
-func loadCOVIDQA(path string) (tune, report []EvalStory, err error) {
+// LoadCOVIDQA reads COVID-QA (SQuAD format: papers with questions and
+// answer spans) as one story per paragraph of a paper, split by paper so
+// that no paper is in both halves: the even-numbered papers for tuning,
+// the odd-numbered ones for reporting.
+func LoadCOVIDQA(path string) (tune, report []Story, err error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
@@ -36,9 +33,9 @@ func loadCOVIDQA(path string) (tune, report []EvalStory, err error) {
 	}
 	for i, d := range squad.Data {
 		for j, p := range d.Paragraphs {
-			s := EvalStory{Name: fmt.Sprintf("paper-%d-%d", i, j), Text: p.Context}
+			s := Story{Name: fmt.Sprintf("paper-%d-%d", i, j), Text: p.Context}
 			for _, qa := range p.QAs {
-				q := EvalQuestion{Question: qa.Question}
+				q := Question{Text: qa.Question}
 				for _, a := range qa.Answers {
 					q.Answers = append(q.Answers, a.Text)
 				}

@@ -1,0 +1,87 @@
+package answer
+
+import (
+	"fmt"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// Tuning is one setting of the extractive answerer, for the external
+// TestTuneExtractive (which reads the evaluation sets through
+// internal/eval, a package that imports this one).
+type Tuning struct {
+	Name string
+	p    extractParams
+}
+
+// DefaultTuning is the tuning the engine answers with.
+func DefaultTuning() Tuning { return Tuning{Name: "default", p: defaultExtract()} }
+
+// String is the tuning's parameters.
+func (t Tuning) String() string { return fmt.Sprintf("%+v", t.p) }
+
+// Reads is how many of the top passages the tuning reads.
+func (t Tuning) Reads() int { return t.p.reads() }
+
+// Passages is how many top passages its sentences come from.
+func (t Tuning) Passages() int { return t.p.passages }
+
+// Extract answers question from the retrieved passages, best first.
+func (t Tuning) Extract(question string, passages []knowledge.Passage) []Citation {
+	return extract(question, passages, t.p)
+}
+
+// BestOnly is t answering with its best sentence alone.
+func (t Tuning) BestOnly() Tuning {
+	t.p.sentences, t.p.sureSentences = 1, 1
+	return t
+}
+
+// AnswerType names the kind of answer a question asks for: time,
+// duration, number, person, place, reason, manner or any.
+func AnswerType(question string) string { return readQuestion(readWords(nil, question)).want.String() }
+
+// Variants are t with one parameter changed each: the sweep around it.
+func (t Tuning) Variants() []Tuning {
+	var out []Tuning
+	add := func(name string, f func(p *extractParams)) {
+		p := t.p
+		f(&p)
+		out = append(out, Tuning{name, p})
+	}
+	for _, x := range []int{3, 5} {
+		add(fmt.Sprintf("sentences=%d", x), func(p *extractParams) { p.sentences = x })
+	}
+	for _, x := range []int{0, 80, 120} {
+		add(fmt.Sprintf("words=%d", x), func(p *extractParams) { p.words = x })
+	}
+	for _, x := range []int{3, 5} {
+		add(fmt.Sprintf("typedPassages=%d", x), func(p *extractParams) { p.typedPassages = x })
+	}
+	add("passages=5", func(p *extractParams) { p.passages = 5 })
+	for _, x := range []float64{0, 0.5} {
+		add(fmt.Sprintf("rankBonus=%.2f", x), func(p *extractParams) { p.rankBonus = x })
+	}
+	for _, x := range []float64{0, 0.3} {
+		add(fmt.Sprintf("lengthPenalty=%.2f", x), func(p *extractParams) { p.lengthPenalty = x })
+	}
+	for _, x := range []float64{0.2, 0.5} {
+		add(fmt.Sprintf("minShare=%.2f", x), func(p *extractParams) { p.minShare = x })
+	}
+	add("next=0", func(p *extractParams) { p.next = 0 })
+	for _, x := range []float64{0, 0.5, 2} {
+		add(fmt.Sprintf("typeBonus=%.2f", x), func(p *extractParams) { p.typeBonus = x })
+	}
+	for _, x := range []int{4, 16} {
+		add(fmt.Sprintf("near=%d", x), func(p *extractParams) { p.near = x })
+	}
+	for _, x := range []float64{0.25, 1} {
+		add(fmt.Sprintf("farShare=%.2f", x), func(p *extractParams) { p.farShare = x })
+	}
+	for _, x := range []float64{0.25, 0.5} {
+		add(fmt.Sprintf("heading=%.2f", x), func(p *extractParams) { p.heading = x })
+	}
+	add("sureSentences=3", func(p *extractParams) { p.sureSentences = 3 })
+	add("sureNext=1", func(p *extractParams) { p.sureNext = 1 })
+	return out
+}
