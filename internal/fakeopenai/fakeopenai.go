@@ -1,7 +1,8 @@
-// Package fakeopenai is an OpenAI-compatible server for tests: an httptest
-// server on loopback that speaks POST /v1/chat/completions and GET /v1/models
-// on the real wire protocol, answers from a script, and records every request,
-// so tests exercise the real go-openai client end to end.
+// Package fakeopenai is an OpenAI-compatible server for tests and
+// benchmarks: an httptest server on loopback that speaks
+// POST /v1/chat/completions and GET /v1/models on the real wire protocol,
+// answers from a script, and records every request, so tests exercise the
+// real go-openai client end to end.
 //
 //	srv := fakeopenai.New(t, fakeopenai.Status(429, "slow down").WithHeader("Retry-After", "0"),
 //		fakeopenai.Text(`{"found": false, "answer": "", "citations": []}`))
@@ -11,8 +12,9 @@
 //
 // Replies are used in order; when the script runs out the last reply repeats
 // (so one Status(500, …) is a server that always fails). A Responder computes
-// replies from the request instead. The server is closed on test cleanup, and
-// stalled requests are released first, so nothing hangs.
+// replies from the request instead. New closes the server on test cleanup;
+// outside a test, Start one and Close it. Close releases held requests
+// first, so nothing hangs.
 package fakeopenai
 
 import (
@@ -24,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // DefaultModel is the model name the server lists and echoes when a request
@@ -41,8 +44,11 @@ type Reply struct {
 	Body string
 	// Header holds extra response headers, e.g. Retry-After.
 	Header http.Header
+	// Delay makes the server wait this long before answering, less if the
+	// client gives up or the server closes first.
+	Delay time.Duration
 	// Stall makes the server hold the request without answering until the
-	// client gives up or the test ends.
+	// client gives up or the server closes.
 	Stall bool
 }
 
@@ -54,6 +60,12 @@ func Status(code int, message string) Reply { return Reply{Status: code, Content
 
 // Stall is a reply that never comes (until the client times out).
 func Stall() Reply { return Reply{Stall: true} }
+
+// After returns a copy of r sent only after d.
+func (r Reply) After(d time.Duration) Reply {
+	r.Delay = d
+	return r
+}
 
 // WithHeader returns a copy of r that also sends the header key: value.
 func (r Reply) WithHeader(key, value string) Reply {
@@ -115,13 +127,19 @@ type Server struct {
 	requests  []Request
 }
 
-// New starts a server that answers chat completions with replies, in order,
-// and closes it when the test ends. With no replies every chat request gets
-// a 500 saying nothing was scripted.
-func New(tb testing.TB, replies ...Reply) *Server {
-	tb.Helper()
+// Start starts a server that answers chat completions with replies, in
+// order; the caller closes it. With no replies every chat request gets a
+// 500 saying nothing was scripted.
+func Start(replies ...Reply) *Server {
 	s := &Server{models: []string{DefaultModel}, stop: make(chan struct{}), script: replies}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// New starts a server as Start does and closes it when the test ends.
+func New(tb testing.TB, replies ...Reply) *Server {
+	tb.Helper()
+	s := Start(replies...)
 	tb.Cleanup(s.Close)
 	return s
 }
@@ -129,8 +147,8 @@ func New(tb testing.TB, replies ...Reply) *Server {
 // URL is the base URL to give an OpenAI client, ending in /v1.
 func (s *Server) URL() string { return s.srv.URL + "/v1" }
 
-// Close releases stalled requests and shuts the server down. It is called
-// on test cleanup and may be called more than once.
+// Close releases held requests and shuts the server down. It may be called
+// more than once.
 func (s *Server) Close() {
 	s.mu.Lock()
 	select {
@@ -140,13 +158,6 @@ func (s *Server) Close() {
 	}
 	s.mu.Unlock()
 	s.srv.Close()
-}
-
-// Script replaces the remaining scripted replies.
-func (s *Server) Script(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.script, s.next, s.responder = replies, 0, nil
 }
 
 // Respond makes f compute every following chat reply.
@@ -271,11 +282,7 @@ func (s *Server) record(req Request) {
 }
 
 func (s *Server) write(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
-	if reply.Stall {
-		select {
-		case <-r.Context().Done():
-		case <-s.stop:
-		}
+	if (reply.Stall || reply.Delay > 0) && !s.hold(r, reply) {
 		return
 	}
 	for k, vs := range reply.Header {
@@ -301,6 +308,25 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, req Request, repl
 		}
 		writeJSON(w, status, completion(model, reply.Content))
 	}
+}
+
+// hold holds a request for reply.Delay, or until the end when reply.Stall,
+// and reports whether to answer it: not when the client gave up or the
+// server is closing.
+func (s *Server) hold(r *http.Request, reply Reply) bool {
+	var done <-chan time.Time
+	if !reply.Stall {
+		t := time.NewTimer(reply.Delay)
+		defer t.Stop()
+		done = t.C
+	}
+	select {
+	case <-done:
+		return true
+	case <-r.Context().Done():
+	case <-s.stop:
+	}
+	return false
 }
 
 func completion(model, content string) any {

@@ -109,3 +109,36 @@ func TestRespondAndRejectJSONMode(t *testing.T) {
 		t.Errorf("recorded response_format %q", got)
 	}
 }
+
+func TestStartAndCloseOutsideATest(t *testing.T) {
+	srv := fakeopenai.Start(fakeopenai.Text("one"))
+	resp, err := client(srv).CreateChatCompletion(context.Background(), req)
+	if err != nil || resp.Choices[0].Message.Content != "one" {
+		t.Fatalf("reply = %+v, %v", resp, err)
+	}
+	srv.Close()
+	srv.Close() // a second Close is harmless
+	if _, err := client(srv).CreateChatCompletion(context.Background(), req); err == nil {
+		t.Errorf("a closed server answered")
+	}
+}
+
+func TestDelayedReply(t *testing.T) {
+	const delay = 100 * time.Millisecond
+	srv := fakeopenai.New(t, fakeopenai.Text("late").After(delay))
+	start := time.Now()
+	resp, err := client(srv).CreateChatCompletion(context.Background(), req)
+	if err != nil || resp.Choices[0].Message.Content != "late" {
+		t.Fatalf("reply = %+v, %v", resp, err)
+	}
+	if waited := time.Since(start); waited < delay {
+		t.Errorf("reply came after %v, want at least %v", waited, delay)
+	}
+	// A client that gives up first gets no reply.
+	srv.Respond(func(fakeopenai.Request) fakeopenai.Reply { return fakeopenai.Text("too late").After(time.Hour) })
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := client(srv).CreateChatCompletion(ctx, req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the client's deadline", err)
+	}
+}
