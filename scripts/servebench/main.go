@@ -7,7 +7,7 @@
 // /proc) and the Go heap (from GODEBUG=gctrace=1).
 //
 //	go build -o /tmp/storybot ./cmd/storybot
-//	go run ./internal/fakediscord/servebench -bin /tmp/storybot
+//	go run ./scripts/servebench -bin /tmp/storybot
 package main
 
 import (
@@ -19,8 +19,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +30,7 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/internal/fakediscord"
+	"github.com/storybot/storybot/internal/fakeopenai"
 )
 
 func main() {
@@ -55,7 +54,7 @@ func run() error {
 
 	fake := fakediscord.New(fakediscord.Options{Token: "bench-token"})
 	defer fake.Close()
-	model := httptest.NewServer(slowModel(*delay))
+	model := slowModel(*delay)
 	defer model.Close()
 	dir, err := os.MkdirTemp("", "servebench")
 	if err != nil {
@@ -73,7 +72,7 @@ func run() error {
 	cmd.Env = append(os.Environ(),
 		"DISCORD_TOKEN=bench-token", "DISCORD_API_BASE_URL="+fake.URL,
 		"STORYBOT_DB="+filepath.Join(dir, "storybot.db"), "HEALTH_ADDR="+health,
-		"OPENAI_BASE_URL="+model.URL+"/v1", "OPENAI_MODEL=slow-model",
+		"OPENAI_BASE_URL="+model.URL(), "OPENAI_MODEL=slow-model",
 		fmt.Sprintf("MAX_CONCURRENT_ANSWERS=%d", *n), fmt.Sprintf("MAX_QUEUED_ANSWERS=%d", *n),
 		"RATE_LIMIT_PER_MINUTE=60000", "RATE_LIMIT_BURST=1000", "LOG_LEVEL=warn", "GODEBUG=gctrace=1",
 	)
@@ -209,28 +208,12 @@ func (g *gcTrace) maxStart() int { g.mu.Lock(); defer g.mu.Unlock(); return g.st
 // slowModel is a chat-completions server that waits delay, then answers
 // by quoting the first sentence of passage [1] of the prompt, in storybot's
 // JSON protocol, so the answer verifies.
-func slowModel(delay time.Duration) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/models", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": []any{map[string]any{"id": "slow-model", "object": "model"}}})
-	})
-	mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Messages []struct {
-				Role    string `json:"role"`
-				Content string `json:"content"`
-			} `json:"messages"`
-		}
-		json.NewDecoder(r.Body).Decode(&req)
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return
-		}
+func slowModel(delay time.Duration) *fakeopenai.Server {
+	srv := fakeopenai.Start()
+	srv.SetModels("slow-model")
+	srv.Respond(func(r fakeopenai.Request) fakeopenai.Reply {
 		quote := ""
-		for _, m := range req.Messages {
+		for _, m := range r.Messages {
 			for _, line := range strings.Split(m.Content, "\n") {
 				if rest, ok := strings.CutPrefix(line, "[1] "); ok && quote == "" {
 					quote = rest
@@ -244,12 +227,7 @@ func slowModel(delay time.Duration) http.Handler {
 			"found": true, "answer": "The story says so [1].",
 			"citations": []any{map[string]any{"ref": 1, "quote": quote}},
 		})
-		json.NewEncoder(w).Encode(map[string]any{
-			"id": "chatcmpl-bench", "object": "chat.completion", "created": time.Now().Unix(), "model": "slow-model",
-			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
-				"message": map[string]any{"role": "assistant", "content": string(content)}}},
-			"usage": map[string]any{"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
-		})
+		return fakeopenai.Text(string(content)).After(delay)
 	})
-	return mux
+	return srv
 }
