@@ -32,10 +32,11 @@ type token struct {
 }
 
 // tokenize appends the tokens of s to toks[:0]. Unlike knowledge.Words
-// (runs of letters and digits, the index's words) it keeps digits apart
-// from letters, "," and "." inside numbers, every other mark as a token
-// and whether a space came before, because dates are read from them:
-// "Oct. 3", "mid-2018", "2019-05-03", "3/2019", "$2015".
+// (runs of letters and digits, the index's words), a word here is letters
+// and combining marks only, a number is digits with "," or "." inside and
+// letters after ("1,000", "1990s"), every other mark is a token, and each
+// token knows whether a space came before it, because dates are read from
+// them: "Oct. 3", "mid-2018", "2019-05-03", "3/2019", "$2015".
 func tokenize(toks []token, s string) []token {
 	toks = toks[:0]
 	space := true
