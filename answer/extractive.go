@@ -86,16 +86,26 @@ type sentence struct {
 // citations (pr.sureSentences when the best is sure), and past two of
 // them no more than pr.words words.
 func extract(question string, passages []knowledge.Passage, pr extractParams) []Citation {
-	sc := newScorer(question, pr)
+	qws := readWords(nil, question)
+	asked := make(map[string]float64)
+	var terms []string
+	for _, w := range qws {
+		if _, ok := asked[w.term]; w.term != "" && !ok {
+			asked[w.term] = 0
+			terms = append(terms, w.term)
+		}
+	}
+	sc := scorer{pr: pr, q: readQuestion(qws), asked: asked, terms: terms}
 	all := collect(passages)
 	sc.weigh(all)
 	var cands []*sentence
+	var exprs []typed // scratch for expressions
 	for i := range all {
 		c := &all[i]
 		if c.rank >= pr.reads() {
 			break
 		}
-		if sc.score(c) {
+		if sc.score(c, &exprs) {
 			cands = append(cands, c)
 		}
 	}
@@ -140,19 +150,6 @@ type scorer struct {
 	q     question
 	asked map[string]float64 // the question's terms and their weights
 	terms []string           // the same terms, in question order
-	exprs []typed            // scratch for expressions
-}
-
-func newScorer(question string, pr extractParams) *scorer {
-	qws := readWords(nil, question)
-	sc := &scorer{pr: pr, q: readQuestion(qws), asked: make(map[string]float64)}
-	for _, w := range qws {
-		if _, ok := sc.asked[w.term]; w.term != "" && !ok {
-			sc.asked[w.term] = 0
-			sc.terms = append(sc.terms, w.term)
-		}
-	}
-	return sc
 }
 
 // weigh weights each of the question's terms by how rare it is among the
@@ -173,8 +170,8 @@ func (sc *scorer) weigh(all []sentence) {
 
 // score sets c.score and c.sure and reports whether c is a candidate: a
 // sentence of the top pr.passages passages, or a sure one from further
-// down.
-func (sc *scorer) score(c *sentence) bool {
+// down. exprs is scratch space for expressions.
+func (sc *scorer) score(c *sentence, exprs *[]typed) bool {
 	pr := sc.pr
 	for _, t := range sc.terms {
 		if c.terms[t] {
@@ -182,7 +179,7 @@ func (sc *scorer) score(c *sentence) bool {
 		}
 	}
 	if c.score > 0 && sc.q.want != typeAny {
-		kind := sc.kind(c)
+		kind := sc.kind(c, exprs)
 		c.score *= 1 + pr.typeBonus*kind
 		c.sure = kind >= 1 && sc.q.want.exact()
 	}
@@ -202,10 +199,10 @@ func (sc *scorer) score(c *sentence) bool {
 // kind is the strength of the best expression of the asked-for kind in c,
 // a share pr.farShare of it when the expression stands far from the
 // question's words.
-func (sc *scorer) kind(c *sentence) float64 {
-	sc.exprs = expressions(sc.q, c.words, c.text(), sc.asked, sc.exprs)
+func (sc *scorer) kind(c *sentence, exprs *[]typed) float64 {
+	*exprs = expressions(sc.q, c.words, c.text(), sc.asked, *exprs)
 	kind := 0.0
-	for _, e := range sc.exprs {
+	for _, e := range *exprs {
 		s := e.strength * sc.pr.farShare
 		if nearAsked(c.words, e.at, sc.pr.near, sc.asked) {
 			s = e.strength
@@ -219,54 +216,46 @@ func (sc *scorer) kind(c *sentence) float64 {
 // extract); all are every sentence retrieved, for the ones that follow
 // the best.
 func pick(cands []*sentence, all []sentence, pr extractParams) []*sentence {
-	p := picker{limit: pr.sentences, words: pr.words}
-	next := pr.next
+	limit, next := pr.sentences, pr.next
 	if cands[0].sure {
-		p.limit, next = pr.sureSentences, pr.sureNext
+		limit, next = pr.sureSentences, pr.sureNext
+	}
+	var picked []*sentence
+	words := 0
+	// take adds c unless it is picked already, repeats a picked sentence,
+	// or would break a bound.
+	take := func(c *sentence) {
+		for _, p := range picked {
+			if p.idx == c.idx || repeats(c, p) {
+				return
+			}
+		}
+		n := len(c.words)
+		if len(picked) >= limit || pr.words > 0 && len(picked) >= 2 && words+n > pr.words {
+			return
+		}
+		picked = append(picked, c)
+		words += n
 	}
 	best := cands[0].score
 	for i, c := range cands {
-		if len(p.picked) >= p.limit || best > 0 && c.score < best*pr.minShare {
+		if len(picked) >= limit || best > 0 && c.score < best*pr.minShare {
 			break
 		}
 		if best <= 0 && c.rank > 0 {
 			break // nothing matched: the best passage's opening sentences
 		}
-		p.take(c)
+		take(c)
 		if i > 0 {
 			continue
 		}
 		for d := 1; d <= next; d++ {
 			if j := c.idx + d; j < len(all) && all[j].passage.ID == c.passage.ID {
-				p.take(&all[j])
+				take(&all[j])
 			}
 		}
 	}
-	return p.picked
-}
-
-// picker gathers an answer's sentences within its bounds.
-type picker struct {
-	limit  int // sentences at most
-	words  int // past two sentences, words at most (0: no bound)
-	picked []*sentence
-	n      int // words picked
-}
-
-// take adds c unless it is picked already, repeats a picked sentence, or
-// would break a bound.
-func (p *picker) take(c *sentence) {
-	for _, q := range p.picked {
-		if q.idx == c.idx || repeats(c, q) {
-			return
-		}
-	}
-	n := len(c.words)
-	if len(p.picked) >= p.limit || p.words > 0 && len(p.picked) >= 2 && p.n+n > p.words {
-		return
-	}
-	p.picked = append(p.picked, c)
-	p.n += n
+	return picked
 }
 
 // isHeading reports whether a sentence is a line that does not end as a

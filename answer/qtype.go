@@ -259,41 +259,45 @@ func (x *exprScan) fresh(i int) bool {
 	return x.ws[i].term == "" || !ok
 }
 
-// signs gives, for each kind of answer, how surely word i of a sentence
-// stands for an expression of that kind (0: not at all). Questions of no
-// particular kind have none, and neither do "how did" questions: the signs
-// of a manner tried (-ly adverbs, "by" with a gerund, "with") chose worse
-// sentences on FairytaleQA and COVID-QA.
-var signs = [...]func(x *exprScan, i int) float64{
-	typeTime:     timeSign,
-	typeDuration: durationSign,
-	typeNumber:   numberSign,
-	typePerson:   personSign,
-	typePlace:    placeSign,
-	typeReason:   reasonSign,
-	typeAny:      nil,
-	typeManner:   nil,
-}
-
 // expressions appends to out[:0] the expressions of the kind q asks for
 // among ws, the words of text, leaving out the question's own words
 // (asked holds its terms).
 func expressions(q question, ws []word, text string, asked map[string]float64, out []typed) []typed {
 	out = out[:0]
-	sign := signs[q.want]
-	if sign == nil {
-		return out
-	}
 	x := exprScan{q: q, ws: ws, text: text, asked: asked}
 	if q.want == typePerson || q.want == typePlace {
 		x.headline = titleCase(ws)
 	}
 	for i := range ws {
-		if s := sign(&x, i); s > 0 {
+		if s := x.sign(i); s > 0 {
 			out = append(out, typed{at: i, strength: s})
 		}
 	}
 	return out
+}
+
+// sign is how surely word i stands for an expression of the kind asked
+// for (0: not at all), one function for each kind. Questions of no
+// particular kind have none, and neither do "how did" questions: the signs
+// of a manner tried (-ly adverbs, "by" with a gerund, "with") chose worse
+// sentences on FairytaleQA and COVID-QA. (A switch rather than a table of
+// functions, which would move the question's terms to the heap.)
+func (x *exprScan) sign(i int) float64 {
+	switch x.q.want {
+	case typeTime:
+		return timeSign(x, i)
+	case typeDuration:
+		return durationSign(x, i)
+	case typeNumber:
+		return numberSign(x, i)
+	case typePerson:
+		return personSign(x, i)
+	case typePlace:
+		return placeSign(x, i)
+	case typeReason:
+		return reasonSign(x, i)
+	}
+	return 0
 }
 
 // timeSign: a date name ("May" only beside a number), a year, a time of
