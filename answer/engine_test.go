@@ -63,7 +63,7 @@ type modelCase struct {
 	question  string
 	respond   fakeopenai.Responder
 	reject    bool          // server rejects JSON mode
-	timeout   time.Duration // LLM_TIMEOUT; default 5s
+	timeout   time.Duration // the client's Timeout; default 5s
 	wantMode  answer.Mode
 	wantReqs  int
 	wantQuote string   // a quote that must be shown, verbatim
@@ -199,7 +199,7 @@ func TestAskWithModel(t *testing.T) {
 			wantWaits: []time.Duration{500 * time.Millisecond, time.Second},
 		},
 		{
-			name:     "stalled server bounded by LLM_TIMEOUT",
+			name:     "stalled server bounded by the timeout",
 			respond:  always(func(fakeopenai.Request) fakeopenai.Reply { return fakeopenai.Stall() }),
 			timeout:  150 * time.Millisecond,
 			wantMode: answer.ModeExtractive,

@@ -62,7 +62,7 @@ func TestLabel(t *testing.T) {
 	tests := []struct {
 		name    string
 		respond fakeopenai.Responder
-		timeout time.Duration // LLM_TIMEOUT; default 5s
+		timeout time.Duration // the client's Timeout; default 5s
 		budget  int           // ContextTokens; default the engine's
 		reqs    int           // HTTP requests; default 1 (one call for the whole timeline)
 		want    []string

@@ -109,9 +109,10 @@ type word struct {
 	digits     bool   // starts with a digit
 }
 
-// readWords appends the words of text to out[:0]. Words split where
-// knowledge.Words splits them (so "wasn't" is "wasn" and "t"), except that
-// a digit run keeps the separators inside it ("1,000", "3.5").
+// readWords appends the words of text to out[:0]: runs of letters, digits
+// and marks (so "wasn't" is "wasn" and "t"), a digit run keeping the
+// separators inside it ("1,000", "3.5"). Not knowledge.Words on purpose:
+// these words are compared with each other, never looked up in the index.
 func readWords(out []word, text string) []word {
 	out = out[:0]
 	start := -1

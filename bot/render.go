@@ -512,7 +512,7 @@ func eventLine(e timeline.Event) string {
 			q = q[:i] + "**" + x + "**" + q[i+len(x):]
 		}
 	}
-	line := "**" + escape(eventDate(e)) + "**"
+	line := "**" + escape(e.When()) + "**"
 	if e.Label != "" {
 		line += " · " + escape(e.Label)
 	}
@@ -523,12 +523,4 @@ func eventLine(e timeline.Event) string {
 		line += " `" + e.PassageID + "`"
 	}
 	return line
-}
-
-// eventDate is an event's date, or its range: "2010–2012".
-func eventDate(e timeline.Event) string {
-	if e.Until != "" {
-		return e.Date + "–" + e.Until
-	}
-	return e.Date
 }

@@ -65,6 +65,14 @@ type Event struct {
 	span span // the days Date covers, for sorting
 }
 
+// When is the event's date, or its range: "2010–2012".
+func (e Event) When() string {
+	if e.Until != "" {
+		return e.Date + "–" + e.Until
+	}
+	return e.Date
+}
+
 // Options narrow a timeline.
 type Options struct {
 	// Topic, when set, keeps only events whose passage holds every word of

@@ -117,7 +117,7 @@ func writeTimeline(w io.Writer, tl timeline.Timeline, topic string) {
 	}
 	width := 0
 	for _, e := range tl.Events {
-		width = max(width, len(eventDate(e)))
+		width = max(width, len(e.When()))
 	}
 	pad := strings.Repeat(" ", width+2)
 	for _, ev := range tl.Events {
@@ -125,7 +125,7 @@ func writeTimeline(w io.Writer, tl timeline.Timeline, topic string) {
 		if ev.Label != "" {
 			text = ev.Label + " · " + text
 		}
-		fmt.Fprintf(w, "\n%-*s  %s\n", width, eventDate(ev), text)
+		fmt.Fprintf(w, "\n%-*s  %s\n", width, ev.When(), text)
 		fmt.Fprintf(w, "%sdated by %q in %s\n", pad, ev.Expression, ev.PassageID)
 		fmt.Fprintln(w, indent("“"+ev.Quote+"”", pad)) // verbatim, line breaks and all
 	}
@@ -158,14 +158,6 @@ func labelEvents(ctx context.Context, l labeller, tl *timeline.Timeline) {
 		tl.Events[i].Label = labels[i]
 	}
 	tl.Notice = notice
-}
-
-// eventDate is an event's date, or its range: "2010–2012".
-func eventDate(e timeline.Event) string {
-	if e.Until != "" {
-		return e.Date + "–" + e.Until
-	}
-	return e.Date
 }
 
 // storeTimeliner gives the Discord bot the timeline of the document
