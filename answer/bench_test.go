@@ -120,13 +120,13 @@ func BenchmarkAsk(b *testing.B) {
 			m := &instantModel{replies: map[string]string{}, tokens: map[string]int{}}
 			eng := answer.New(answer.Options{Store: st, Model: m})
 			for _, q := range c.questions { // warm the model's replies
-				if a, err := eng.Ask(ctx, q); err != nil || a.Mode != answer.ModeLLM {
+				if a, err := eng.Ask(ctx, answer.Query{Question: q}); err != nil || a.Mode != answer.ModeLLM {
 					b.Fatalf("%q: %v %+v", q, err, a)
 				}
 			}
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				if _, err := eng.Ask(ctx, c.questions[i%len(c.questions)]); err != nil {
+				if _, err := eng.Ask(ctx, answer.Query{Question: c.questions[i%len(c.questions)]}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -143,7 +143,7 @@ func BenchmarkAsk(b *testing.B) {
 			})
 			eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 			for i := 0; b.Loop(); i++ {
-				if _, err := eng.Ask(ctx, c.questions[i%len(c.questions)]); err != nil {
+				if _, err := eng.Ask(ctx, answer.Query{Question: c.questions[i%len(c.questions)]}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -158,7 +158,7 @@ func BenchmarkAsk(b *testing.B) {
 		b.Run(c.name+"/extractive", func(b *testing.B) {
 			eng := answer.New(answer.Options{Store: st})
 			for i := 0; b.Loop(); i++ {
-				if _, err := eng.Ask(ctx, c.questions[i%len(c.questions)]); err != nil {
+				if _, err := eng.Ask(ctx, answer.Query{Question: c.questions[i%len(c.questions)]}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -185,7 +185,7 @@ func TestPromptSize(t *testing.T) {
 		const budget = 1800
 		eng := answer.New(answer.Options{Store: st, Model: m, ContextTokens: budget})
 		for _, q := range c.questions {
-			if _, err := eng.Ask(context.Background(), q); err != nil {
+			if _, err := eng.Ask(context.Background(), answer.Query{Question: q}); err != nil {
 				t.Fatal(err)
 			}
 		}

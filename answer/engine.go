@@ -91,12 +91,18 @@ func New(opts Options) *Engine {
 	return e
 }
 
-// Ask answers question. Model failures never make it fail: they give an
+// Query is one question to answer, with what it is asked about.
+type Query struct {
+	// Question is the user's text.
+	Question string
+}
+
+// Ask answers q. Model failures never make it fail: they give an
 // extractive answer with a notice saying why. It returns an error wrapping
 // knowledge.ErrEmptyQuery for a question with no words, and errors of the
 // store or of ctx.
-func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
-	question = strings.TrimSpace(question)
+func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
+	question := strings.TrimSpace(q.Question)
 	// One search serves both answerers: the model is sent the top k
 	// passages, the extractive answerer (also the model's fallback) reads
 	// a few more.

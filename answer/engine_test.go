@@ -293,7 +293,7 @@ func (tt modelCase) run(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	got, err := eng.Ask(ctx, q)
+	got, err := eng.Ask(ctx, answer.Query{Question: q})
 	if err != nil {
 		t.Fatalf("Ask: %v", err)
 	}
@@ -423,7 +423,7 @@ func hasQuote(a answer.Answer, q string) bool {
 func TestAskWithoutModel(t *testing.T) {
 	st := story()
 	eng := answer.New(answer.Options{Store: st})
-	got, err := eng.Ask(context.Background(), question)
+	got, err := eng.Ask(context.Background(), answer.Query{Question: question})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestAskNoMatch(t *testing.T) {
 	st := story()
 	srv := fakeopenai.New(t)
 	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
-	got, err := eng.Ask(context.Background(), "zebra giraffe")
+	got, err := eng.Ask(context.Background(), answer.Query{Question: "zebra giraffe"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +452,7 @@ func TestAskNoMatch(t *testing.T) {
 
 func TestAskEmptyQuestion(t *testing.T) {
 	eng := answer.New(answer.Options{Store: story()})
-	_, err := eng.Ask(context.Background(), " ?! ")
+	_, err := eng.Ask(context.Background(), answer.Query{Question: " ?! "})
 	if !errors.Is(err, knowledge.ErrEmptyQuery) {
 		t.Errorf("err = %v, want ErrEmptyQuery", err)
 	}
@@ -466,7 +466,7 @@ func TestReattributesQuoteToAnotherPassage(t *testing.T) {
 		return fakeopenai.Text(`{"found": true, "answer": "The FBI offered Ramos a deal for less time [1].", "citations": [{"ref": 1, "quote": "the opportunity to do significantly less time"}]}`)
 	}))
 	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
-	got, err := eng.Ask(context.Background(), "What deal did the FBI offer?")
+	got, err := eng.Ask(context.Background(), answer.Query{Question: "What deal did the FBI offer?"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestConcurrentAsks(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, err := eng.Ask(context.Background(), question)
+			got, err := eng.Ask(context.Background(), answer.Query{Question: question})
 			if err != nil || got.Mode != answer.ModeLLM {
 				t.Errorf("Ask = %v, %v; want an llm answer", got.Mode, err)
 			}

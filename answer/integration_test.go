@@ -59,7 +59,7 @@ func TestExtractiveOnDefaultStory(t *testing.T) {
 	eng := answer.New(answer.Options{Store: st})
 	for _, tt := range storyQuestions {
 		t.Run(tt.q, func(t *testing.T) {
-			got, err := eng.Ask(ctx, tt.q)
+			got, err := eng.Ask(ctx, answer.Query{Question: tt.q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +96,7 @@ func TestModelOnDefaultStory(t *testing.T) {
 		return fakeopenai.Text(fmt.Sprintf(`{"found": true, "answer": "The story says so [%s].", "citations": [{"ref": %s, "quote": %q}]}`, m[1], m[1], quote))
 	})
 	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
-	got, err := eng.Ask(ctx, "What did Ramos' source say about the privacy of clients?")
+	got, err := eng.Ask(ctx, answer.Query{Question: "What did Ramos' source say about the privacy of clients?"})
 	if err != nil {
 		t.Fatal(err)
 	}

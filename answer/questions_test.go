@@ -81,7 +81,7 @@ func TestExtractiveCarriesTheFact(t *testing.T) {
 			eng := answer.New(answer.Options{Store: st})
 			carried, words := 0, 0
 			for _, q := range qs {
-				got, err := eng.Ask(ctx, q.Q)
+				got, err := eng.Ask(ctx, answer.Query{Question: q.Q})
 				if err != nil {
 					t.Fatalf("Ask(%q): %v", q.Q, err)
 				}

@@ -19,7 +19,7 @@ type delayed struct {
 	d time.Duration
 }
 
-func (m *delayed) Ask(ctx context.Context, q string) (answer.Answer, error) {
+func (m *delayed) Ask(ctx context.Context, q answer.Query) (answer.Answer, error) {
 	t := time.NewTimer(m.d)
 	defer t.Stop()
 	select {

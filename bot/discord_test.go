@@ -542,7 +542,8 @@ func TestTwentyInFlightAllAcknowledgedFirst(t *testing.T) {
 // long answers with a text over 2,000 characters and twelve quotes.
 type long struct{ lib *library }
 
-func (l long) Ask(_ context.Context, q string) (answer.Answer, error) {
+func (l long) Ask(_ context.Context, query answer.Query) (answer.Answer, error) {
+	q := query.Question
 	a := answer.Answer{Question: q, Mode: answer.ModeLLM, Model: "m", Answer: strings.Repeat("The captain sailed north and the crew feared the ice. ", 60)}
 	for i := 1; i <= 12; i++ {
 		p := l.lib.passages[i%3]

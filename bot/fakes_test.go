@@ -87,7 +87,8 @@ type answerer struct {
 
 var _ bot.Answerer = (*answerer)(nil)
 
-func (a *answerer) Ask(ctx context.Context, q string) (answer.Answer, error) {
+func (a *answerer) Ask(ctx context.Context, query answer.Query) (answer.Answer, error) {
+	q := query.Question
 	a.mu.Lock()
 	a.asked = append(a.asked, q)
 	a.mu.Unlock()

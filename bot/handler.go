@@ -28,7 +28,7 @@ import (
 
 // Answerer answers a question about the story.
 type Answerer interface {
-	Ask(ctx context.Context, question string) (answer.Answer, error)
+	Ask(ctx context.Context, q answer.Query) (answer.Answer, error)
 }
 
 // Library is the part of the index the bot reads: documents for titles and
@@ -319,7 +319,7 @@ func (h *Handler) cmdAsk(ctx context.Context, o Args) (Reply, error) {
 // Ask answers question from the story: the answer text with its [n]
 // markers, the verified quotes, and how it was made.
 func (h *Handler) Ask(ctx context.Context, question string) (Reply, error) {
-	a, err := h.answerer.Ask(ctx, question)
+	a, err := h.answerer.Ask(ctx, answer.Query{Question: question})
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return Reply{}, userErrorf("I couldn't find any words to look up in that question; try asking with a few words from the story.")
 	}

@@ -182,7 +182,7 @@ func TestBusy(t *testing.T) {
 
 type failingAnswerer struct{ err error }
 
-func (f failingAnswerer) Ask(context.Context, string) (answer.Answer, error) {
+func (f failingAnswerer) Ask(context.Context, answer.Query) (answer.Answer, error) {
 	return answer.Answer{}, f.err
 }
 

@@ -34,7 +34,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	defer s.st.Close()
 
 	eng := s.engine(*k)
-	a, err := eng.Ask(ctx, q)
+	a, err := eng.Ask(ctx, answer.Query{Question: q})
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return usagef("nothing to ask in %q: use some words", truncate(q, 60))
 	}

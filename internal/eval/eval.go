@@ -127,7 +127,7 @@ func askAll(ctx context.Context, s Story, k int, rep *Report) (words int, err er
 	defer st.Close()
 	eng := answer.New(answer.Options{Store: st, K: k})
 	for _, q := range s.Questions {
-		a, err := eng.Ask(ctx, q.Text)
+		a, err := eng.Ask(ctx, answer.Query{Question: q.Text})
 		if errors.Is(err, knowledge.ErrEmptyQuery) {
 			err = nil // no words to search for: a miss
 		}
