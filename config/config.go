@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,19 +111,19 @@ type field struct {
 func (c *Config) fields() []field {
 	return []field{
 		{"STORYBOT_DB", text(&c.DB)},
-		{"OPENAI_API_KEY", secret(&c.APIKey, "key")},
+		{"OPENAI_API_KEY", secret(&c.APIKey, "")},
 		{"OPENAI_BASE_URL", httpURL(&c.BaseURL, "http://localhost:11434/v1 or https://api.openai.com/v1")},
 		{"OPENAI_MODEL", text(&c.Model)},
-		{"LLM_TIMEOUT", duration(&c.LLMTimeout)},
+		{"LLM_TIMEOUT", duration(&c.LLMTimeout, time.Second, 10*time.Minute)},
 		{"LLM_CONTEXT_TOKENS", wholeNumber(&c.ContextTokens, 200, 1_000_000)},
-		{"DISCORD_TOKEN", secret(&c.DiscordToken, "bot token")},
+		{"DISCORD_TOKEN", secret(&c.DiscordToken, "Bot ")},
 		{"DISCORD_GUILD_ID", guildID(&c.DiscordGuildID)},
 		{"DISCORD_API_BASE_URL", httpURL(&c.DiscordAPIBase, "http://localhost:3000 for a rate-limit proxy")},
 		{"DISCORD_SHARD_ID", wholeNumber(&c.ShardID, 0, 100_000)},
 		{"DISCORD_SHARD_COUNT", wholeNumber(&c.ShardCount, 1, 100_000)},
 		{"HEALTH_ADDR", hostPort(&c.HealthAddr)},
-		{"RATE_LIMIT_PER_MINUTE", perMinute(&c.RatePerMinute)},
-		{"RATE_LIMIT_BURST", wholeNumber(&c.RateBurst, 1, 1000)},
+		{"RATE_LIMIT_PER_MINUTE", perMinute(&c.RatePerMinute, 0.1, 1000)},
+		{"RATE_LIMIT_BURST", wholeNumber(&c.RateBurst, 1, 100)},
 		{"MAX_CONCURRENT_ANSWERS", wholeNumber(&c.MaxConcurrent, 1, 1000)},
 		{"MAX_QUEUED_ANSWERS", wholeNumber(&c.MaxQueued, 0, 100_000)},
 		{"LOG_LEVEL", logLevel(&c.LogLevel)},
@@ -155,21 +156,69 @@ func text(dst *string) func(string) error {
 }
 
 // secret is text that is never echoed: the message may end up in a log or
-// an issue.
-func secret(dst *string, what string) func(string) error {
+// an issue. prefix, when not empty, may stand before it and is dropped (the
+// "Bot " of a Discord token, as it goes in the Authorization header).
+func secret(dst *string, prefix string) func(string) error {
 	return func(v string) error {
+		if prefix != "" {
+			v = strings.TrimSpace(strings.TrimPrefix(v, prefix))
+		}
 		if strings.ContainsFunc(v, unicode.IsSpace) {
-			return fmt.Errorf("contains spaces; put only the %s itself, with no prefix such as \"Bot \" or \"Bearer \"", what)
+			if prefix != "" {
+				return fmt.Errorf("contains spaces; put only the token, or %q and the token", prefix)
+			}
+			return errors.New("contains spaces; put only the key itself, with no prefix such as \"Bearer \"")
 		}
 		*dst = v
 		return nil
 	}
 }
 
+// secretKeys hold secrets; urlKeys may hold a password in their user info.
+var (
+	secretKeys = []string{"OPENAI_API_KEY", "DISCORD_TOKEN"}
+	urlKeys    = []string{"OPENAI_BASE_URL", "DISCORD_API_BASE_URL"}
+)
+
+// Secrets returns the secrets getenv holds, valid or not: every word of the
+// API key and the bot token (so "Bot TOKEN" gives TOKEN) and the passwords
+// of URLs. Words shorter than 8 bytes are left out: hiding them would garble
+// ordinary text, and they are no secret worth the name. Callers hide these
+// from everything they print.
+func Secrets(getenv func(string) string) []string {
+	var out []string
+	add := func(s string) {
+		if len(s) >= 8 && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, k := range secretKeys {
+		v := strings.TrimSpace(getenv(k))
+		add(v)
+		for _, w := range strings.Fields(v) {
+			add(w)
+		}
+	}
+	for _, k := range urlKeys {
+		if u, err := url.Parse(strings.TrimSpace(getenv(k))); err == nil {
+			if p, ok := u.User.Password(); ok {
+				add(p)
+				if _, shown, ok := strings.Cut(u.User.String(), ":"); ok {
+					add(shown) // escaped, as a URL shows it
+				}
+			}
+		}
+	}
+	return out
+}
+
 func httpURL(dst *string, example string) func(string) error {
 	return func(v string) error {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			if err == nil {
+				v = u.Redacted() // no password in the message
+			}
 			return fmt.Errorf("%q is not an http(s) URL (e.g. %s)", v, example)
 		}
 		*dst = v
@@ -177,18 +226,28 @@ func httpURL(dst *string, example string) func(string) error {
 	}
 }
 
-func duration(dst *time.Duration) func(string) error {
+func duration(dst *time.Duration, min, max time.Duration) func(string) error {
 	return func(v string) error {
 		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			return fmt.Errorf("%q is not a duration (e.g. 30s, 2m)", v)
-		case d <= 0:
-			return fmt.Errorf("%q must be positive (e.g. 30s, 2m)", v)
+		if err != nil || d < min || d > max {
+			return fmt.Errorf("%q is not a duration from %s to %s (e.g. 30s, 2m)", v, ShortDuration(min), ShortDuration(max))
 		}
 		*dst = d
 		return nil
 	}
+}
+
+// ShortDuration writes d as a person would: 10m, 1h30m, 1s, 250ms (not
+// 10m0s).
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func wholeNumber(dst *int, min, max int) func(string) error {
@@ -202,11 +261,13 @@ func wholeNumber(dst *int, min, max int) func(string) error {
 	}
 }
 
-func perMinute(dst *float64) func(string) error {
+// perMinute is a rate from min to max: a user waits up to 60/min seconds
+// for their next question, so min keeps that wait something to tell them.
+func perMinute(dst *float64, min, max float64) func(string) error {
 	return func(v string) error {
 		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || !(f > 0 && f <= 60_000) { // also rejects NaN
-			return fmt.Errorf("%q is not a positive number of questions per minute (e.g. 6)", v)
+		if err != nil || !(f >= min && f <= max) { // also rejects NaN
+			return fmt.Errorf("%q is not a number of questions per minute from %g to %g (e.g. 6)", v, min, max)
 		}
 		*dst = f
 		return nil

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/joho/godotenv"
-
 	"github.com/storybot/storybot/config"
 )
 
@@ -72,6 +70,13 @@ func TestLoadValid(t *testing.T) {
 		{"context tokens min", "LLM_CONTEXT_TOKENS", "200", func(c config.Config) any { return c.ContextTokens }, 200},
 		{"context tokens max", "LLM_CONTEXT_TOKENS", "1000000", func(c config.Config) any { return c.ContextTokens }, 1_000_000},
 		{"discord token", "DISCORD_TOKEN", "MTE.abc.def", func(c config.Config) any { return c.DiscordToken }, "MTE.abc.def"},
+		{"discord token with Bot prefix", "DISCORD_TOKEN", "Bot MTE.abc.def", func(c config.Config) any { return c.DiscordToken }, "MTE.abc.def"},
+		{"discord token with Bot prefix and blanks", "DISCORD_TOKEN", "Bot   MTE.abc.def", func(c config.Config) any { return c.DiscordToken }, "MTE.abc.def"},
+		{"timeout least", "LLM_TIMEOUT", "1s", func(c config.Config) any { return c.LLMTimeout }, time.Second},
+		{"timeout most", "LLM_TIMEOUT", "10m", func(c config.Config) any { return c.LLMTimeout }, 10 * time.Minute},
+		{"rate least", "RATE_LIMIT_PER_MINUTE", "0.1", func(c config.Config) any { return c.RatePerMinute }, 0.1},
+		{"rate most", "RATE_LIMIT_PER_MINUTE", "1000", func(c config.Config) any { return c.RatePerMinute }, 1000.0},
+		{"burst most", "RATE_LIMIT_BURST", "100", func(c config.Config) any { return c.RateBurst }, 100},
 		{"guild id", "DISCORD_GUILD_ID", "123456789012345678", func(c config.Config) any { return c.DiscordGuildID }, "123456789012345678"},
 		{"discord api base", "DISCORD_API_BASE_URL", "http://127.0.0.1:3000", func(c config.Config) any { return c.DiscordAPIBase }, "http://127.0.0.1:3000"},
 		{"shard count", "DISCORD_SHARD_COUNT", "4", func(c config.Config) any { return c.ShardCount }, 4},
@@ -106,31 +111,46 @@ func TestLoadInvalid(t *testing.T) {
 		value string
 		want  string
 	}{
-		{"timeout not a duration", "LLM_TIMEOUT", "soon", `LLM_TIMEOUT: "soon" is not a duration (e.g. 30s, 2m)`},
-		{"timeout without unit", "LLM_TIMEOUT", "30", `LLM_TIMEOUT: "30" is not a duration (e.g. 30s, 2m)`},
-		{"timeout zero", "LLM_TIMEOUT", "0s", `LLM_TIMEOUT: "0s" must be positive (e.g. 30s, 2m)`},
-		{"timeout negative", "LLM_TIMEOUT", "-5s", `LLM_TIMEOUT: "-5s" must be positive (e.g. 30s, 2m)`},
+		{"timeout not a duration", "LLM_TIMEOUT", "soon", `LLM_TIMEOUT: "soon" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
+		{"timeout without unit", "LLM_TIMEOUT", "30", `LLM_TIMEOUT: "30" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
+		{"timeout zero", "LLM_TIMEOUT", "0s", `LLM_TIMEOUT: "0s" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
+		{"timeout negative", "LLM_TIMEOUT", "-5s", `LLM_TIMEOUT: "-5s" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
+		{"timeout tiny", "LLM_TIMEOUT", "1ns", `LLM_TIMEOUT: "1ns" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
+		{"timeout huge", "LLM_TIMEOUT", "100000h", `LLM_TIMEOUT: "100000h" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
+		{"timeout overflows", "LLM_TIMEOUT", "9999999999h", `LLM_TIMEOUT: "9999999999h" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
 		{"base url no scheme", "OPENAI_BASE_URL", "localhost:11434/v1", `OPENAI_BASE_URL: "localhost:11434/v1" is not an http(s) URL (e.g. http://localhost:11434/v1 or https://api.openai.com/v1)`},
 		{"base url other scheme", "OPENAI_BASE_URL", "ftp://example.com/v1", `OPENAI_BASE_URL: "ftp://example.com/v1" is not an http(s) URL (e.g. http://localhost:11434/v1 or https://api.openai.com/v1)`},
 		{"base url no host", "OPENAI_BASE_URL", "http:///v1", `OPENAI_BASE_URL: "http:///v1" is not an http(s) URL (e.g. http://localhost:11434/v1 or https://api.openai.com/v1)`},
 		{"discord api base not a url", "DISCORD_API_BASE_URL", "proxy", `DISCORD_API_BASE_URL: "proxy" is not an http(s) URL (e.g. http://localhost:3000 for a rate-limit proxy)`},
 		{"context tokens not a number", "LLM_CONTEXT_TOKENS", "lots", `LLM_CONTEXT_TOKENS: "lots" is not a whole number from 200 to 1000000`},
 		{"context tokens too small", "LLM_CONTEXT_TOKENS", "199", `LLM_CONTEXT_TOKENS: "199" is not a whole number from 200 to 1000000`},
-		{"burst zero", "RATE_LIMIT_BURST", "0", `RATE_LIMIT_BURST: "0" is not a whole number from 1 to 1000`},
+		{"context tokens too large", "LLM_CONTEXT_TOKENS", "1000001", `LLM_CONTEXT_TOKENS: "1000001" is not a whole number from 200 to 1000000`},
+		{"context tokens overflow", "LLM_CONTEXT_TOKENS", "99999999999999999999", `LLM_CONTEXT_TOKENS: "99999999999999999999" is not a whole number from 200 to 1000000`},
+		{"burst zero", "RATE_LIMIT_BURST", "0", `RATE_LIMIT_BURST: "0" is not a whole number from 1 to 100`},
+		{"burst huge", "RATE_LIMIT_BURST", "1000000", `RATE_LIMIT_BURST: "1000000" is not a whole number from 1 to 100`},
+		{"concurrent huge", "MAX_CONCURRENT_ANSWERS", "5000", `MAX_CONCURRENT_ANSWERS: "5000" is not a whole number from 1 to 1000`},
+		{"queue huge", "MAX_QUEUED_ANSWERS", "1e9", `MAX_QUEUED_ANSWERS: "1e9" is not a whole number from 0 to 100000`},
+		{"shard id huge", "DISCORD_SHARD_ID", "100001", `DISCORD_SHARD_ID: "100001" is not a whole number from 0 to 100000`},
 		{"concurrent fraction", "MAX_CONCURRENT_ANSWERS", "1.5", `MAX_CONCURRENT_ANSWERS: "1.5" is not a whole number from 1 to 1000`},
 		{"shard id not below count", "DISCORD_SHARD_ID", "1", `DISCORD_SHARD_ID: 1 is not below DISCORD_SHARD_COUNT (1); shards are numbered from 0`},
 		{"shard count zero", "DISCORD_SHARD_COUNT", "0", `DISCORD_SHARD_COUNT: "0" is not a whole number from 1 to 100000`},
 		{"queue negative", "MAX_QUEUED_ANSWERS", "-1", `MAX_QUEUED_ANSWERS: "-1" is not a whole number from 0 to 100000`},
-		{"rate zero", "RATE_LIMIT_PER_MINUTE", "0", `RATE_LIMIT_PER_MINUTE: "0" is not a positive number of questions per minute (e.g. 6)`},
-		{"rate NaN", "RATE_LIMIT_PER_MINUTE", "NaN", `RATE_LIMIT_PER_MINUTE: "NaN" is not a positive number of questions per minute (e.g. 6)`},
-		{"rate words", "RATE_LIMIT_PER_MINUTE", "six", `RATE_LIMIT_PER_MINUTE: "six" is not a positive number of questions per minute (e.g. 6)`},
+		{"rate zero", "RATE_LIMIT_PER_MINUTE", "0", `RATE_LIMIT_PER_MINUTE: "0" is not a number of questions per minute from 0.1 to 1000 (e.g. 6)`},
+		{"rate tiny", "RATE_LIMIT_PER_MINUTE", "1e-300", `RATE_LIMIT_PER_MINUTE: "1e-300" is not a number of questions per minute from 0.1 to 1000 (e.g. 6)`},
+		{"rate below the least", "RATE_LIMIT_PER_MINUTE", "0.09", `RATE_LIMIT_PER_MINUTE: "0.09" is not a number of questions per minute from 0.1 to 1000 (e.g. 6)`},
+		{"rate huge", "RATE_LIMIT_PER_MINUTE", "1e300", `RATE_LIMIT_PER_MINUTE: "1e300" is not a number of questions per minute from 0.1 to 1000 (e.g. 6)`},
+		{"rate infinite", "RATE_LIMIT_PER_MINUTE", "+Inf", `RATE_LIMIT_PER_MINUTE: "+Inf" is not a number of questions per minute from 0.1 to 1000 (e.g. 6)`},
+		{"rate NaN", "RATE_LIMIT_PER_MINUTE", "NaN", `RATE_LIMIT_PER_MINUTE: "NaN" is not a number of questions per minute from 0.1 to 1000 (e.g. 6)`},
+		{"rate words", "RATE_LIMIT_PER_MINUTE", "six", `RATE_LIMIT_PER_MINUTE: "six" is not a number of questions per minute from 0.1 to 1000 (e.g. 6)`},
 		{"log level", "LOG_LEVEL", "verbose", `LOG_LEVEL: "verbose" is not one of debug, info, warn, error`},
 		{"guild id name", "DISCORD_GUILD_ID", "my-server", `DISCORD_GUILD_ID: "my-server" is not a Discord server id (a number, from Copy Server ID)`},
 		{"health addr no port", "HEALTH_ADDR", "localhost", `HEALTH_ADDR: "localhost" is not host:port with a port number (e.g. 127.0.0.1:8081 or :8081)`},
 		{"health addr named port", "HEALTH_ADDR", "localhost:http", `HEALTH_ADDR: "localhost:http" is not host:port with a port number (e.g. 127.0.0.1:8081 or :8081)`},
 		{"health addr port too big", "HEALTH_ADDR", ":70000", `HEALTH_ADDR: ":70000" is not host:port with a port number (e.g. 127.0.0.1:8081 or :8081)`},
-		{"token with prefix", "DISCORD_TOKEN", "Bot MTE.abc.def", `DISCORD_TOKEN: contains spaces; put only the bot token itself, with no prefix such as "Bot " or "Bearer "`},
-		{"key with prefix", "OPENAI_API_KEY", "Bearer sk-123", `OPENAI_API_KEY: contains spaces; put only the key itself, with no prefix such as "Bot " or "Bearer "`},
+		{"token with another prefix", "DISCORD_TOKEN", "Bearer MTE.abc.def", `DISCORD_TOKEN: contains spaces; put only the token, or "Bot " and the token`},
+		{"token with words after it", "DISCORD_TOKEN", "Bot MTE.abc.def please", `DISCORD_TOKEN: contains spaces; put only the token, or "Bot " and the token`},
+		{"key with prefix", "OPENAI_API_KEY", "Bearer sk-123", `OPENAI_API_KEY: contains spaces; put only the key itself, with no prefix such as "Bearer "`},
+		{"base url password not shown", "OPENAI_BASE_URL", "ftp://me:hunter2hunter2@example.com/v1", `OPENAI_BASE_URL: "ftp://me:xxxxx@example.com/v1" is not an http(s) URL (e.g. http://localhost:11434/v1 or https://api.openai.com/v1)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +167,7 @@ func TestLoadInvalid(t *testing.T) {
 
 func TestLoadNeverEchoesSecrets(t *testing.T) {
 	const token, key = "MTE.secret-token.part", "sk-very-secret"
-	_, err := config.Load(env(map[string]string{"DISCORD_TOKEN": "Bot " + token, "OPENAI_API_KEY": "Bearer " + key}))
+	_, err := config.Load(env(map[string]string{"DISCORD_TOKEN": "Bearer " + token, "OPENAI_API_KEY": "Bearer " + key}))
 	if err == nil {
 		t.Fatal("no error for prefixed secrets")
 	}
@@ -272,13 +292,13 @@ func TestEnvExample(t *testing.T) {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	// run.go reads .env files with godotenv; it must see the same values.
-	parsed, err := godotenv.Read(f.Name())
-	if err != nil {
-		t.Fatalf("godotenv cannot read .env.example: %v", err)
+	// storybot reads .env with ParseDotEnv; it must see the same values.
+	parsed, err := config.ReadDotEnv(f.Name())
+	if err != nil || len(parsed.Problems) > 0 {
+		t.Fatalf("ReadDotEnv(.env.example): %v %v", parsed.Problems, err)
 	}
-	if !maps.Equal(parsed, vals) {
-		t.Errorf("godotenv reads .env.example as %q, want %q", parsed, vals)
+	if !maps.Equal(parsed.Vars, vals) {
+		t.Errorf("ReadDotEnv reads .env.example as %q, want %q", parsed.Vars, vals)
 	}
 	if !slices.Equal(keys, config.Keys) {
 		t.Errorf(".env.example keys:\n got %q\nwant %q (config.Keys)", keys, config.Keys)
@@ -313,5 +333,32 @@ func TestKeysAreWhatLoadReads(t *testing.T) {
 	want := slices.Sorted(slices.Values(config.Keys))
 	if !slices.Equal(got, want) {
 		t.Errorf("Load reads %q, config.Keys lists %q", got, want)
+	}
+}
+
+func TestSecrets(t *testing.T) {
+	got := config.Secrets(env(map[string]string{
+		"DISCORD_TOKEN":        " Bot MTE.token.part ",
+		"OPENAI_API_KEY":       "Bearer sk-key-0123",
+		"OPENAI_BASE_URL":      "http://me:p%40ss%2Fword1@proxy:8080/v1",
+		"DISCORD_API_BASE_URL": "http://user:short@proxy",
+		"OPENAI_MODEL":         "not-a-secret-model",
+	}))
+	want := []string{"sk-key-0123", "Bearer sk-key-0123", "MTE.token.part", "Bot MTE.token.part", "p@ss/word1", "p%40ss%2Fword1"}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("Secrets = %q, want %q (words under 8 bytes left out)", got, want)
+	}
+	if got := config.Secrets(env(nil)); len(got) != 0 {
+		t.Errorf("Secrets with nothing set = %q", got)
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Second: "1s", 10 * time.Minute: "10m", time.Hour: "1h", 90 * time.Minute: "1h30m", 100 * time.Millisecond: "100ms", 90 * time.Second: "1m30s"} {
+		if got := config.ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%v) = %q, want %q", d, got, want)
+		}
 	}
 }

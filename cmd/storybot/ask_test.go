@@ -185,7 +185,7 @@ func TestAskJSON(t *testing.T) {
 		{
 			name:     "stalled server",
 			model:    []fakeopenai.Reply{fakeopenai.Stall()},
-			vars:     map[string]string{"LLM_TIMEOUT": "200ms"},
+			vars:     map[string]string{"LLM_TIMEOUT": "1s"},
 			wantMode: "extractive", notice: "did not answer in time", wantReqs: 1,
 		},
 	}
@@ -241,12 +241,12 @@ func TestAskJSON(t *testing.T) {
 func TestAskTimeoutNamesLLMTimeout(t *testing.T) {
 	srv := fakeopenai.New(t, fakeopenai.Stall())
 	vars := testEnv(t)
-	vars["OPENAI_BASE_URL"], vars["LLM_TIMEOUT"] = srv.URL(), "100ms"
+	vars["OPENAI_BASE_URL"], vars["LLM_TIMEOUT"] = srv.URL(), "1s"
 	r := runCLI(t, vars, "ask", askQuestion)
 	if r.err != nil {
 		t.Fatalf("ask: %v\n%s", r.err, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "did not answer in time (timeout 100ms); LLM_TIMEOUT bounds each model call") {
+	if !strings.Contains(r.stderr, "did not answer in time (timeout 1s); LLM_TIMEOUT bounds each model call") {
 		t.Errorf("log does not name LLM_TIMEOUT:\n%s", r.stderr)
 	}
 }

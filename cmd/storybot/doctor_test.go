@@ -209,7 +209,7 @@ func TestDoctorBadConfigurationStopsBeforeTheNetwork(t *testing.T) {
 		t.Fatalf("err = %v, want doctor found 2 problems", r.err)
 	}
 	want := versionLine() + `
-problem  configuration: LLM_TIMEOUT: "soon" is not a duration (e.g. 30s, 2m)
+problem  configuration: LLM_TIMEOUT: "soon" is not a duration from 1s to 10m (e.g. 30s, 2m)
 problem  configuration: LOG_LEVEL: "loud" is not one of debug, info, warn, error
 skipped  index, model, discord: fix the configuration first
 `

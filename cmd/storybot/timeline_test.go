@@ -315,7 +315,7 @@ func TestTimelineLabels(t *testing.T) {
 		{
 			name:   "stalled server",
 			model:  []fakeopenai.Reply{fakeopenai.Stall()},
-			vars:   map[string]string{"LLM_TIMEOUT": "200ms"},
+			vars:   map[string]string{"LLM_TIMEOUT": "1s"},
 			notice: "The model could not label the events (the model did not answer in time); the timeline is shown without labels.",
 			reqs:   1,
 		},
