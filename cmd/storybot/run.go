@@ -48,6 +48,8 @@ func commands() []command {
 		{"serve", "run the Discord bot", runServe},
 		{"doctor", "check the configuration, the index, the model and Discord", runDoctor},
 		{"health", "ask a running bot's health endpoint (for Docker)", runHealth},
+		{"backup", "write a consistent copy of the index to a file, while serving", runBackup},
+		{"restore", "replace the index with a backup (storybot stopped)", runRestore},
 		{"eval", "score retrieval or answers on FairytaleQA", runEval},
 		{"version", "print storybot's version", runVersion},
 	}
