@@ -44,6 +44,11 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%-8s %s: %s\n", status, name, detail)
 	}
 
+	// A bad .env line is a problem of its own: the line is ignored, so the
+	// setting it meant to make is not in use.
+	for _, p := range e.dotenv {
+		report(checkProblem, "configuration", p.Error())
+	}
 	cfg, err := loadConfig(e, *db)
 	if err != nil {
 		// Every other check would run on guessed settings: report the
@@ -54,7 +59,11 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 		report(checkSkipped, "index, model, discord", "fix the configuration first")
 		return fmt.Errorf("doctor found %s", countNoun(problems, "problem"))
 	}
-	report(checkOK, "configuration", describeConfig(e.getenv))
+	summary := describeConfig(e.getenv)
+	if len(e.dotenv) > 0 {
+		summary = "the rest is " + summary
+	}
+	report(checkOK, "configuration", summary)
 
 	status, detail := checkIndex(ctx, cfg)
 	report(status, "index", detail)

@@ -189,7 +189,7 @@ func newProgress(w io.Writer, docs []knowledge.Parsed) *progress {
 	for _, p := range docs {
 		n += len(p.Passages)
 	}
-	f, ok := w.(*os.File)
+	f, ok := w.(interface{ Fd() uintptr }) // an *os.File, or run's redacting writer on one
 	if !ok || !term.IsTerminal(int(f.Fd())) || n < 2000 {
 		return &progress{}
 	}

@@ -13,11 +13,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	getenv, err := withDotEnv(".env", os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "storybot: ignoring .env:", err)
-	}
-	err = run(ctx, os.Args[1:], getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "storybot:", err)

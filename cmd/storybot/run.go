@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
-
-	"github.com/joho/godotenv"
 
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/knowledge/sqlite"
@@ -25,11 +22,13 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 // env is what every subcommand gets from run: the process's surroundings,
 // injected so tests can run commands in-process. getenv is all a command
-// reads of the environment (main layers the .env file under it).
+// reads of the environment, with the .env file beneath it; dotenv holds what
+// was wrong in that file (run has warned of each), for doctor.
 type env struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	dotenv []error
 }
 
 // command is one subcommand. run parses its own flags from args.
@@ -55,8 +54,28 @@ func commands() []command {
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// dotEnvFile is the .env file run reads, in the working folder.
+const dotEnvFile = ".env"
+
+// run runs the command args name. The variables of .env lie beneath getenv,
+// and the secrets of either never reach stdout, stderr or the error returned.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+	dot, dotErr := config.ReadDotEnv(dotEnvFile)
+	getenv = dot.Under(getenv)
+	hide := newRedactor(config.Secrets(getenv))
+	stdout, stderr = hide.writer(stdout), hide.writer(stderr)
+	defer func() { err = hide.error(err) }()
+
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	if dotErr != nil {
+		e.dotenv = append(e.dotenv, fmt.Errorf("%s ignored: %w", dotEnvFile, dotErr))
+	}
+	for _, p := range dot.Problems {
+		e.dotenv = append(e.dotenv, p)
+	}
+	for _, p := range e.dotenv {
+		fmt.Fprintln(stderr, "storybot:", p)
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {
@@ -78,26 +97,6 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nRun 'storybot <command> --help' for a command's flags.\n")
-}
-
-// withDotEnv returns getenv with the variables of the .env file at path
-// beneath it: real environment variables win. A missing file is no error;
-// an unreadable one leaves getenv as it is and is returned, for main to warn
-// about.
-func withDotEnv(path string, getenv func(string) string) (func(string) string, error) {
-	vals, err := godotenv.Read(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return getenv, nil
-	}
-	if err != nil {
-		return getenv, err
-	}
-	return func(key string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return vals[key]
-	}, nil
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting and
