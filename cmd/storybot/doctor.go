@@ -34,6 +34,9 @@ func runDoctor(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("doctor takes no arguments, got %q", fs.Args())
 	}
+	if err := durationIn("timeout", *timeout, 100*time.Millisecond, 5*time.Minute); err != nil {
+		return err
+	}
 
 	fmt.Fprintln(e.stdout, versionLine())
 	problems := 0

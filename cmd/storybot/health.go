@@ -26,6 +26,9 @@ func runHealth(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("health takes no arguments, got %q", fs.Args())
 	}
+	if err := durationIn("timeout", *timeout, 100*time.Millisecond, 5*time.Minute); err != nil {
+		return err
+	}
 	if *addr == "" {
 		// Only HEALTH_ADDR matters here, but a configuration serve would
 		// refuse means the bot is not running: say so rather than guess.

@@ -106,8 +106,8 @@ func TestHealthStalledServer(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 	addr := srv.Listener.Addr().String()
 
-	r := runCLI(t, nil, "health", "--addr", addr, "--timeout", "50ms")
-	want := "unhealthy: http://" + addr + "/healthz did not answer within 50ms"
+	r := runCLI(t, nil, "health", "--addr", addr, "--timeout", "100ms")
+	want := "unhealthy: http://" + addr + "/healthz did not answer within 100ms"
 	if r.err == nil || r.err.Error() != want {
 		t.Errorf("err = %v\nwant %s", r.err, want)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/knowledge/sqlite"
@@ -121,6 +122,14 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 		return false, usageError{err.Error()}
 	}
 	return false, nil
+}
+
+// durationIn refuses a duration flag's value outside [min, max].
+func durationIn(flag string, d, min, max time.Duration) error {
+	if d < min || d > max {
+		return usagef("--%s: %s is not from %s to %s", flag, config.ShortDuration(d), config.ShortDuration(min), config.ShortDuration(max))
+	}
+	return nil
 }
 
 // dbFlag declares the --db flag every command that reads the index has.

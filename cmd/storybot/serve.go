@@ -24,8 +24,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments, got %q", fs.Args())
 	}
-	if *grace <= 0 {
-		return usagef("--grace: %s is not a positive duration (e.g. 7s)", *grace)
+	if err := durationIn("grace", *grace, 100*time.Millisecond, 5*time.Minute); err != nil {
+		return err
 	}
 	s, err := openStory(ctx, e, *db, config.Config.ValidateServe)
 	if err != nil {
