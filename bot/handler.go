@@ -217,10 +217,13 @@ func (h *Handler) Handle(ctx context.Context, req Request, ack func(private bool
 	if reply.Mode != "" {
 		attrs = append(attrs, "mode", string(reply.Mode))
 	}
-	if err != nil {
+	debug := h.log.Enabled(ctx, slog.LevelDebug)
+	if err != nil && debug {
 		attrs = append(attrs, "err", err)
+	} else if err != nil {
+		attrs = append(attrs, "err", withoutUserText(err.Error(), req.Args))
 	}
-	if h.log.Enabled(ctx, slog.LevelDebug) {
+	if debug {
 		attrs = append(attrs, "options", req.Args)
 	}
 	level, msg := slog.LevelInfo, "command"
