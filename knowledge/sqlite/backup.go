@@ -42,8 +42,9 @@ func SchemaVersion() int {
 
 // Backup writes a consistent copy of the index at src to dst with SQLite's
 // VACUUM INTO, while other processes go on reading and writing src, which
-// Backup neither migrates nor changes. The copy is written beside dst under
-// a temporary name, checked (quick_check, its documents and passages
+// Backup neither migrates nor changes. VACUUM INTO reads every row, so a
+// damaged src fails it. The copy is written beside dst under a temporary
+// name, opened as an index (its schema read, its documents and passages
 // counted), synced, and only then given dst's name, so dst is never a
 // partial copy. An existing dst is an error wrapping fs.ErrExist unless
 // opts.Replace is set; a missing src wraps fs.ErrNotExist.
@@ -147,21 +148,16 @@ func vacuumInto(ctx context.Context, src, dst string) error {
 	return nil
 }
 
-// inspect checks the database at path, which nothing else has open, and
-// counts what it holds.
+// inspect reads the schema version of the index at path, which nothing else
+// has open, and counts what it holds. (PRAGMA quick_check would add
+// little: it would read back the pages SQLite has just written, from the
+// page cache, and it doubles the time a backup takes.)
 func inspect(ctx context.Context, path string) (BackupInfo, error) {
 	db, err := openFile(path, url.Values{"mode": {"ro"}, "immutable": {"1"}})
 	if err != nil {
 		return BackupInfo{}, err
 	}
 	defer db.Close()
-	var check string
-	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil {
-		return BackupInfo{}, err
-	}
-	if check != "ok" {
-		return BackupInfo{}, fmt.Errorf("the copy is damaged: %s", check)
-	}
 	var info BackupInfo
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&info.Schema); err != nil {
 		return BackupInfo{}, err
