@@ -92,6 +92,23 @@ func ParseDotEnv(r io.Reader, name string) (DotEnv, error) {
 	return d, nil
 }
 
+// EnvFile names the .env file read beneath the environment. It is read from
+// the real environment only (a .env cannot name itself); "" reads none.
+const EnvFile = "STORYBOT_ENV_FILE"
+
+// ProcessEnv is the process's environment as storybot reads it: lookup
+// (os.LookupEnv), with EnvFile naming the working folder's .env unless the
+// environment sets it.
+func ProcessEnv(lookup func(string) (string, bool)) func(string) string {
+	return func(key string) string {
+		v, ok := lookup(key)
+		if !ok && key == EnvFile {
+			return ".env"
+		}
+		return v
+	}
+}
+
 // Under returns getenv with d's variables beneath it: a variable set (not
 // empty) in getenv wins over the file.
 func (d DotEnv) Under(getenv func(string) string) func(string) string {

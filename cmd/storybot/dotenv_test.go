@@ -5,10 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/storybot/storybot/config"
 )
 
 // inFolderWithDotEnv makes a temporary working folder holding a .env file
-// with the given text, and moves the test into it.
+// with the given text, and moves the test into it. run reads that file only
+// when getenv names it (config.EnvFile), as main's does.
 func inFolderWithDotEnv(t *testing.T, text string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -27,7 +30,7 @@ func TestDotEnvBadLines(t *testing.T) {
 		"this is garbage sk-hidden-1\n"+
 		"OPENAI_MODEL=\"unterminated sk-hidden-2\n"+
 		"LOG_LEVEL=warn\r\n")
-	vars := map[string]string{"HOME": t.TempDir()}
+	vars := map[string]string{"HOME": t.TempDir(), config.EnvFile: ".env"}
 
 	r := runCLI(t, vars, "search", "--json", "backdoor")
 	if r.err != nil {
@@ -81,6 +84,7 @@ func TestDotEnvUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars := testEnv(t)
+	vars[config.EnvFile] = ".env"
 	r := runCLI(t, vars, "version")
 	if r.err != nil || !strings.HasPrefix(r.stderr, "storybot: .env ignored: read .env: ") {
 		t.Errorf("version with .env a folder: %v, stderr %q; want it to run and warn", r.err, r.stderr)
@@ -88,5 +92,22 @@ func TestDotEnvUnreadable(t *testing.T) {
 	r = runCLI(t, vars, "doctor", "--timeout", "1s")
 	if !strings.Contains(r.stdout, "problem  configuration: .env ignored: read .env: ") {
 		t.Errorf("doctor printed:\n%s\nwant the unreadable .env as a problem", r.stdout)
+	}
+}
+
+// TestRunReadsOnlyWhatItIsGiven: with no .env file named, run reads none,
+// whatever the working folder holds.
+func TestRunReadsOnlyWhatItIsGiven(t *testing.T) {
+	dir := inFolderWithDotEnv(t, "STORYBOT_DB=from-dotenv.db\nthis is garbage\n")
+	vars := map[string]string{"HOME": t.TempDir(), "STORYBOT_DB": filepath.Join(t.TempDir(), "given.db")}
+	r := runCLI(t, vars, "search", "backdoor")
+	if r.err != nil {
+		t.Fatalf("search: %v\n%s", r.err, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "from-dotenv.db")); err == nil {
+		t.Error("run read the working folder's .env though getenv named none")
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr = %q, want nothing (the .env was not read)", r.stderr)
 	}
 }

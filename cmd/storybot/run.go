@@ -55,13 +55,16 @@ func commands() []command {
 	}
 }
 
-// dotEnvFile is the .env file run reads, in the working folder.
-const dotEnvFile = ".env"
-
-// run runs the command args name. The variables of .env lie beneath getenv,
-// and the secrets of either never reach stdout, stderr or the error returned.
+// run runs the command args name. The variables of the .env file getenv
+// names (config.EnvFile; main names the working folder's) lie beneath
+// getenv, and the secrets of either never reach stdout, stderr or the error
+// returned. run reads nothing else of its surroundings.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
-	dot, dotErr := config.ReadDotEnv(dotEnvFile)
+	dotEnvFile := getenv(config.EnvFile)
+	dot, dotErr := config.DotEnv{}, error(nil)
+	if dotEnvFile != "" {
+		dot, dotErr = config.ReadDotEnv(dotEnvFile)
+	}
 	getenv = dot.Under(getenv)
 	hide := newRedactor(config.Secrets(getenv))
 	stdout, stderr = hide.writer(stdout), hide.writer(stderr)
