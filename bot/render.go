@@ -481,8 +481,11 @@ func timelineHead(tl timeline.Timeline, topic string) string {
 	}
 	if tl.DocumentDate != "" {
 		how := "as configured"
-		if tl.DocumentDateSource == timeline.SourceInferred {
+		switch tl.DocumentDateSource {
+		case timeline.SourceInferred:
 			how = "inferred from the text"
+		case timeline.SourceMetadata:
+			how = "the page's publication date"
 		}
 		head += fmt.Sprintf("\n-# “Last year”, “this week” and the like are read from the story's date, %s (%s).", escape(tl.DocumentDate), how)
 	}

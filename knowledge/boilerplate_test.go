@@ -155,3 +155,109 @@ func TestBoilerplateShareBounded(t *testing.T) {
 		t.Errorf("dropped %q, more than a quarter of the document", p.Doc.Dropped)
 	}
 }
+
+// TestBoilerplateWikipediaStyle checks articles whose subject is what
+// disclosures talk about (affiliated clubs, subscriptions, newsletters,
+// cookies, affiliate links, cookie consent): nothing of them is dropped,
+// and a footer appended to them still goes, alone.
+func TestBoilerplateWikipediaStyle(t *testing.T) {
+	footer := "Text is available under our licence. © 2024 Harwell Encyclopaedia Trust. All rights reserved."
+	for _, file := range []string{"wiki-baking-society.txt", "wiki-cookie-consent.txt", "wiki-affiliate-marketing.md"} {
+		t.Run(file, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", "articles", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := mustParseOpt(t, string(raw), knowledge.ParseOptions{Name: file})
+			if len(p.Doc.Dropped) != 0 {
+				t.Errorf("dropped %q", p.Doc.Dropped)
+			}
+			for _, para := range strings.Split(strings.TrimSpace(string(raw)), "\n\n") {
+				if para = strings.TrimPrefix(para, "# "); !strings.Contains(p.Doc.Text, para) {
+					t.Errorf("paragraph lost: %q", para)
+				}
+			}
+			q := mustParseOpt(t, string(raw)+"\n"+footer+"\n", knowledge.ParseOptions{Name: file})
+			if len(q.Doc.Dropped) != 1 || q.Doc.Dropped[0] != clipped(footer) || indexed(q) != indexed(p) {
+				t.Errorf("with a footer: dropped %q; want the footer alone", q.Doc.Dropped)
+			}
+		})
+	}
+}
+
+// clipped is s as Document.Dropped lists it.
+func clipped(s string) string {
+	if len(s) <= 100 {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:100], ' ')
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+// TestBoilerplateWordBoundaries checks that the cue words match as words:
+// "affiliated", "subscription", "newsletters'" and "cookie jar" at the end
+// of a story are story, while the forms a disclosure uses still mark one.
+func TestBoilerplateWordBoundaries(t *testing.T) {
+	raw, err := os.ReadFile("testdata/articles/short-ending.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := strings.TrimSpace(string(raw))
+	tests := []struct {
+		last    string
+		dropped bool
+	}{
+		{"The lighthouse trust is affiliated with the coastal museum.", false},
+		{"Reyes pays a yearly subscription to the trust.", false},
+		{"She keeps the keepers' old logbooks in a cookie jar at the unaffiliated museum.", false},
+		{"Sponsorship came from the harbour board.", false},
+		{"This article contains affiliate links.", true},
+		{"Our affiliates may use cookies.", true},
+		{"Subscribe to our newsletters for more stories like this.", true},
+	}
+	for _, tt := range tests {
+		p := mustParseOpt(t, story+"\n\n"+tt.last+"\n", knowledge.ParseOptions{Name: "lighthouse.txt"})
+		if got := len(p.Doc.Dropped) > 0; got != tt.dropped || got && p.Doc.Dropped[0] != tt.last {
+			t.Errorf("%q: dropped %q, want dropped %t", tt.last, p.Doc.Dropped, tt.dropped)
+		}
+	}
+}
+
+// TestBoilerplateMixedBlocks checks that a disclosure sharing a paragraph
+// with the story drops itself, not the story beside it: at the end (an FAQ
+// answer followed by "Read our Terms of Use") and at the start (a cookie
+// notice run into the first paragraph). Quotes stay spans of the input.
+func TestBoilerplateMixedBlocks(t *testing.T) {
+	tests := []struct {
+		file, dropped, kept string
+	}{
+		{"faq-terms.txt", "Read our Terms of Use.", "the library will delete your borrowing history within ten days."},
+		{"cookie-glued.txt", "We use cookies to give you the best experience on our website. By continuing to browse you accept our cookie policy.",
+			"The Rialto cinema on Harbour Street reopened on Saturday"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", "articles", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := mustParseOpt(t, string(raw), knowledge.ParseOptions{Name: tt.file})
+			if len(p.Doc.Dropped) != 1 || p.Doc.Dropped[0] != clipped(tt.dropped) {
+				t.Errorf("Dropped = %q, want %q alone", p.Doc.Dropped, tt.dropped)
+			}
+			text := indexed(p)
+			if strings.Contains(text, tt.dropped) || !strings.Contains(text, tt.kept) {
+				t.Errorf("passages %q: want %q gone and %q kept", text, tt.dropped, tt.kept)
+			}
+		})
+	}
+	// The same FAQ as a web page: the answer and the link share a div.
+	raw, err := os.ReadFile("testdata/web/faq-page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustParseOpt(t, string(raw), knowledge.ParseOptions{Name: "faq-page.html"})
+	if text := indexed(p); strings.Contains(text, "Terms of Use") || !strings.Contains(text, "within ten working days.") {
+		t.Errorf("FAQ page passages end %q", text[max(0, len(text)-200):])
+	}
+}

@@ -1,32 +1,59 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
+	"codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// parseHTML reads an HTML page with a real HTML5 parser. Block elements
-// (p, div, li, h1–h6, blockquote, pre, td rows…) become paragraphs; script,
-// style and other non-text elements are skipped; nav, aside, form, and a
-// header or footer outside article or main are page furniture, dropped
-// (and listed) unless keepAll. The title is the first h1 when <title>
-// contains it (titles often end in " | Site Name"), else <title>, else the
-// first h1.
+// parseHTML reads an HTML page with a real HTML5 parser (parseTree, which
+// reads pages nested too deeply for it too). What a reader is not shown is
+// taken out first: hidden elements (styleRules.hides), scripts, style
+// sheets and other non-text elements. The article is then picked out by
+// readability (codeberg.org/readeck/go-readability, a port of Firefox's
+// Reader View): menus, sidebars, comments, related links and footers are
+// dropped, listed in runs of consecutive blocks, unless keepAll. Without an
+// article, or with keepAll, the whole page is read, nav, aside, form, and
+// a header or footer outside article or main being dropped as furniture
+// (unless keepAll). Block elements (p, div, li, h1–h6, blockquote, pre, td
+// rows…) become paragraphs, headings marked as such. The title is the
+// longest h1 that <title> contains (titles often end in " | Site Name"),
+// else <title>, else the first h1; that h1 heads the text. The date is the
+// page's publication date (readPageMeta).
 func parseHTML(text string, keepAll bool) draft {
-	root, err := html.Parse(strings.NewReader(text))
-	if err != nil {
-		// html.Parse fails only when its reader does; a strings.Reader does not.
-		return draft{blocks: plainBlocks(text, 0)}
+	root := parseTree(text)
+	rules := pageStyleRules(root)
+	meta := readPageMeta(root, rules)
+	removeUnseen(root, rules)
+
+	page := walkHTML(root, htmlWalker{keepAll: keepAll})
+	d := draft{blocks: page.blocks, dropped: page.dropped, title: meta.title, date: meta.date, dateSource: DateMetadata}
+	var all []block // with an article: every block of the page, to list what it left out
+	if !keepAll {
+		all = walkHTML(root, htmlWalker{keepAll: true}).blocks
+		if art := readArticle(root); art != nil {
+			// Inside the article, its header and footer are its own.
+			if w := walkHTML(art, htmlWalker{articles: 1}); slices.ContainsFunc(w.blocks, func(b block) bool { return hasWord(b.text) }) {
+				d.blocks = w.blocks
+			} else {
+				all = nil
+			}
+		}
 	}
-	w := htmlWalker{keepAll: keepAll}
-	w.walk(root)
-	w.flush()
-	d := draft{blocks: w.blocks, dropped: w.dropped, title: w.title}
-	if w.h1 != "" && (d.title == "" || strings.Contains(strings.ToLower(d.title), strings.ToLower(w.h1))) {
-		d.title = w.h1
+
+	h1 := meta.headline()
+	if h1 != "" && (d.title == "" || strings.Contains(strings.ToLower(d.title), strings.ToLower(h1))) {
+		d.title = h1
+		if !slices.ContainsFunc(d.blocks, func(b block) bool { return strings.EqualFold(b.text, h1) }) {
+			d.blocks = slices.Insert(d.blocks, 0, block{text: h1, heading: true})
+		}
+	}
+	if all != nil {
+		d.dropped = furnitureRuns(all, d.blocks)
 	}
 	if len(d.title) > maxTitleLen {
 		d.title = clip(d.title, maxTitleLen)
@@ -34,12 +61,96 @@ func parseHTML(text string, keepAll bool) draft {
 	return d
 }
 
+// walkHTML reads the blocks under n with w.
+func walkHTML(n *html.Node, w htmlWalker) htmlWalker {
+	w.walk(n)
+	w.flush()
+	return w
+}
+
+// readArticle returns the node holding the page's article, as readability
+// finds it, or nil. It changes root.
+func readArticle(root *html.Node) *html.Node {
+	p := readability.NewParser()
+	a, err := p.ParseAndMutate(root, nil)
+	if err != nil {
+		return nil
+	}
+	return a.Node
+}
+
+// furnitureRuns lists what the article left out of the page: each run of
+// consecutive page blocks not in the article, joined and clipped.
+func furnitureRuns(page, article []block) []string {
+	kept := make(map[string]int, len(article))
+	for _, b := range article {
+		kept[b.text]++
+	}
+	var out []string
+	var run []string
+	end := func() {
+		if len(run) > 0 {
+			out = append(out, clip(strings.Join(run, " · "), maxDroppedLen))
+			run = run[:0]
+		}
+	}
+	for _, b := range page {
+		if kept[b.text] > 0 {
+			kept[b.text]--
+			end()
+			continue
+		}
+		run = append(run, b.text)
+	}
+	end()
+	return out
+}
+
+// pageStyleRules reads the rules of the page's style sheets that hide
+// what they select.
+func pageStyleRules(root *html.Node) *styleRules {
+	var sb strings.Builder
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Style {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				sb.WriteString(c.Data)
+			}
+			sb.WriteByte('\n')
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(root)
+	return parseStyleRules(sb.String())
+}
+
+// removeUnseen takes out of the tree what a reader is not shown: hidden
+// elements, elements that never hold text (notText) and comments.
+func removeUnseen(n *html.Node, rules *styleRules) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.CommentNode,
+			c.Type == html.ElementNode && (notText(c.DataAtom) || c.DataAtom == atom.Style || rules.hides(c)):
+			n.RemoveChild(c)
+		default:
+			if c.Type == html.ElementNode && strings.EqualFold(attrOf(c, "hidden"), "until-found") {
+				// Shown when a search finds it; readability would take it for hidden.
+				c.Attr = slices.DeleteFunc(c.Attr, func(a html.Attribute) bool { return a.Key == "hidden" })
+			}
+			removeUnseen(c, rules)
+		}
+		c = next
+	}
+}
+
 type htmlWalker struct {
 	keepAll bool
 	blocks  []block
 	dropped []string
-	title   string // from <title>
-	h1      string // the first kept <h1>
 
 	sb       strings.Builder // the paragraph being read
 	space    bool            // a space is due before the next word
@@ -63,15 +174,12 @@ func (w *htmlWalker) walk(n *html.Node) {
 
 // element reads an element: a block element becomes paragraphs of its own.
 func (w *htmlWalker) element(n *html.Node) {
-	if hidden(n) || w.special(n) {
+	if w.special(n) {
 		return
 	}
 	block := isHTMLBlock(n.DataAtom)
 	if block {
 		w.flush()
-	}
-	if n.DataAtom == atom.H1 && w.h1 == "" {
-		w.h1 = collapseSpace(textOf(n))
 	}
 	if depth := w.depth(n.DataAtom); depth != nil {
 		*depth++
@@ -89,9 +197,6 @@ func (w *htmlWalker) element(n *html.Node) {
 func (w *htmlWalker) special(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Title:
-		if w.title == "" {
-			w.title = collapseSpace(textOf(n))
-		}
 		return true
 	case atom.Nav, atom.Aside, atom.Form:
 		return w.drop(n)
@@ -134,7 +239,7 @@ func (w *htmlWalker) drop(n *html.Node) bool {
 	if w.keepAll {
 		return false
 	}
-	if t := collapseSpace(textOf(n)); t != "" {
+	if t := collapseSpace(textOf(n, nil)); t != "" {
 		w.dropped = append(w.dropped, clip(t, maxDroppedLen))
 	}
 	return true
@@ -192,8 +297,9 @@ func trimLineEnds(s string) string {
 	return strings.Join(out, "\n")
 }
 
-// textOf returns the text inside n, skipping what is never text.
-func textOf(n *html.Node) string {
+// textOf returns the text inside n, skipping what is never text and what
+// rules hide (rules may be nil).
+func textOf(n *html.Node, rules *styleRules) string {
 	var sb strings.Builder
 	var visit func(*html.Node)
 	visit = func(n *html.Node) {
@@ -201,7 +307,7 @@ func textOf(n *html.Node) string {
 		case n.Type == html.TextNode:
 			sb.WriteString(n.Data)
 			return
-		case n.Type == html.ElementNode && (notText(n.DataAtom) || hidden(n)):
+		case n.Type == html.ElementNode && (notText(n.DataAtom) || rules.hides(n)):
 			return
 		case n.Type == html.ElementNode && isHTMLBlock(n.DataAtom):
 			sb.WriteByte(' ')
@@ -227,16 +333,6 @@ func notText(a atom.Atom) bool {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Iframe,
 		atom.Object, atom.Embed, atom.Canvas, atom.Select, atom.Button, atom.Input, atom.Textarea, atom.Img:
 		return true
-	}
-	return false
-}
-
-// hidden reports whether an element is marked as not shown.
-func hidden(n *html.Node) bool {
-	for _, a := range n.Attr {
-		if a.Key == "hidden" || a.Key == "aria-hidden" && a.Val == "true" {
-			return true
-		}
 	}
 	return false
 }

@@ -45,12 +45,23 @@ type Document struct {
 	Text string `json:"-"`
 	// Hash is the SHA-256 of the raw input; re-ingesting the same bytes is a no-op.
 	Hash string `json:"hash"`
-	// Date is the document date (YYYY-MM-DD) when one was configured,
-	// e.g. with `ingest --date` or a `date:` line in Markdown front matter.
+	// Date is the document date (YYYY-MM-DD) when one is known: configured
+	// with `ingest --date` or a `date:` line in Markdown front matter, or
+	// the publication date a web page gives in its metadata.
 	Date string `json:"date,omitempty"`
+	// DateSource says where Date came from: DateConfigured or DateMetadata.
+	// A Date without a source (an index made before sources were kept) was
+	// configured.
+	DateSource string `json:"date_source,omitempty"`
 	// Dropped lists the blocks left out of the index as boilerplate.
 	Dropped []string `json:"dropped,omitempty"`
 }
+
+// Sources of Document.Date.
+const (
+	DateConfigured = "configured" // `ingest --date`, or Markdown front matter
+	DateMetadata   = "metadata"   // a web page's publication date: JSON-LD, <meta>, <time>, a dated byline
+)
 
 // Passage is a readable span of a document (roughly 40–200 words), the unit
 // of retrieval and citation.

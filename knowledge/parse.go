@@ -92,8 +92,11 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 		Date:    opt.Date,
 		Dropped: d.dropped,
 	}
-	if doc.Date == "" {
-		doc.Date = d.date
+	switch {
+	case doc.Date != "":
+		doc.DateSource = DateConfigured
+	case d.date != "":
+		doc.Date, doc.DateSource = d.date, firstNonEmpty(d.dateSource, DateConfigured)
 	}
 	for i := range d.blocks {
 		d.blocks[i].seq = i
@@ -104,7 +107,7 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	}
 	if !opt.KeepAll {
 		var dropped []string
-		blocks, dropped = dropBoilerplate(blocks)
+		blocks, dropped = dropBoilerplate(blocks, text, d.spans)
 		doc.Dropped = append(doc.Dropped, dropped...)
 	}
 	if !slices.ContainsFunc(blocks, func(b block) bool { return hasWord(b.text) }) {
@@ -136,11 +139,12 @@ type block struct {
 
 // draft is what a format parser hands back to Parse.
 type draft struct {
-	blocks  []block
-	spans   bool // the blocks' spans point into the input, which is Document.Text
-	title   string
-	date    string
-	dropped []string
+	blocks     []block
+	spans      bool // the blocks' spans point into the input, which is Document.Text
+	title      string
+	date       string
+	dateSource string // DateConfigured (front matter) or DateMetadata (a web page's); "" is configured
+	dropped    []string
 }
 
 type format int

@@ -18,6 +18,7 @@ import (
 // Sources of the document date.
 const (
 	SourceConfigured = "configured" // Document.Date, from `ingest --date` or front matter
+	SourceMetadata   = "metadata"   // Document.Date, a web page's publication date from its metadata
 	SourceInferred   = "inferred"   // from the dates the text gives
 )
 
@@ -29,7 +30,7 @@ type Timeline struct {
 	// DocumentDate is the date relative expressions were resolved against
 	// (YYYY, YYYY-MM or YYYY-MM-DD), or "" when the text gives none.
 	DocumentDate string `json:"document_date"`
-	// DocumentDateSource is SourceConfigured or SourceInferred.
+	// DocumentDateSource is SourceConfigured, SourceMetadata or SourceInferred.
 	DocumentDateSource string `json:"document_date_source"`
 	// DocumentDateBasis says in words how the document date was found.
 	DocumentDateBasis string `json:"-"`
@@ -153,6 +154,9 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 		ref = &s
 		t.DocumentDate, t.DocumentDateSource = d.String(), SourceConfigured
 		t.DocumentDateBasis = "configured for the document"
+		if doc.DateSource == knowledge.DateMetadata {
+			t.DocumentDateSource, t.DocumentDateBasis = SourceMetadata, "the publication date in the page's metadata"
+		}
 	} else {
 		t.DocumentDateSource = SourceInferred
 		ref, t.DocumentDate, t.DocumentDateBasis = inferDate(sentences, passages)

@@ -19,7 +19,8 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 		"Lists the dated events of a document in order, each with its date, the words that dated\n"+
 		"it and the sentence it stands in, quoted verbatim. \"Last year\", \"this week\" and the\n"+
 		"like are read from the document date: the one given with 'storybot ingest --date' (or a\n"+
-		"date: line in Markdown front matter), else the latest date the text itself gives.\n"+
+		"date: line in Markdown front matter), else a web page's publication date from its\n"+
+		"metadata, else the latest date the text itself gives.\n"+
 		"Without --doc, the document is the only one indexed, or the one ingested last.\n"+
 		"With a model configured, events also get one-line labels it writes (one call, bounded by\n"+
 		"LLM_TIMEOUT), each kept only if it quotes its event word for word; without one, none.")

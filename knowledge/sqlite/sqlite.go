@@ -264,8 +264,8 @@ func (in *ingestion) ingestDoc(ctx context.Context, p knowledge.Parsed, rep *Ing
 	}
 	dropped, _ := json.Marshal(d.Dropped)
 	res, err := in.tx.ExecContext(ctx,
-		`INSERT INTO documents (slug, title, source, text, hash, date, dropped, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.Slug, d.Title, d.Source, d.Text, d.Hash, d.Date, string(dropped), in.now().UTC().Format(time.RFC3339))
+		`INSERT INTO documents (slug, title, source, text, hash, date, date_source, dropped, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Slug, d.Title, d.Source, d.Text, d.Hash, d.Date, d.DateSource, string(dropped), in.now().UTC().Format(time.RFC3339))
 	if err != nil {
 		return err
 	}
@@ -320,7 +320,7 @@ func deleteDoc(ctx context.Context, tx *sql.Tx, docID int64) error {
 
 // Documents returns every indexed document, oldest first, without its Text.
 func (s *Store) Documents(ctx context.Context) ([]knowledge.Document, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT slug, title, source, hash, date, dropped FROM documents ORDER BY id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT slug, title, source, hash, date, date_source, dropped FROM documents ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
@@ -329,7 +329,7 @@ func (s *Store) Documents(ctx context.Context) ([]knowledge.Document, error) {
 	for rows.Next() {
 		var d knowledge.Document
 		var dropped string
-		if err := rows.Scan(&d.Slug, &d.Title, &d.Source, &d.Hash, &d.Date, &dropped); err != nil {
+		if err := rows.Scan(&d.Slug, &d.Title, &d.Source, &d.Hash, &d.Date, &d.DateSource, &dropped); err != nil {
 			return nil, fmt.Errorf("list documents: %w", err)
 		}
 		_ = json.Unmarshal([]byte(dropped), &d.Dropped)
@@ -345,8 +345,8 @@ func (s *Store) Documents(ctx context.Context) ([]knowledge.Document, error) {
 func (s *Store) Document(ctx context.Context, slug string) (knowledge.Document, error) {
 	var d knowledge.Document
 	var dropped string
-	err := s.db.QueryRowContext(ctx, `SELECT slug, title, source, text, hash, date, dropped FROM documents WHERE slug = ?`, slug).
-		Scan(&d.Slug, &d.Title, &d.Source, &d.Text, &d.Hash, &d.Date, &dropped)
+	err := s.db.QueryRowContext(ctx, `SELECT slug, title, source, text, hash, date, date_source, dropped FROM documents WHERE slug = ?`, slug).
+		Scan(&d.Slug, &d.Title, &d.Source, &d.Text, &d.Hash, &d.Date, &d.DateSource, &dropped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("document %q: %w", slug, knowledge.ErrNotFound)
 	}

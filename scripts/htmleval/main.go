@@ -25,6 +25,7 @@ import (
 	shiori "github.com/go-shiori/go-readability"
 	"github.com/markusmobius/go-trafilatura"
 
+	"github.com/storybot/storybot/internal/webpages"
 	"github.com/storybot/storybot/knowledge"
 )
 
@@ -83,17 +84,17 @@ func main() {
 }
 
 func run(w io.Writer, dir, d2d string, runs int, verbose bool) error {
-	own, err := loadPages(dir)
+	own, err := webpages.Load(dir)
 	if err != nil {
 		return err
 	}
-	var gov []page
+	var gov []webpages.Page
 	if d2d != "" {
 		layout, err := os.ReadFile(dir + "/doc2dial-layout.html")
 		if err != nil {
 			return err
 		}
-		if gov, err = doc2dialPages(layout, d2d); err != nil {
+		if gov, err = webpages.Doc2Dial(layout, d2d); err != nil {
 			return err
 		}
 	}
@@ -110,11 +111,11 @@ func run(w io.Writer, dir, d2d string, runs int, verbose bool) error {
 		for _, p := range gov {
 			g.add(x, p, verbose)
 		}
-		all := append(append([]page(nil), own...), gov...)
+		all := append(append([]webpages.Page(nil), own...), gov...)
 		start := time.Now()
 		for range runs {
 			for _, p := range all {
-				x.run(p.name, p.html)
+				x.run(p.Name, p.HTML)
 			}
 		}
 		ms := float64(time.Since(start).Microseconds()) / 1000 / float64(runs*len(all))
@@ -140,16 +141,16 @@ type score struct {
 	errs             []string
 }
 
-func (s *score) add(x extractor, p page, verbose bool) {
+func (s *score) add(x extractor, p webpages.Page, verbose bool) {
 	if s.found == nil {
 		s.found, s.total = map[string]int{}, map[string]int{}
 	}
-	out, err := x.run(p.name, p.html)
+	out, err := x.run(p.Name, p.HTML)
 	if err != nil {
-		s.errs = append(s.errs, fmt.Sprintf("%s: %v", p.name, err))
+		s.errs = append(s.errs, fmt.Sprintf("%s: %v", p.Name, err))
 	}
-	text := " " + words(out) + " "
-	for class, phrases := range p.phrases {
+	text := " " + webpages.Words(out) + " "
+	for class, phrases := range p.Phrases {
 		for _, ph := range phrases {
 			n := len(strings.Fields(ph))
 			s.total[class] += n
@@ -158,16 +159,16 @@ func (s *score) add(x extractor, p page, verbose bool) {
 				s.found[class] += n
 			}
 			if verbose && in != (class == "body") {
-				fmt.Printf("%s: %s: %s %q\n", x.name, p.name, map[bool]string{true: "kept", false: "lost"}[in], class+": "+ph)
+				fmt.Printf("%s: %s: %s %q\n", x.name, p.Name, map[bool]string{true: "kept", false: "lost"}[in], class+": "+ph)
 			}
 		}
 	}
-	for _, a := range p.answers {
+	for _, a := range p.Answers {
 		s.answerN++
 		if strings.Contains(text, " "+a+" ") {
 			s.answers++
 		} else if verbose {
-			fmt.Printf("%s: %s: answer lost %q\n", x.name, p.name, a)
+			fmt.Printf("%s: %s: answer lost %q\n", x.name, p.Name, a)
 		}
 	}
 }

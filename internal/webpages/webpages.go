@@ -1,4 +1,10 @@
-package main
+// Package webpages reads the annotated web pages that the HTML tests and
+// scripts/htmleval score article extraction on: each element marked
+// data-eval="body", "furniture" or "hidden" gives phrases of that class,
+// which an extractor should keep (body) or drop. Doc2Dial's government
+// pages are put into a page layout of menus and footers, their text the
+// body and their gold spans the answers that must be kept.
+package webpages
 
 import (
 	"bufio"
@@ -14,25 +20,25 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// page is one HTML page with what an extractor should keep and drop, as
-// phrases of lower-case words (see words).
-type page struct {
-	name    string
-	html    []byte
-	phrases map[string][]string // "body", "furniture", "hidden" → phrases
-	answers []string            // Doc2Dial: the gold spans, which must be kept
+// Page is one HTML page with what an extractor should keep and drop, as
+// phrases of lower-case words (see Words).
+type Page struct {
+	Name    string
+	HTML    []byte
+	Phrases map[string][]string // "body", "furniture", "hidden" → phrases
+	Answers []string            // Doc2Dial: the gold spans, which must be kept
 }
 
-// loadPages reads the annotated pages of dir: each element with a
+// Load reads the annotated pages of dir: each element with a
 // data-eval attribute ("body", "furniture", "hidden") gives phrases of
 // that class, split at block elements, links and line breaks; nested
 // annotations take their own text.
-func loadPages(dir string) ([]page, error) {
+func Load(dir string) ([]Page, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.html"))
 	if err != nil {
 		return nil, err
 	}
-	var out []page
+	var out []Page
 	for _, name := range names {
 		if strings.HasSuffix(name, "-layout.html") {
 			continue
@@ -50,10 +56,10 @@ func loadPages(dir string) ([]page, error) {
 	return out, nil
 }
 
-func annotated(name string, b []byte) (page, error) {
+func annotated(name string, b []byte) (Page, error) {
 	// The annotations are read from a parse of the page that the nesting
 	// limit of x/net/html cannot refuse: the tokenizer.
-	p := page{name: name, html: b, phrases: map[string][]string{}}
+	p := Page{Name: name, HTML: b, Phrases: map[string][]string{}}
 	z := html.NewTokenizer(strings.NewReader(string(b)))
 	type open struct {
 		tag   string
@@ -69,8 +75,8 @@ func annotated(name string, b []byte) (page, error) {
 				break
 			}
 		}
-		if w := words(sb.String()); class != "" && w != "" {
-			p.phrases[class] = append(p.phrases[class], w)
+		if w := Words(sb.String()); class != "" && w != "" {
+			p.Phrases[class] = append(p.Phrases[class], w)
 		}
 		sb.Reset()
 	}
@@ -139,17 +145,17 @@ func void(a atom.Atom) bool {
 	return false
 }
 
-// words returns the words of s (runs of letters and digits), lower-cased
+// Words returns the words of s (runs of letters and digits), lower-cased
 // and joined by single spaces.
-func words(s string) string {
+func Words(s string) string {
 	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	return strings.Join(f, " ")
 }
 
-// doc2dialPages fills the layout with each Doc2Dial document: a short line
-// without a full stop becomes a heading, other lines paragraphs. The
+// Doc2Dial fills the layout with each Doc2Dial document of dir: a short
+// line without a full stop becomes a heading, other lines paragraphs. The
 // document's lines are its body; the gold spans its answers.
-func doc2dialPages(layout []byte, dir string) ([]page, error) {
+func Doc2Dial(layout []byte, dir string) ([]Page, error) {
 	answers := map[string][]string{}
 	f, err := os.Open(filepath.Join(dir, "questions.jsonl"))
 	if err != nil {
@@ -176,7 +182,7 @@ func doc2dialPages(layout []byte, dir string) ([]page, error) {
 		docs = append(docs, d)
 	}
 	sort.Strings(docs)
-	var out []page
+	var out []Page
 	for _, d := range docs {
 		b, err := os.ReadFile(filepath.Join(dir, d))
 		if err != nil {
@@ -188,8 +194,8 @@ func doc2dialPages(layout []byte, dir string) ([]page, error) {
 			return nil, err
 		}
 		for _, a := range answers[d] {
-			if w := words(a); w != "" {
-				p.answers = append(p.answers, w)
+			if w := Words(a); w != "" {
+				p.Answers = append(p.Answers, w)
 			}
 		}
 		out = append(out, p)
@@ -197,7 +203,8 @@ func doc2dialPages(layout []byte, dir string) ([]page, error) {
 	return out, nil
 }
 
-// FillLayout puts a Doc2Dial document into the layout.
+// FillLayout puts a Doc2Dial document into the layout, at its
+// placeholders {{TITLE}} and {{BODY}}.
 func FillLayout(layout []byte, title, body string) []byte {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "<h1 data-eval=\"body\">%s</h1>\n", html.EscapeString(strings.TrimSpace(title)))
@@ -214,4 +221,10 @@ func FillLayout(layout []byte, title, body string) []byte {
 	}
 	s := strings.ReplaceAll(string(layout), "{{TITLE}}", html.EscapeString(strings.TrimSpace(title)))
 	return []byte(strings.ReplaceAll(s, "{{BODY}}", sb.String()))
+}
+
+// Contains reports whether the phrase (Words) stands in text, on word
+// boundaries.
+func Contains(text, phrase string) bool {
+	return strings.Contains(" "+Words(text)+" ", " "+phrase+" ")
 }
