@@ -73,25 +73,38 @@ func walkHTML(n *html.Node, w htmlWalker) htmlWalker {
 func readArticle(root *html.Node) *html.Node {
 	p := readability.NewParser()
 	a, err := p.ParseAndMutate(root, nil)
-	if err != nil {
+	if err != nil || a.Node == nil {
 		return nil
 	}
+	setAtoms(a.Node)
 	return a.Node
 }
 
-// furnitureRuns lists what the article left out of the page: each run of
-// consecutive page blocks not in the article, joined and clipped.
+// setAtoms gives the elements readability made (its new <p> for a <div>
+// of text…) the DataAtom that html.Parse would have, which the walk reads.
+func setAtoms(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == 0 {
+		n.DataAtom = atom.Lookup([]byte(n.Data))
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		setAtoms(c)
+	}
+}
+
+// furnitureRuns lists what the article left out of the page: the page
+// blocks not in the article, consecutive ones joined with " · " into
+// entries of about maxDroppedLen bytes, longer blocks clipped.
 func furnitureRuns(page, article []block) []string {
 	kept := make(map[string]int, len(article))
 	for _, b := range article {
 		kept[b.text]++
 	}
 	var out []string
-	var run []string
+	run := ""
 	end := func() {
-		if len(run) > 0 {
-			out = append(out, clip(strings.Join(run, " · "), maxDroppedLen))
-			run = run[:0]
+		if run != "" {
+			out = append(out, clip(run, maxDroppedLen))
+			run = ""
 		}
 	}
 	for _, b := range page {
@@ -100,7 +113,13 @@ func furnitureRuns(page, article []block) []string {
 			end()
 			continue
 		}
-		run = append(run, b.text)
+		if run != "" && len(run)+len(" · ")+len(b.text) > maxDroppedLen {
+			end()
+		}
+		if run != "" {
+			run += " · "
+		}
+		run += b.text
 	}
 	end()
 	return out

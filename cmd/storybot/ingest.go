@@ -14,6 +14,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/storybot/storybot/fetch"
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/knowledge/sqlite"
 )
@@ -23,10 +24,11 @@ import (
 const maxIngestBytes = 512 << 20
 
 func runIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "ingest [--db PATH] [--date YYYY-MM-DD] [--title T] [--keep-all] FILE...\n\n"+
-		"Adds plain text, Markdown (.md) and HTML (.html) files to the index. A file that is\n"+
-		"unchanged since it was last ingested is skipped; a changed one replaces the old version.\n"+
-		"Nothing is changed unless every file can be read and parsed.")
+	fs := newFlagSet(e, "ingest", "ingest [--db PATH] [--date YYYY-MM-DD] [--title T] [--keep-all] FILE|URL...\n\n"+
+		"Adds plain text, Markdown (.md) and HTML (.html) files to the index, and web pages (or\n"+
+		"Markdown and text) downloaded from http:// and https:// addresses, each recorded with its\n"+
+		"address. A document that is unchanged since it was last ingested is skipped; a changed\n"+
+		"one replaces the old version. Nothing is changed unless every one can be read and parsed.")
 	db := dbFlag(fs)
 	date := fs.String("date", "", "the documents' date, YYYY-MM-DD (resolves \"last year\", \"this week\" in timelines)")
 	title := fs.String("title", "", "the title, instead of the one detected (one file only)")
@@ -36,7 +38,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	files := fs.Args()
 	if len(files) == 0 {
-		return usagef("give one or more files to ingest, e.g. storybot ingest story.txt")
+		return usagef("give one or more files or web addresses to ingest, e.g. storybot ingest story.txt https://example.com/article.html")
 	}
 	if *date != "" {
 		if _, err := time.Parse("2006-01-02", *date); err != nil {
@@ -55,7 +57,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	var docs []knowledge.Parsed
 	var problems []error
 	slugs := make(map[string]string)
-	parsed := parseFiles(files, func(name string) knowledge.ParseOptions {
+	parsed := parseFiles(ctx, files, func(name string) knowledge.ParseOptions {
 		return knowledge.ParseOptions{Name: filepath.Base(name), Title: *title, Date: *date, KeepAll: *keepAll}
 	})
 	for i, name := range files {
@@ -96,6 +98,9 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			status = "replaced the previous version"
 		}
 		fmt.Fprintf(e.stdout, "%s: %q as %s, %d passages (%s)\n", d.Source, d.Title, d.Slug, len(p.Passages), status)
+		if d.DateSource == knowledge.DateMetadata {
+			fmt.Fprintf(e.stdout, "  dated %s, the page's publication date (--date overrides it)\n", d.Date)
+		}
 		for _, b := range d.Dropped {
 			fmt.Fprintf(e.stdout, "  dropped as boilerplate: %s\n", b)
 		}
@@ -107,8 +112,9 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// parseFiles parses the files on all cores, results in the order given.
-func parseFiles(files []string, opts func(name string) knowledge.ParseOptions) []parseResult {
+// parseFiles parses the files (and downloads the URLs) on all cores,
+// results in the order given.
+func parseFiles(ctx context.Context, files []string, opts func(name string) knowledge.ParseOptions) []parseResult {
 	out := make([]parseResult, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -117,7 +123,7 @@ func parseFiles(files []string, opts func(name string) knowledge.ParseOptions) [
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i].p, out[i].err = parseFile(files[i], opts(files[i]))
+				out[i].p, out[i].err = parseSource(ctx, files[i], opts(files[i]))
 			}
 		}()
 	}
@@ -133,6 +139,30 @@ type parseResult struct {
 	p   knowledge.Parsed
 	err error
 }
+
+// parseSource parses a file, or the document at a URL.
+func parseSource(ctx context.Context, name string, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
+	if fetch.IsURL(name) {
+		return parseURL(ctx, name, opt)
+	}
+	return parseFile(name, opt)
+}
+
+// parseURL downloads the document at u and parses it, named after its
+// URL and recorded with it as its source.
+func parseURL(ctx context.Context, u string, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
+	d, err := fetch.Get(ctx, u, fetch.Options{UserAgent: userAgent()})
+	if err != nil {
+		return knowledge.Parsed{}, err
+	}
+	opt.Name = d.Name
+	p, err := parseData(u, d.Body, opt)
+	p.Doc.Source = u
+	return p, err
+}
+
+// userAgent is how storybot names itself to web servers.
+func userAgent() string { return "storybot/" + version + " (+https://github.com/storybot/storybot)" }
 
 func parseFile(name string, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
 	fi, err := os.Stat(name)
@@ -150,6 +180,12 @@ func parseFile(name string, opt knowledge.ParseOptions) (knowledge.Parsed, error
 	if err != nil {
 		return knowledge.Parsed{}, fmt.Errorf("%s: %w", name, err)
 	}
+	return parseData(name, data, opt)
+}
+
+// parseData parses a document read from name (a file or a URL), its
+// errors worded for the user.
+func parseData(name string, data []byte, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
 	p, err := knowledge.Parse(data, opt)
 	switch {
 	case errors.Is(err, knowledge.ErrNotText):
