@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
@@ -30,8 +31,7 @@ func parseHTML(text string, keepAll bool) draft {
 	meta := readPageMeta(root, rules)
 	removeUnseen(root, rules)
 
-	page := walkHTML(root, htmlWalker{keepAll: keepAll})
-	d := draft{blocks: page.blocks, dropped: page.dropped, title: meta.title, date: meta.date, dateSource: DateMetadata}
+	var d draft
 	var all []block // with an article: every block of the page, to list what it left out
 	if !keepAll {
 		all = walkHTML(root, htmlWalker{keepAll: true}).blocks
@@ -39,11 +39,20 @@ func parseHTML(text string, keepAll bool) draft {
 			// Inside the article, its header and footer are its own.
 			if w := walkHTML(art, htmlWalker{articles: 1}); slices.ContainsFunc(w.blocks, func(b block) bool { return hasWord(b.text) }) {
 				d.blocks = w.blocks
-			} else {
-				all = nil
 			}
 		}
+		if d.blocks == nil {
+			// No article: the whole page, read again (readability changed
+			// the tree), without its furniture.
+			all, root = nil, parseTree(text)
+			removeUnseen(root, rules)
+		}
 	}
+	if d.blocks == nil {
+		page := walkHTML(root, htmlWalker{keepAll: keepAll})
+		d.blocks, d.dropped = page.blocks, page.dropped
+	}
+	d.title, d.date, d.dateSource = meta.title, meta.date, DateMetadata
 
 	h1 := meta.headline()
 	if h1 != "" && (d.title == "" || strings.Contains(strings.ToLower(d.title), strings.ToLower(h1))) {
@@ -270,17 +279,39 @@ func (w *htmlWalker) text(s string) {
 		w.sb.WriteString(s)
 		return
 	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || r < 0x20 || r == 0x7f {
-			w.space = w.sb.Len() > 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c <= ' ' || c == 0x7f { // white space, and controls read as white space
+				w.space = w.sb.Len() > 0
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			w.word(s[i:j])
+			i = j
 			continue
 		}
-		if w.space {
-			w.sb.WriteByte(' ')
-			w.space = false
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			w.space = w.sb.Len() > 0
+		} else {
+			w.word(s[i : i+size])
 		}
-		w.sb.WriteRune(r)
+		i += size
 	}
+}
+
+// word writes a run of text without white space, after a space if one is due.
+func (w *htmlWalker) word(s string) {
+	if w.space {
+		w.sb.WriteByte(' ')
+		w.space = false
+	}
+	w.sb.WriteString(s)
 }
 
 // flush ends the paragraph being read.

@@ -292,3 +292,38 @@ func checkOpenAt(t *testing.T, dir, path string) {
 		t.Errorf("reopened %q: documents %v, %v; want the lighthouse story", path, docs, err)
 	}
 }
+
+// TestDocumentDateSource checks that where a document's date came from
+// survives the index: a web page's publication date stays "metadata", a
+// configured date "configured", and no date none.
+func TestDocumentDateSource(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	page := "<html><head><title>Gull Rock</title><meta property=\"article:published_time\" content=\"2023-05-06T07:00:00Z\"></head><body><article><p>" +
+		strings.ReplaceAll(lighthouse, "\n\n", "</p><p>") + "</p></article></body></html>"
+	configured, err := knowledge.Parse([]byte(lighthouse), knowledge.ParseOptions{Name: "configured.txt", Date: "2001-02-03"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustIngest(t, st, mustParse(t, "page.html", page), configured, mustParse(t, "plain.txt", lighthouse))
+	want := map[string][2]string{
+		"page":       {"2023-05-06", knowledge.DateMetadata},
+		"configured": {"2001-02-03", knowledge.DateConfigured},
+		"plain":      {"", ""},
+	}
+	docs, err := st.Documents(ctx)
+	if err != nil || len(docs) != 3 {
+		t.Fatalf("Documents: %d, %v", len(docs), err)
+	}
+	for _, d := range docs {
+		full, err := st.Document(ctx, d.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []knowledge.Document{d, full} {
+			if w := want[d.Slug]; got.Date != w[0] || got.DateSource != w[1] {
+				t.Errorf("%s: date %q from %q, want %q from %q", d.Slug, got.Date, got.DateSource, w[0], w[1])
+			}
+		}
+	}
+}
