@@ -296,6 +296,16 @@ func TestRenderTimeline(t *testing.T) {
 		t.Errorf("%d events shown, want %d", n, len(tl.Events))
 	}
 
+	for source, want := range map[string]string{
+		timeline.SourceMetadata: "read from the story's date, 2013-06 (the page's publication date)",
+		timeline.SourceInferred: "read from the story's date, 2013-06 (inferred from the text)",
+	} {
+		tl.DocumentDateSource = source
+		if got := renderTimeline(tl, "").Messages[0].Content; !strings.Contains(got, want) {
+			t.Errorf("date from %s: head %q, want %q", source, got, want)
+		}
+	}
+
 	empty := renderTimeline(timeline.Timeline{Title: "The Long Voyage", DocumentDate: "2013"}, "whales")
 	if got := empty.Messages[0].Content; got != "**Timeline of The Long Voyage** · about “whales”\nThe story has no dated events about that." {
 		t.Errorf("no events: %q", got)

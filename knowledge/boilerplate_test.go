@@ -1,6 +1,8 @@
 package knowledge_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -260,4 +262,72 @@ func TestBoilerplateMixedBlocks(t *testing.T) {
 	if text := indexed(p); strings.Contains(text, "Terms of Use") || !strings.Contains(text, "within ten working days.") {
 		t.Errorf("FAQ page passages end %q", text[max(0, len(text)-200):])
 	}
+}
+
+// TestBoilerplateCOVIDQA ingests the 98 COVID-QA papers as plain text and
+// counts the questions whose answer the boilerplate rule dropped: there
+// must be none (the papers end in acknowledgements, competing interests
+// and licence lines, which may go, but no answer lies in what goes).
+func TestBoilerplateCOVIDQA(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(datasets, "covidqa", "200423_covidQA.json"))
+	if err != nil {
+		t.Skipf("COVID-QA: %v", err)
+	}
+	var set struct {
+		Data []struct {
+			Paragraphs []struct {
+				Context string `json:"context"`
+				QAs     []struct {
+					Answers []struct {
+						Text string `json:"text"`
+					} `json:"answers"`
+				} `json:"qas"`
+			} `json:"paragraphs"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		t.Fatal(err)
+	}
+	questions, lost, papersDropping := 0, 0, 0
+	for i, doc := range set.Data {
+		for _, para := range doc.Paragraphs {
+			name := fmt.Sprintf("paper-%d.txt", i)
+			p := mustParseOpt(t, para.Context, knowledge.ParseOptions{Name: name})
+			if len(p.Doc.Dropped) > 0 {
+				papersDropping++
+			}
+			for _, qa := range para.QAs {
+				questions++
+				for _, a := range qa.Answers[:min(1, len(qa.Answers))] {
+					at := strings.Index(p.Doc.Text, strings.TrimSpace(a.Text))
+					if at < 0 {
+						continue // the answer is not verbatim in the paper (a few are off)
+					}
+					if !covered(p.Doc.Text, p.Passages, at, at+len(strings.TrimSpace(a.Text))) {
+						lost++
+						t.Errorf("%s: answer dropped: %q (dropped %q)", name, clipped(a.Text), p.Doc.Dropped)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d questions, %d answers dropped; %d of %d papers had something dropped", questions, lost, papersDropping, len(set.Data))
+}
+
+// covered reports whether the passages cover the span [start, end) of
+// their document's text, gaps of white space aside.
+func covered(text string, ps []knowledge.Passage, start, end int) bool {
+	for _, p := range ps {
+		if p.End <= start || p.Start >= end {
+			continue
+		}
+		if p.Start > start && strings.TrimSpace(text[start:p.Start]) != "" {
+			return false
+		}
+		start = p.End
+		if start >= end {
+			return true
+		}
+	}
+	return start >= end
 }
