@@ -12,7 +12,10 @@
 // it found.
 package knowledge
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Errors returned by this package and by an index of its documents
 // (knowledge/sqlite). Callers check them with errors.Is.
@@ -32,8 +35,20 @@ var (
 
 // Document is one story: an article, a book, a report.
 type Document struct {
-	// Slug identifies the document; passage ids are "<Slug>#<n>".
+	// Slug is the document's id, unique in an index; passage ids are
+	// "<Slug>#<n>". Parse makes it from the file name or title (Slugify);
+	// an index numbers it ("article-2") when another document holds it.
 	Slug string `json:"slug"`
+	// Named marks a Slug chosen by whoever ingests the document (`ingest
+	// --id`): an index then replaces the document holding that id.
+	Named bool `json:"-"`
+	// Origin identifies where the document came from, so that ingesting it
+	// again replaces it: an absolute file path, a URL, an upload. Empty
+	// means the Slug stands for the origin.
+	Origin string `json:"-"`
+	// Guild is the Discord server the document belongs to: only that server
+	// sees it. Empty means every server, and the command line sees all.
+	Guild string `json:"guild,omitempty"`
 	// Title is the detected (or given) title.
 	Title string `json:"title"`
 	// Source is where the document came from (a file name), for display.
@@ -55,6 +70,11 @@ type Document struct {
 	DateSource string `json:"date_source,omitempty"`
 	// Dropped lists the blocks left out of the index as boilerplate.
 	Dropped []string `json:"dropped,omitempty"`
+	// IngestedAt, Words and Passages are set by an index: when the document
+	// was ingested, and how many words and passages it indexed.
+	IngestedAt time.Time `json:"ingested_at"`
+	Words      int       `json:"words"`
+	Passages   int       `json:"passages"`
 }
 
 // Sources of Document.Date.

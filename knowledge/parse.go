@@ -12,13 +12,12 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // ParseOptions controls Parse.
 type ParseOptions struct {
-	Name    string // file name: picks the format (.md/.markdown → Markdown, .html/.htm → HTML, else plain text) and the slug
+	Name    string // file name: picks the format (.md/.markdown → Markdown, .html/.htm → HTML, else plain text) and the id
+	ID      string // when set, the document's id (see CheckID), chosen by whoever ingests it
 	Title   string // when set, overrides title detection
 	Date    string // YYYY-MM-DD document date; when empty, a `date:` line in Markdown front matter is used
 	KeepAll bool   // keep boilerplate blocks instead of dropping them
@@ -42,9 +41,10 @@ const (
 //
 // opt.Name is the file name: its extension picks the format (.md and
 // .markdown are Markdown, .html and .htm HTML, anything else plain text)
-// and its base name gives the slug. opt.Title and opt.Date, when set, stand
-// in for what Parse would find; opt.KeepAll keeps what would be dropped as
-// boilerplate.
+// and its base name gives the document's id (Slugify; else the title's,
+// else FallbackID), unless opt.ID names it. opt.Title and opt.Date, when
+// set, stand in for what Parse would find; opt.KeepAll keeps what would be
+// dropped as boilerplate.
 //
 // Document.Text is the text the passages point into: for plain text the
 // input itself, without a byte order mark and with LF line endings, so
@@ -56,7 +56,7 @@ const (
 // text but what was dropped: boilerplate (dropBoilerplate), a Project
 // Gutenberg header and licence, and HTML page furniture, all listed in
 // Document.Dropped, and the first of a title written twice. Document.Hash
-// is the same for the same input and options.
+// is the same for the same input, options and ParserVersion.
 //
 // Parse returns ErrNotText for input that is not UTF-8 text (invalid UTF-8,
 // a NUL byte, many control characters), ErrEmptyDocument when no letter or
@@ -85,7 +85,8 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 
 	base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	doc := Document{
-		Slug:    Slugify(base),
+		Slug:    opt.ID,
+		Named:   opt.ID != "",
 		Title:   firstNonEmpty(opt.Title, d.title, titleFromName(base)),
 		Source:  name,
 		Hash:    hashInput(data, format, opt),
@@ -97,6 +98,9 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 		doc.DateSource = DateConfigured
 	case d.date != "":
 		doc.Date, doc.DateSource = d.date, firstNonEmpty(d.dateSource, DateConfigured)
+	}
+	if doc.Slug == "" {
+		doc.Slug = firstNonEmpty(Slugify(base), Slugify(doc.Title), FallbackID)
 	}
 	for i := range d.blocks {
 		d.blocks[i].seq = i
@@ -219,16 +223,23 @@ func normalizeText(data []byte) string {
 	return sb.String()
 }
 
-// hashInput is the SHA-256 of the raw input, followed by the options that
-// change the result when they differ from the defaults. For a plain-text
-// file parsed with default options it equals `sha256sum FILE`.
+// ParserVersion is the version of what Parse makes of its input. It goes
+// into Document.Hash, so that an index re-parses an unchanged file ingested
+// by an older storybot. Raise it whenever Parse's output changes for the
+// same input and options.
+const ParserVersion = 1
+
+// hashInput is the SHA-256 of the raw input, followed by the parser's
+// version and the options that change the result.
 func hashInput(data []byte, f format, opt ParseOptions) string {
+	return hashVersion(data, f, opt, ParserVersion)
+}
+
+func hashVersion(data []byte, f format, opt ParseOptions, version int) string {
 	h := sha256.New()
 	h.Write(data)
-	if f != formatText || opt.KeepAll || opt.Title != "" || opt.Date != "" {
-		fmt.Fprintf(h, "\x00storybot parse options\x00format=%s\x00keepall=%t\x00title=%s\x00date=%s",
-			f, opt.KeepAll, opt.Title, opt.Date)
-	}
+	fmt.Fprintf(h, "\x00storybot parser %d\x00format=%s\x00keepall=%t\x00title=%s\x00date=%s",
+		version, f, opt.KeepAll, opt.Title, opt.Date)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -586,41 +597,4 @@ func titleFromName(base string) string {
 	}
 	r, size := utf8.DecodeRuneInString(t)
 	return string(unicode.ToUpper(r)) + t[size:]
-}
-
-// maxSlugLen bounds slugs so ids stay short.
-const maxSlugLen = 64
-
-// Slugify turns a file name or title into a document slug: lowercase ascii
-// letters, digits and '-'. Accents are dropped (Café → cafe), apostrophes
-// vanish (Don't → dont), every other run of characters becomes one '-'.
-// A name with nothing usable in it gives "doc".
-func Slugify(name string) string {
-	var sb strings.Builder
-	dash := false
-	for _, r := range norm.NFKD.String(name) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-		case r >= 'A' && r <= 'Z':
-			r += 'a' - 'A'
-		case r == '\'' || r == '’' || unicode.Is(unicode.Mn, r):
-			continue
-		default:
-			dash = sb.Len() > 0
-			continue
-		}
-		if sb.Len() >= maxSlugLen {
-			break
-		}
-		if dash {
-			sb.WriteByte('-')
-			dash = false
-		}
-		sb.WriteRune(r)
-	}
-	slug := strings.TrimSuffix(sb.String(), "-")
-	if slug == "" {
-		return "doc"
-	}
-	return slug
 }
