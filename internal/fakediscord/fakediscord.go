@@ -1,9 +1,12 @@
 // Package fakediscord is a local stand-in for Discord, for tests and
 // benchmarks: the REST endpoints a bot calls (gateway discovery, commands,
-// interaction callbacks and webhooks, channel messages, typing) and a gateway
-// websocket that speaks the real handshake (hello, identify, ready,
-// heartbeats) and dispatches events the test makes up. A real discordgo
-// session talks to it through DISCORD_API_BASE_URL.
+// interaction callbacks and webhooks, channel messages and lookups, typing),
+// the CDN's attachment downloads, and a gateway websocket that speaks the
+// real handshake (hello, identify, ready, heartbeats) and dispatches events
+// the test makes up: slash commands (with subcommands, attachments, the
+// member's permissions, in any server, channel or thread), autocomplete
+// requests, button clicks and messages. A real discordgo session talks to
+// it through DISCORD_API_BASE_URL.
 //
 // Every REST call is recorded with its JSON body, in order, so tests assert
 // on what the bot actually sent. Unknown routes answer 404 and are recorded
@@ -93,6 +96,8 @@ type Server struct {
 	// interactions tracks each interaction token's state, as Discord does:
 	// a second acknowledgement fails and webhooks need an acknowledgement.
 	interactions map[string]*interaction
+	threads      map[string][2]string // channel id → guild, parent channel
+	files        map[string][]byte    // attachment id → content
 }
 
 type interaction struct {
@@ -128,6 +133,8 @@ func New(opts Options) *Server {
 		conns:        map[*conn]bool{},
 		commands:     map[string][]json.RawMessage{},
 		interactions: map[string]*interaction{},
+		threads:      map[string][2]string{},
+		files:        map[string][]byte{},
 	}
 	s.routes()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -168,6 +175,8 @@ func (s *Server) routes() {
 	api("POST /webhooks/{app}/{token}", s.followUp)
 	api("POST /channels/{channel}/messages", s.createMessage)
 	api("POST /channels/{channel}/typing", s.typing)
+	api("GET /channels/{channel}", s.getChannel)
+	m.HandleFunc("GET /attachments/{channel}/{id}/{name}", s.getAttachment)
 	s.mux = m
 }
 
@@ -188,7 +197,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	if pattern == "" {
 		writeJSON(rec, http.StatusNotFound, map[string]any{"message": "404: Not Found", "code": 0})
-	} else if s.Token != "" && r.Header.Get("Authorization") != "Bot "+s.Token {
+	} else if s.Token != "" && r.Header.Get("Authorization") != "Bot "+s.Token && !strings.HasPrefix(route, "GET /attachments/") {
 		writeJSON(rec, http.StatusUnauthorized, map[string]any{"message": "401: Unauthorized", "code": 0})
 	} else {
 		s.mux.ServeHTTP(rec, r)
@@ -435,7 +444,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 400, map[string]any{"message": "Interaction has already been acknowledged.", "code": 40060})
 		return
 	}
-	if body.Type == 4 && body.Data != nil {
+	if (body.Type == 4 || body.Type == 7) && body.Data != nil {
 		if err := checkMessage(*body.Data); err != nil {
 			invalidForm(w, err.Error())
 			return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -139,23 +140,46 @@ const (
 // Option is one option of a slash command as a user filled it in.
 type Option struct {
 	Name string
-	// Value is a string, bool or number.
+	// Value is a string, bool or number, or an Attachment (Attach) for a
+	// file option.
 	Value any
 	// Focused marks the option being typed, in an autocomplete interaction.
 	Focused bool
 }
 
-// Interaction describes a slash command use (or an autocomplete request)
-// for Interact.
+// Permissions a member may have, as Discord sends them in an interaction's
+// member.permissions (a decimal string of permission bits).
+const (
+	// MemberPermissions are an ordinary member's: no Manage Server, no
+	// Administrator.
+	MemberPermissions = "2248473465835073"
+	// ManagerPermissions add Manage Server (1<<5) to a member's.
+	ManagerPermissions = "2248473465835105"
+)
+
+// Interaction describes a slash command use, an autocomplete request or a
+// button click for Interact.
 type Interaction struct {
 	Command string
-	Options []Option
+	// Subcommand, when set, is the subcommand used; Options are then its
+	// options, nested in it as Discord sends them.
+	Subcommand string
+	Options    []Option
 	// UserID is who used the command; default "400000000000000001".
 	UserID string
-	// DM sends it from a direct message instead of the guild channel.
+	// DM sends it from a direct message instead of a guild channel.
 	DM bool
+	// Guild and Channel are where it was used; default GuildID and
+	// ChannelID. A channel made with AddThread is sent as that thread.
+	Guild, Channel string
+	// Permissions are the member's, default MemberPermissions.
+	Permissions string
 	// Autocomplete makes it an autocomplete interaction (type 4).
 	Autocomplete bool
+	// Button, when set, makes it a click (type 3) on the button with this
+	// custom id, on the message the bot posted for Of.
+	Button string
+	Of     Sent
 }
 
 // Sent identifies an interaction the fake dispatched.
@@ -182,43 +206,149 @@ func (s *Server) Interact(in Interaction) (Sent, error) {
 		user = "400000000000000001"
 	}
 	u := map[string]any{"id": user, "username": "user" + user, "discriminator": "0", "global_name": nil, "avatar": nil}
-	var opts []map[string]any
-	for _, o := range in.Options {
-		typ := 3
-		switch o.Value.(type) {
-		case bool:
-			typ = 5
-		case int, float64:
-			typ = 10
-		}
-		m := map[string]any{"name": o.Name, "type": typ, "value": o.Value}
-		if o.Focused {
-			m["focused"] = true
-		}
-		opts = append(opts, m)
-	}
-	typ := 2
-	if in.Autocomplete {
-		typ = 4
-	}
 	ev := map[string]any{
-		"id": id, "application_id": s.AppID, "type": typ, "token": token, "version": 1,
-		"channel_id": ChannelID, "locale": "en-US", "app_permissions": "412317240384",
-		"entitlements": []any{}, "authorizing_integration_owners": map[string]any{"0": GuildID},
-		"data": map[string]any{"id": "500000000000000001", "name": in.Command, "type": 1, "options": opts},
+		"id": id, "application_id": s.AppID, "type": 2, "token": token, "version": 1,
+		"locale": "en-US", "app_permissions": "412317240384", "entitlements": []any{},
+	}
+	switch {
+	case in.Button != "":
+		ev["type"] = 3
+		ev["data"] = map[string]any{"custom_id": in.Button, "component_type": 2}
+		ev["message"] = map[string]any{"id": s.newID(), "channel_id": ChannelID, "author": s.botUser(), "content": "",
+			"embeds": []any{}, "attachments": []any{}, "mentions": []any{}, "mention_roles": []any{}, "pinned": false,
+			"tts": false, "mention_everyone": false, "type": 0, "flags": 64, "timestamp": time.Now().UTC().Format(time.RFC3339),
+			"interaction_metadata": map[string]any{"id": in.Of.ID, "type": 2, "user": u}}
+	default:
+		if in.Autocomplete {
+			ev["type"] = 4
+		}
+		ev["data"] = s.commandData(in)
+	}
+	guild, channel := in.Guild, in.Channel
+	if guild == "" {
+		guild = GuildID
+	}
+	if channel == "" {
+		channel = ChannelID
 	}
 	if in.DM {
 		ev["user"] = u
 		ev["context"] = 1
 		ev["channel_id"] = "dm-" + user
+		ev["channel"] = map[string]any{"id": "dm-" + user, "type": 1}
 	} else {
-		ev["guild_id"] = GuildID
+		perms := in.Permissions
+		if perms == "" {
+			perms = MemberPermissions
+		}
+		ev["guild_id"] = guild
 		ev["guild_locale"] = "en-US"
 		ev["context"] = 0
-		ev["member"] = map[string]any{"user": u, "roles": []any{}, "permissions": "2248473465835073",
+		ev["authorizing_integration_owners"] = map[string]any{"0": guild}
+		ev["channel_id"] = channel
+		ev["channel"] = s.channel(guild, channel)
+		ev["member"] = map[string]any{"user": u, "roles": []any{}, "permissions": perms,
 			"joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0}
 	}
 	return Sent{ID: id, Token: token}, s.Dispatch("INTERACTION_CREATE", ev)
+}
+
+// commandData is the data of a command interaction: its options, nested
+// in the subcommand if there is one, and the attachments they refer to.
+func (s *Server) commandData(in Interaction) map[string]any {
+	opts := []map[string]any{}
+	attachments := map[string]any{}
+	for _, o := range in.Options {
+		typ, value := 3, o.Value
+		switch v := o.Value.(type) {
+		case bool:
+			typ = 5
+		case int, float64:
+			typ = 10
+		case Attachment:
+			typ, value = 11, v.ID
+			attachments[v.ID] = v.wire()
+		}
+		m := map[string]any{"name": o.Name, "type": typ, "value": value}
+		if o.Focused {
+			m["focused"] = true
+		}
+		opts = append(opts, m)
+	}
+	if in.Subcommand != "" {
+		opts = []map[string]any{{"name": in.Subcommand, "type": 1, "options": opts}}
+	}
+	data := map[string]any{"id": "500000000000000001", "name": in.Command, "type": 1, "options": opts}
+	if len(attachments) > 0 {
+		data["resolved"] = map[string]any{"attachments": attachments}
+	}
+	return data
+}
+
+// AddThread makes channel a thread of parent in guild ("" for GuildID), as
+// interactions and GET /channels/{id} describe it.
+func (s *Server) AddThread(guild, channel, parent string) {
+	if guild == "" {
+		guild = GuildID
+	}
+	s.record(func() { s.threads[channel] = [2]string{guild, parent} })
+}
+
+// channel is the channel object of id, a thread if AddThread made it one.
+func (s *Server) channel(guild, id string) map[string]any {
+	s.mu.Lock()
+	t, ok := s.threads[id]
+	s.mu.Unlock()
+	if ok {
+		return map[string]any{"id": id, "type": 11, "guild_id": t[0], "parent_id": t[1], "name": "thread " + id}
+	}
+	return map[string]any{"id": id, "type": 0, "guild_id": guild, "parent_id": nil, "name": "channel " + id}
+}
+
+func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("channel")
+	if strings.HasPrefix(id, "dm-") {
+		writeJSON(w, 200, map[string]any{"id": id, "type": 1})
+		return
+	}
+	writeJSON(w, 200, s.channel(GuildID, id))
+}
+
+// Attachment is a file a user attached to a command (Attach).
+type Attachment struct {
+	ID, Filename, ContentType, URL string
+	Size                           int
+}
+
+func (a Attachment) wire() map[string]any {
+	return map[string]any{"id": a.ID, "filename": a.Filename, "content_type": a.ContentType, "size": a.Size,
+		"url": a.URL, "proxy_url": a.URL, "ephemeral": true}
+}
+
+// Attach stores data as an uploaded file, served at its URL as Discord's
+// CDN serves attachments, and returns it for an Option's Value. size, when
+// not 0, is the size the interaction announces instead of len(data).
+func (s *Server) Attach(filename, contentType string, data []byte, size int) Attachment {
+	id := s.newID()
+	if size == 0 {
+		size = len(data)
+	}
+	a := Attachment{ID: id, Filename: filename, ContentType: contentType, Size: size,
+		URL: s.URL + "/attachments/" + ChannelID + "/" + id + "/" + url.PathEscape(filename)}
+	s.record(func() { s.files[id] = data })
+	return a
+}
+
+func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	data, ok := s.files[r.PathValue("id")]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Write(data)
 }
 
 // Message describes a channel message for Post.
