@@ -150,7 +150,7 @@ func BenchmarkAsk(b *testing.B) {
 		})
 		b.Run(c.name+"/search-only", func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
-				if _, err := st.Search(ctx, c.questions[i%len(c.questions)], 5); err != nil {
+				if _, err := st.Search(ctx, knowledge.Everything, c.questions[i%len(c.questions)], 5); err != nil {
 					b.Fatal(err)
 				}
 			}

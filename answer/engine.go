@@ -12,22 +12,42 @@ import (
 	"github.com/storybot/storybot/prompts"
 )
 
-// Searcher finds the passages that best match a query, best first.
-// knowledge/sqlite.Store implements it; it returns knowledge.ErrEmptyQuery for a
-// query with no words.
+// Searcher finds the passages, of the documents a scope selects, that best
+// match a query, best first. knowledge/sqlite.Store implements it; it
+// returns knowledge.ErrEmptyQuery for a query with no words.
 type Searcher interface {
-	Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error)
+	Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error)
 }
 
 // Store is what the engine needs from the index: search, a passage's
 // neighbours (to complete a passage cut mid-thought) and a document's
-// passages (to re-attribute a quote the model cited to the wrong passage).
+// passages (to re-attribute a quote the model cited to the wrong passage),
+// each within a scope.
 type Store interface {
 	Searcher
 	// Passage returns the passage with the given id, or knowledge.ErrNotFound.
-	Passage(ctx context.Context, id string) (knowledge.Passage, error)
+	Passage(ctx context.Context, sc knowledge.Scope, id string) (knowledge.Passage, error)
 	// Passages returns all passages of a document, in order.
-	Passages(ctx context.Context, doc string) ([]knowledge.Passage, error)
+	Passages(ctx context.Context, sc knowledge.Scope, doc string) ([]knowledge.Passage, error)
+}
+
+// scoped is a Store that reads only the documents of one scope: what an
+// answer is built from.
+type scoped struct {
+	st Store
+	sc knowledge.Scope
+}
+
+func (s scoped) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
+	return s.st.Search(ctx, s.sc, q, k)
+}
+
+func (s scoped) Passage(ctx context.Context, id string) (knowledge.Passage, error) {
+	return s.st.Passage(ctx, s.sc, id)
+}
+
+func (s scoped) Passages(ctx context.Context, doc string) ([]knowledge.Passage, error) {
+	return s.st.Passages(ctx, s.sc, doc)
 }
 
 // Model is a chat model. *llm/openai.Client implements it.
@@ -68,7 +88,8 @@ type Options struct {
 // Engine answers questions from a Store, with a Model when there is one.
 // It is safe for concurrent use.
 type Engine struct {
-	store     Store
+	lib       Store
+	store     scoped // lib, within the scope of the question being answered
 	model     Model
 	modelName string
 	k         int
@@ -78,7 +99,7 @@ type Engine struct {
 
 // New returns an engine for opts.
 func New(opts Options) *Engine {
-	e := &Engine{store: opts.Store, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens, log: opts.Logger}
+	e := &Engine{lib: opts.Store, store: scoped{st: opts.Store}, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens, log: opts.Logger}
 	if e.k <= 0 {
 		e.k = 5
 	}
@@ -95,6 +116,9 @@ func New(opts Options) *Engine {
 type Query struct {
 	// Question is the user's text.
 	Question string
+	// Scope is the documents to answer from. The zero Scope reads those
+	// that belong to every Discord server; knowledge.Everything reads all.
+	Scope knowledge.Scope
 }
 
 // Ask answers q. Model failures never make it fail: they give an
@@ -102,6 +126,7 @@ type Query struct {
 // knowledge.ErrEmptyQuery for a question with no words, and errors of the
 // store or of ctx.
 func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
+	e = e.within(q.Scope)
 	question := strings.TrimSpace(q.Question)
 	// One search serves both answerers: the model is sent the top k
 	// passages, the extractive answerer (also the model's fallback) reads
@@ -117,6 +142,14 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 		return e.extractive(question, passages, NoticeNoModel), nil
 	}
 	return e.askModel(ctx, question, passages)
+}
+
+// within returns a copy of e that reads only the documents sc selects, so
+// that nothing it does for one question can reach another's documents.
+func (e *Engine) within(sc knowledge.Scope) *Engine {
+	c := *e
+	c.store = scoped{st: e.lib, sc: sc}
+	return &c
 }
 
 // outcome is what became of one model reply.

@@ -352,7 +352,7 @@ func checkAnswer(t *testing.T, st *fakeStore, got answer.Answer, mode answer.Mod
 		if c.Ref != i+1 {
 			t.Errorf("citation %d has ref %d", i, c.Ref)
 		}
-		p, err := st.Passage(context.Background(), c.PassageID)
+		p, err := st.Passage(context.Background(), knowledge.Everything, c.PassageID)
 		if err != nil {
 			t.Errorf("citation %d: %v", c.Ref, err)
 			continue

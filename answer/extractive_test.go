@@ -176,7 +176,7 @@ func BenchmarkExtract(b *testing.B) {
 			pr := defaultExtract()
 			var retrieved [][]knowledge.Passage
 			for _, q := range c.questions {
-				ps, err := st.Search(ctx, q, pr.reads())
+				ps, err := st.Search(ctx, knowledge.Everything, q, pr.reads())
 				if err != nil {
 					b.Fatal(err)
 				}

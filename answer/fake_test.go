@@ -38,7 +38,7 @@ func newFakeStore(slug string, paragraphs ...string) *fakeStore {
 	return s
 }
 
-func (s *fakeStore) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
+func (s *fakeStore) Search(ctx context.Context, _ knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
 	query, err := knowledge.BuildQuery(q)
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (s *fakeStore) Search(ctx context.Context, q string, k int) ([]knowledge.Pa
 	return out, nil
 }
 
-func (s *fakeStore) Passage(ctx context.Context, id string) (knowledge.Passage, error) {
+func (s *fakeStore) Passage(ctx context.Context, _ knowledge.Scope, id string) (knowledge.Passage, error) {
 	for _, p := range s.passages {
 		if p.ID == id {
 			return p, nil
@@ -84,7 +84,7 @@ func (s *fakeStore) Passage(ctx context.Context, id string) (knowledge.Passage, 
 	return knowledge.Passage{}, fmt.Errorf("passage %q: %w", id, knowledge.ErrNotFound)
 }
 
-func (s *fakeStore) Passages(ctx context.Context, doc string) ([]knowledge.Passage, error) {
+func (s *fakeStore) Passages(ctx context.Context, _ knowledge.Scope, doc string) ([]knowledge.Passage, error) {
 	if doc != s.doc {
 		return nil, fmt.Errorf("passages of %q: %w", doc, knowledge.ErrNotFound)
 	}

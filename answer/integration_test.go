@@ -52,7 +52,7 @@ var storyQuestions = []struct{ q, fact string }{
 func TestExtractiveOnDefaultStory(t *testing.T) {
 	st := openDefault(t)
 	ctx := context.Background()
-	doc, err := st.Document(ctx, "phantom-secure")
+	doc, err := st.Document(ctx, knowledge.Everything, "phantom-secure")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestExtractiveOnDefaultStory(t *testing.T) {
 				t.Fatalf("mode = %q, want extractive", got.Mode)
 			}
 			for _, c := range got.Citations {
-				p, err := st.Passage(ctx, c.PassageID)
+				p, err := st.Passage(ctx, knowledge.Everything, c.PassageID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -103,7 +103,7 @@ func TestModelOnDefaultStory(t *testing.T) {
 	if got.Mode != answer.ModeLLM || len(got.Citations) != 1 {
 		t.Fatalf("got %+v, want an llm answer with one quote", got)
 	}
-	p, err := st.Passage(ctx, got.Citations[0].PassageID)
+	p, err := st.Passage(ctx, knowledge.Everything, got.Citations[0].PassageID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,11 +14,11 @@ type passageStore []knowledge.Passage
 
 var _ Store = passageStore(nil)
 
-func (s passageStore) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
+func (s passageStore) Search(ctx context.Context, _ knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
 	return nil, nil
 }
 
-func (s passageStore) Passage(ctx context.Context, id string) (knowledge.Passage, error) {
+func (s passageStore) Passage(ctx context.Context, _ knowledge.Scope, id string) (knowledge.Passage, error) {
 	for _, p := range s {
 		if p.ID == id {
 			return p, nil
@@ -27,7 +27,7 @@ func (s passageStore) Passage(ctx context.Context, id string) (knowledge.Passage
 	return knowledge.Passage{}, fmt.Errorf("passage %q: %w", id, knowledge.ErrNotFound)
 }
 
-func (s passageStore) Passages(ctx context.Context, doc string) ([]knowledge.Passage, error) {
+func (s passageStore) Passages(ctx context.Context, _ knowledge.Scope, doc string) ([]knowledge.Passage, error) {
 	return s, nil
 }
 

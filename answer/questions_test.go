@@ -74,7 +74,7 @@ func TestExtractiveCarriesTheFact(t *testing.T) {
 				t.Fatalf("%d questions for %s, want at least 15", len(qs), d.slug)
 			}
 			st := d.open(t)
-			doc, err := st.Document(ctx, d.slug)
+			doc, err := st.Document(ctx, knowledge.Everything, d.slug)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestExtractiveCarriesTheFact(t *testing.T) {
 					t.Fatalf("Ask(%q): %v", q.Q, err)
 				}
 				for _, c := range got.Citations {
-					p, err := st.Passage(ctx, c.PassageID)
+					p, err := st.Passage(ctx, knowledge.Everything, c.PassageID)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -93,7 +93,7 @@ func tuneCases(t *testing.T, sets []tuneSet, k int) []tuneCase {
 				t.Fatal(err)
 			}
 			for _, q := range s.Questions {
-				ps, _ := st.Search(ctx, q.Text, k)
+				ps, _ := st.Search(ctx, knowledge.Everything, q.Text, k)
 				cases = append(cases, tuneCase{set.name, q.Text, answer.AnswerType(q.Text), q.Answers, ps})
 			}
 			st.Close()

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -75,7 +77,8 @@ type Bot struct {
 	inflight sync.WaitGroup
 	gateway  string // gateway state, see Gateway
 	since    time.Time
-	me       *discordgo.User // the bot's own user
+	me       *discordgo.User   // the bot's own user
+	parents  map[string]string // channel id → the channel of a thread, "" for no thread
 }
 
 // New returns a Bot that logs in with token (with or without the "Bot "
@@ -231,7 +234,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		func(_ *discordgo.Session, _ *discordgo.Connect) { b.setGateway("connected") },
 		func(_ *discordgo.Session, _ *discordgo.Resumed) { b.setGateway("connected") },
 		func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.setGateway("disconnected") },
-		b.onInteraction,
+		b.onEvent,
 		b.onMessage,
 	} {
 		b.s.AddHandler(h)
@@ -363,13 +366,30 @@ func (b *Bot) post() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(b.work), postTimeout)
 }
 
-func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+// onEvent handles interactions. It reads them from the raw event because
+// discordgo does not decode an interaction's channel, which says whether it
+// is a thread and of which channel.
+func (b *Bot) onEvent(_ *discordgo.Session, e *discordgo.Event) {
+	ic, ok := e.Struct.(*discordgo.InteractionCreate)
+	if e.Type != "INTERACTION_CREATE" || !ok || ic.Interaction == nil {
+		return
+	}
+	var raw struct {
+		Channel *discordgo.Channel `json:"channel"`
+	}
+	json.Unmarshal(e.RawData, &raw)
+	parent := ""
+	if raw.Channel != nil && raw.Channel.IsThread() {
+		parent = raw.Channel.ParentID
+	}
 	i := ic.Interaction
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		b.onCommand(i)
+		b.onCommand(i, parent)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.onAutocomplete(i)
+		b.onAutocomplete(i, parent)
+	case discordgo.InteractionMessageComponent:
+		b.onButton(i, parent)
 	}
 }
 
@@ -383,7 +403,63 @@ func interactionUser(i *discordgo.Interaction) string {
 	return ""
 }
 
-func (b *Bot) onCommand(i *discordgo.Interaction) {
+// managers may change a server's stories.
+const managers = discordgo.PermissionManageGuild | discordgo.PermissionAdministrator
+
+// request is the Request an interaction makes: who, where, with what
+// permissions, and, for a command, its options (those of its subcommand)
+// and attachments; focused is the option being typed in an autocomplete.
+func (b *Bot) request(i *discordgo.Interaction, parent string) (req Request, focused string) {
+	req = Request{User: interactionUser(i), Via: "slash", Guild: i.GuildID, Channel: i.ChannelID, Parent: parent, Args: Args{}}
+	req.Manager = i.Member != nil && i.Member.Permissions&managers != 0
+	if i.Type != discordgo.InteractionApplicationCommand && i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		return req, ""
+	}
+	data := i.ApplicationCommandData()
+	req.Command = data.Name
+	opts := data.Options
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		req.Sub, opts = opts[0].Name, opts[0].Options
+	}
+	for _, o := range opts {
+		req.Args[o.Name] = o.Value
+		if o.Focused {
+			focused = o.Name
+		}
+		if o.Type != discordgo.ApplicationCommandOptionAttachment || data.Resolved == nil {
+			continue
+		}
+		id, _ := o.Value.(string)
+		if a := data.Resolved.Attachments[id]; a != nil {
+			if req.Files == nil {
+				req.Files = map[string]File{}
+			}
+			req.Files[o.Name] = b.file(a)
+		}
+	}
+	return req, focused
+}
+
+// file is an attachment, downloaded through the bot's own HTTP client.
+func (b *Bot) file(a *discordgo.MessageAttachment) File {
+	return File{Name: a.Filename, Size: int64(a.Size), ContentType: a.ContentType, Open: func(ctx context.Context) (io.ReadCloser, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := b.s.Client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return nil, fmt.Errorf("download %s: %s", a.Filename, resp.Status)
+		}
+		return resp.Body, nil
+	}}
+}
+
+func (b *Bot) onCommand(i *discordgo.Interaction, parent string) {
 	ctx, cancel := b.post()
 	defer cancel()
 	if !b.begin() {
@@ -391,12 +467,15 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		return
 	}
 	defer b.inflight.Done()
-	data := i.ApplicationCommandData()
-	opts := Args{}
-	for _, o := range data.Options {
-		opts[o.Name] = o.Value
+	req, _ := b.request(i, parent)
+	req.Progress = func(text string) {
+		ctx, cancel := b.post()
+		defer cancel()
+		if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()},
+			discordgo.WithContext(ctx)); err != nil {
+			b.log.Warn("show progress", "err", err)
+		}
 	}
-	req := Request{User: interactionUser(i), Command: data.Name, Args: opts, Via: "slash"}
 	deferred, deferredPrivate := false, false
 	ack := func(private bool) error {
 		resp := &discordgo.InteractionResponse{
@@ -433,7 +512,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 // respond answers an interaction directly with the reply's first message.
 func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, r Reply) {
 	first, rest := split(r)
-	data := &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, AllowedMentions: noMentions()}
+	data := &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, AllowedMentions: noMentions()}
 	if r.Ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
@@ -454,8 +533,12 @@ func (b *Bot) edit(ctx context.Context, i *discordgo.Interaction, r Reply) {
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
 	}
+	components := first.Components
+	if components == nil {
+		components = []discordgo.MessageComponent{} // drops a progress message's, if any
+	}
 	_, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
-		Content: &first.Content, Embeds: &embeds, AllowedMentions: noMentions(),
+		Content: &first.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx))
 	if err != nil {
 		b.log.Warn("edit the deferred response", "err", err)
@@ -466,7 +549,7 @@ func (b *Bot) edit(ctx context.Context, i *discordgo.Interaction, r Reply) {
 
 func (b *Bot) followUps(ctx context.Context, i *discordgo.Interaction, msgs []Message, private bool) {
 	for _, m := range msgs {
-		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, AllowedMentions: noMentions()}
+		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
 		if private {
 			p.Flags = discordgo.MessageFlagsEphemeral
 		}
@@ -485,17 +568,12 @@ func split(r Reply) (Message, []Message) {
 	return r.Messages[0], r.Messages[1:]
 }
 
-func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
+func (b *Bot) onAutocomplete(i *discordgo.Interaction, parent string) {
 	ctx, cancel := context.WithTimeout(b.work, 2*time.Second)
 	defer cancel()
-	data := i.ApplicationCommandData()
-	typed := ""
-	for _, o := range data.Options {
-		if o.Focused {
-			typed, _ = o.Value.(string)
-		}
-	}
-	choices := b.h.Complete(ctx, data.Name, typed)
+	req, focused := b.request(i, parent)
+	typed, _ := req.Args[focused].(string)
+	choices := b.h.Complete(ctx, req, focused, typed)
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
@@ -505,6 +583,37 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 	}, discordgo.WithContext(ctx))
 	if err != nil {
 		b.log.Warn("answer autocomplete", "err", err)
+	}
+}
+
+// onButton answers a click on one of the bot's buttons by updating the
+// message the button was on.
+func (b *Bot) onButton(i *discordgo.Interaction, parent string) {
+	ctx, cancel := b.post()
+	defer cancel()
+	if !b.begin() {
+		b.respond(ctx, i, textReply("I'm restarting; please try again in a minute.", true))
+		return
+	}
+	defer b.inflight.Done()
+	req, _ := b.request(i, parent)
+	req.Via = "button"
+	reply := b.h.Press(b.work, req, i.MessageComponentData().CustomID)
+	first, _ := split(reply)
+	components := first.Components
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	embeds := first.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseUpdateMessage,
+		Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: embeds, Components: components, AllowedMentions: noMentions()},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("answer a button", "err", err)
 	}
 }
 
@@ -531,7 +640,11 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	}
 	defer b.inflight.Done()
 	question := stripMention(m.Content, me.ID)
-	req := Request{User: m.Author.ID, Command: "ask", Args: Args{"question": question}, Via: "mention"}
+	req := Request{User: m.Author.ID, Command: "ask", Args: Args{"question": question}, Via: "mention",
+		Guild: m.GuildID, Channel: m.ChannelID}
+	if m.GuildID != "" {
+		req.Parent = b.parentOf(m.ChannelID)
+	}
 	stopTyping := make(chan struct{})
 	var typing sync.WaitGroup
 	ack := func(bool) error {
@@ -580,6 +693,37 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 			return
 		}
 	}
+}
+
+// maxParents bounds the channels whose parents the bot remembers.
+const maxParents = 10_000
+
+// parentOf is the channel a thread belongs to, or "" for a channel that is
+// no thread (or that Discord would not describe). A message, unlike an
+// interaction, does not say, so the bot asks once per channel.
+func (b *Bot) parentOf(channel string) string {
+	b.mu.Lock()
+	parent, known := b.parents[channel]
+	b.mu.Unlock()
+	if known {
+		return parent
+	}
+	ctx, cancel := b.post()
+	defer cancel()
+	ch, err := b.s.Channel(channel, discordgo.WithContext(ctx))
+	switch {
+	case err != nil:
+		b.log.Warn("look up a channel (threads follow their channel's story)", "channel", channel, "err", err)
+	case ch.IsThread():
+		parent = ch.ParentID
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.parents == nil || len(b.parents) >= maxParents {
+		b.parents = map[string]string{}
+	}
+	b.parents[channel] = parent
+	return parent
 }
 
 func mentions(m *discordgo.Message, userID string) bool {

@@ -35,9 +35,24 @@ func newLibrary() *library {
 	return l
 }
 
-func (l *library) Documents(context.Context) ([]knowledge.Document, error) { return l.docs, nil }
+// The library's one story belongs to every server, so it ignores scopes
+// but for the documents they name.
 
-func (l *library) Passage(_ context.Context, id string) (knowledge.Passage, error) {
+func (l *library) Documents(_ context.Context, sc knowledge.Scope) ([]knowledge.Document, error) {
+	var docs []knowledge.Document
+	for _, d := range l.docs {
+		if sc.Sees(d.Guild, d.Slug) {
+			docs = append(docs, d)
+		}
+	}
+	return docs, nil
+}
+
+func (l *library) Binding(context.Context, string, ...string) (string, string, error) {
+	return "", "", nil
+}
+
+func (l *library) Passage(_ context.Context, _ knowledge.Scope, id string) (knowledge.Passage, error) {
 	for _, p := range l.passages {
 		if p.ID == id {
 			return p, nil
@@ -46,7 +61,7 @@ func (l *library) Passage(_ context.Context, id string) (knowledge.Passage, erro
 	return knowledge.Passage{}, fmt.Errorf("passage %q: %w", id, knowledge.ErrNotFound)
 }
 
-func (l *library) PassageIDs(_ context.Context, prefix string, limit int) ([]string, error) {
+func (l *library) PassageIDs(_ context.Context, _ knowledge.Scope, prefix string, limit int) ([]string, error) {
 	var ids []string
 	for _, p := range l.passages {
 		if strings.HasPrefix(p.ID, prefix) && len(ids) < limit {
@@ -56,7 +71,7 @@ func (l *library) PassageIDs(_ context.Context, prefix string, limit int) ([]str
 	return ids, nil
 }
 
-func (l *library) Search(_ context.Context, q string, k int) ([]knowledge.Passage, error) {
+func (l *library) Search(_ context.Context, _ knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
 	words := strings.Fields(strings.ToLower(q))
 	if len(words) == 0 {
 		return nil, knowledge.ErrEmptyQuery
@@ -122,7 +137,7 @@ type timeliner struct {
 	notice string
 }
 
-func (t *timeliner) Timeline(_ context.Context, topic string) (timeline.Timeline, error) {
+func (t *timeliner) Timeline(_ context.Context, _ knowledge.Scope, topic string) (timeline.Timeline, error) {
 	t.topics = append(t.topics, topic)
 	return timeline.Timeline{
 		Doc: "voyage", Title: "The Northern Voyage", DocumentDate: "1851-03-01", DocumentDateSource: timeline.SourceInferred,

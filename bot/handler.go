@@ -14,8 +14,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,20 +33,26 @@ type Answerer interface {
 	Ask(ctx context.Context, q answer.Query) (answer.Answer, error)
 }
 
-// Library is the part of the index the bot reads: documents for titles and
-// /help, passages for /source and its autocompletion.
+// Library is the part of the index the bot reads, always within the scope
+// of the server asking: documents for titles, /help and /story list,
+// passages for /source and its autocompletion, and the stories channels
+// and servers are bound to. *knowledge/sqlite.Store implements it.
 type Library interface {
-	Documents(ctx context.Context) ([]knowledge.Document, error)
-	// Passage returns knowledge.ErrNotFound for an unknown id.
-	Passage(ctx context.Context, id string) (knowledge.Passage, error)
-	PassageIDs(ctx context.Context, prefix string, limit int) ([]string, error)
-	Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error)
+	Documents(ctx context.Context, sc knowledge.Scope) ([]knowledge.Document, error)
+	// Passage returns knowledge.ErrNotFound for an id not in sc.
+	Passage(ctx context.Context, sc knowledge.Scope, id string) (knowledge.Passage, error)
+	PassageIDs(ctx context.Context, sc knowledge.Scope, prefix string, limit int) ([]string, error)
+	Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error)
+	// Binding returns the document bound to the first of channels that has
+	// one in the server guild, else to the whole server, else "", and the
+	// channel it was bound on ("" for the server).
+	Binding(ctx context.Context, guild string, channels ...string) (doc, on string, err error)
 }
 
-// Timeliner lists the story's dated events in order, only those about
-// topic when it is not empty.
+// Timeliner lists the dated events of the documents sc selects in one
+// order, only those about topic when it is not empty.
 type Timeliner interface {
-	Timeline(ctx context.Context, topic string) (timeline.Timeline, error)
+	Timeline(ctx context.Context, sc knowledge.Scope, topic string) (timeline.Timeline, error)
 }
 
 // Config holds a Handler's settings; the zero value of each field means its default.
@@ -57,7 +65,10 @@ type Config struct {
 	MaxQueued     int
 	// Timeliner enables /timeline; nil leaves the command unregistered.
 	Timeliner Timeliner
-	Logger    *slog.Logger
+	// Shelf enables /story, with which servers manage their stories; nil
+	// leaves the command unregistered.
+	Shelf  Shelf
+	Logger *slog.Logger
 	// Now is the clock the rate limit runs on.
 	Now func() time.Time
 }
@@ -67,6 +78,7 @@ type Handler struct {
 	answerer  Answerer
 	library   Library
 	timeliner Timeliner
+	shelf     Shelf
 	limits    *limiter
 	gate      *gate
 	log       *slog.Logger
@@ -77,10 +89,14 @@ type Handler struct {
 type command struct {
 	def *discordgo.ApplicationCommand
 	// costly commands can take long: they are acknowledged at once and go
-	// through the rate limit and the answer queue.
-	costly   bool
-	run      func(ctx context.Context, o Args) (Reply, error)
-	complete func(ctx context.Context, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error)
+	// through the rate limit and the answer queue; so do costlySubs.
+	costly     bool
+	costlySubs []string
+	// private commands answer the asker alone.
+	private bool
+	run     func(ctx context.Context, r Request) (Reply, error)
+	// complete suggests values for the option being typed, by option name.
+	complete map[string]func(ctx context.Context, r Request, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error)
 }
 
 // Args are the options of a command as a user filled them in.
@@ -101,6 +117,9 @@ func (o Args) boolean(name string, def bool) bool {
 // maxQuestion is the longest question accepted, in characters.
 const maxQuestion = 500
 
+// maxOptionValue is Discord's limit on a string option's value.
+const maxOptionValue = 100
+
 // NewHandler returns a Handler answering from a and lib.
 func NewHandler(a Answerer, lib Library, cfg Config) *Handler {
 	if cfg.RatePerMinute <= 0 {
@@ -116,6 +135,7 @@ func NewHandler(a Answerer, lib Library, cfg Config) *Handler {
 		answerer:  a,
 		library:   lib,
 		timeliner: cfg.Timeliner,
+		shelf:     cfg.Shelf,
 		limits:    newLimiter(cfg.RatePerMinute, cfg.RateBurst, cfg.Now),
 		gate:      newGate(cfg.MaxConcurrent, cfg.MaxQueued),
 		log:       cfg.Logger,
@@ -124,10 +144,22 @@ func NewHandler(a Answerer, lib Library, cfg Config) *Handler {
 	return h
 }
 
+// storyOption is the optional story a question is asked of, with
+// autocompletion.
+func storyOption(desc string) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{
+		Type: discordgo.ApplicationCommandOptionString, Name: "story", Autocomplete: true, MaxLength: maxOptionValue,
+		Description: desc,
+	}
+}
+
 // register declares every command, in the order /help lists them.
 func (h *Handler) register() {
 	minLen := 1
-	h.add(command{costly: true, run: h.cmdAsk, def: &discordgo.ApplicationCommand{
+	stories := map[string]func(context.Context, Request, string) ([]*discordgo.ApplicationCommandOptionChoice, error){
+		"story": h.completeStory,
+	}
+	h.add(command{costly: true, run: h.cmdAsk, complete: stories, def: &discordgo.ApplicationCommand{
 		Name:        "ask",
 		Description: "Ask a question about the story; the answer quotes it, word for word.",
 		Options: []*discordgo.ApplicationCommandOption{{
@@ -137,26 +169,31 @@ func (h *Handler) register() {
 		}, {
 			Type: discordgo.ApplicationCommandOptionBoolean, Name: "public",
 			Description: "Show the answer to the channel (default) or, with False, only to you",
-		}},
+		}, storyOption("The story to ask about; by default this channel's, else all of this server's")},
 	}})
 	if h.timeliner != nil {
-		h.add(command{costly: true, run: h.cmdTimeline, def: &discordgo.ApplicationCommand{
+		h.add(command{costly: true, run: h.cmdTimeline, complete: stories, def: &discordgo.ApplicationCommand{
 			Name:        "timeline",
 			Description: "The story's dated events in order, each with a quote.",
 			Options: []*discordgo.ApplicationCommandOption{{
 				Type: discordgo.ApplicationCommandOptionString, Name: "topic", MaxLength: 100,
 				Description: "Only events about this (a name, a place, a word); leave empty for all",
-			}},
+			}, storyOption("The story; by default this channel's, else all of this server's, in one order")},
 		}})
 	}
-	h.add(command{run: h.cmdSource, complete: h.completePassage, def: &discordgo.ApplicationCommand{
+	h.add(command{run: h.cmdSource, complete: map[string]func(context.Context, Request, string) ([]*discordgo.ApplicationCommandOptionChoice, error){
+		"passage": h.completePassage,
+	}, def: &discordgo.ApplicationCommand{
 		Name:        "source",
 		Description: "Show a passage of the story in full, by the id shown under a quote.",
 		Options: []*discordgo.ApplicationCommandOption{{
 			Type: discordgo.ApplicationCommandOptionString, Name: "passage", Required: true, Autocomplete: true,
-			Description: "A passage id such as story#3; type a word to search", MaxLength: 100,
+			Description: "A passage id such as story#3; type a word to search", MaxLength: maxOptionValue,
 		}},
 	}})
+	if h.shelf != nil {
+		h.registerStory()
+	}
 	h.add(command{run: h.cmdHelp, def: &discordgo.ApplicationCommand{
 		Name:        "help",
 		Description: "What story this is, how answers are grounded, what the footers mean.",
@@ -193,14 +230,42 @@ func userErrorf(format string, args ...any) error {
 	return &UserError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// Request is one thing a user asked, by slash command or by mention.
+// Request is one thing a user asked, by slash command, mention or button.
 type Request struct {
 	User    string
 	Command string
-	Args    Args
-	// Via says how it arrived ("slash", "mention"), for the log and for hints.
+	// Sub is the subcommand used ("add" for /story add), or "".
+	Sub  string
+	Args Args
+	// Via says how it arrived ("slash", "mention", "button"), for the log
+	// and for hints.
 	Via string
+	// Guild is the server it was asked in, "" in a direct message; Channel
+	// the channel, and Parent the channel a thread belongs to ("" when
+	// Channel is no thread).
+	Guild, Channel, Parent string
+	// Manager says the member may manage the server (Manage Server or
+	// Administrator), as Discord computed it for this interaction.
+	Manager bool
+	// Files are the files attached to the command, by option name.
+	Files map[string]File
+	// Progress, when set, shows a message in place of the acknowledgement
+	// while a slow command works (a large upload being indexed).
+	Progress func(text string)
 }
+
+// File is a file attached to a command.
+type File struct {
+	Name        string
+	Size        int64
+	ContentType string
+	// Open downloads it.
+	Open func(ctx context.Context) (io.ReadCloser, error)
+}
+
+// scope is what the request may read: the documents of its server and of
+// every server (only those of every server in a direct message).
+func (r Request) scope() knowledge.Scope { return knowledge.Scope{Guild: r.Guild} }
 
 // Handle runs req and returns what to post; it never fails, errors become
 // replies. Costly commands first pass the user's rate limit and take a place
@@ -248,8 +313,8 @@ func (h *Handler) handle(ctx context.Context, req Request, ack func(private bool
 	if err := validate(c.def, req); err != nil {
 		return errorReply(err), "invalid", nil
 	}
-	private := !req.Args.boolean("public", true)
-	if c.costly {
+	private := c.private || !req.Args.boolean("public", true)
+	if c.costly || slices.Contains(c.costlySubs, req.Sub) {
 		// The queue first: a question refused for being busy costs no allowance.
 		t, ok := h.gate.enter()
 		if !ok {
@@ -266,8 +331,10 @@ func (h *Handler) handle(ctx context.Context, req Request, ack func(private bool
 		if err := t.wait(ctx); err != nil {
 			return stoppedReply(private), "cancelled", err
 		}
+	} else {
+		req.Progress = nil // nothing was acknowledged to show it in place of
 	}
-	reply, err := c.run(ctx, req.Args)
+	reply, err := c.run(ctx, req)
 	var uerr *UserError
 	switch {
 	case errors.As(err, &uerr):
@@ -294,10 +361,19 @@ func stoppedReply(private bool) Reply {
 	return textReply("I had to stop before I could answer (storybot is restarting); please ask again in a minute.", private)
 }
 
-// validate checks req's options against the command's definition, as
-// Discord does for slash commands, so mentions get the same checks.
+// validate checks req's options against the command's definition (its
+// subcommand's, for one), as Discord does for slash commands, so mentions
+// get the same checks.
 func validate(def *discordgo.ApplicationCommand, req Request) error {
-	for _, o := range def.Options {
+	opts := def.Options
+	if req.Sub != "" {
+		sub := subcommand(def, req.Sub)
+		if sub == nil {
+			return userErrorf("I don't know /%s %s; try /help.", def.Name, req.Sub)
+		}
+		opts = sub.Options
+	}
+	for _, o := range opts {
 		if o.Type != discordgo.ApplicationCommandOptionString {
 			continue
 		}
@@ -315,26 +391,41 @@ func validate(def *discordgo.ApplicationCommand, req Request) error {
 	return nil
 }
 
-func (h *Handler) cmdAsk(ctx context.Context, o Args) (Reply, error) {
-	return h.Ask(ctx, o.str("question"))
+// subcommand is def's subcommand called name, or nil.
+func subcommand(def *discordgo.ApplicationCommand, name string) *discordgo.ApplicationCommandOption {
+	for _, o := range def.Options {
+		if o.Type == discordgo.ApplicationCommandOptionSubCommand && o.Name == name {
+			return o
+		}
+	}
+	return nil
 }
 
-// Ask answers question from the story: the answer text with its [n]
-// markers, the verified quotes, and how it was made.
-func (h *Handler) Ask(ctx context.Context, question string) (Reply, error) {
-	a, err := h.answerer.Ask(ctx, answer.Query{Question: question})
+func (h *Handler) cmdAsk(ctx context.Context, r Request) (Reply, error) {
+	sc, err := h.storyScope(ctx, r)
+	if err != nil {
+		return Reply{}, err
+	}
+	return h.Ask(ctx, sc, r.Args.str("question"))
+}
+
+// Ask answers question from the documents sc selects: the answer text with
+// its [n] markers, the verified quotes, and how it was made.
+func (h *Handler) Ask(ctx context.Context, sc knowledge.Scope, question string) (Reply, error) {
+	a, err := h.answerer.Ask(ctx, answer.Query{Question: question, Scope: sc})
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return Reply{}, userErrorf("I couldn't find any words to look up in that question; try asking with a few words from the story.")
 	}
 	if err != nil {
 		return Reply{}, fmt.Errorf("answer: %w", err)
 	}
-	return renderAnswer(a, h.titles(ctx)), nil
+	return renderAnswer(a, h.titles(ctx, sc)), nil
 }
 
-// titles maps document slugs to titles. Without them, quotes show slugs.
-func (h *Handler) titles(ctx context.Context) map[string]string {
-	docs, err := h.library.Documents(ctx)
+// titles maps the slugs of the documents sc selects to their titles.
+// Without them, quotes show slugs.
+func (h *Handler) titles(ctx context.Context, sc knowledge.Scope) map[string]string {
+	docs, err := h.library.Documents(ctx, sc)
 	if err != nil {
 		h.log.Warn("list documents for titles", "err", err)
 	}
@@ -345,16 +436,17 @@ func (h *Handler) titles(ctx context.Context) map[string]string {
 	return titles
 }
 
-func (h *Handler) cmdSource(ctx context.Context, o Args) (Reply, error) {
-	return h.Source(ctx, o.str("passage"))
+func (h *Handler) cmdSource(ctx context.Context, r Request) (Reply, error) {
+	return h.Source(ctx, r.scope(), r.Args.str("passage"))
 }
 
-// Source shows the passage with the given id in full.
-func (h *Handler) Source(ctx context.Context, id string) (Reply, error) {
-	p, err := h.library.Passage(ctx, id)
+// Source shows the passage with the given id, of the documents sc selects,
+// in full.
+func (h *Handler) Source(ctx context.Context, sc knowledge.Scope, id string) (Reply, error) {
+	p, err := h.library.Passage(ctx, sc, id)
 	if errors.Is(err, knowledge.ErrNotFound) {
 		example := "story#1"
-		if docs, _ := h.library.Documents(ctx); len(docs) > 0 {
+		if docs, _ := h.library.Documents(ctx, sc); len(docs) > 0 {
 			example = knowledge.PassageID(docs[0].Slug, 1)
 		}
 		return Reply{}, userErrorf("There is no passage %q. Passage ids look like `%s` (shown under each quote); start typing in the passage box to pick one.", id, example)
@@ -362,15 +454,17 @@ func (h *Handler) Source(ctx context.Context, id string) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("passage %q: %w", id, err)
 	}
-	return renderSource(p, h.titles(ctx)), nil
+	return renderSource(p, h.titles(ctx, sc.Only(p.Doc))), nil
 }
 
 // completePassage suggests passage ids for what a user has typed: ids that
-// start with it, else the passages that best match it as a search.
-func (h *Handler) completePassage(ctx context.Context, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+// start with it, else the passages that best match it as a search, of the
+// documents the user's server sees.
+func (h *Handler) completePassage(ctx context.Context, r Request, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 	const limit = 25 // Discord shows at most 25 choices
+	sc := r.scope()
 	typed = strings.TrimSpace(typed)
-	ids, err := h.library.PassageIDs(ctx, typed, limit)
+	ids, err := h.library.PassageIDs(ctx, sc, typed, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +475,7 @@ func (h *Handler) completePassage(ctx context.Context, typed string) ([]*discord
 	if len(choices) > 0 || typed == "" {
 		return choices, nil
 	}
-	ps, err := h.library.Search(ctx, typed, limit)
+	ps, err := h.library.Search(ctx, sc, typed, limit)
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return choices, nil
 	}
@@ -394,42 +488,49 @@ func (h *Handler) completePassage(ctx context.Context, typed string) ([]*discord
 	return choices, nil
 }
 
-// Complete answers an autocomplete request for a command's option.
-func (h *Handler) Complete(ctx context.Context, cmd, typed string) []*discordgo.ApplicationCommandOptionChoice {
-	c, ok := h.command(cmd)
-	if !ok || c.complete == nil {
+// Complete answers an autocomplete request for the option being typed.
+func (h *Handler) Complete(ctx context.Context, req Request, option, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	c, ok := h.command(req.Command)
+	if !ok || c.complete[option] == nil {
 		return nil
 	}
-	choices, err := c.complete(ctx, typed)
+	choices, err := c.complete[option](ctx, req, typed)
 	if err != nil {
-		h.log.Warn("autocomplete", "command", cmd, "err", err)
+		h.log.Warn("autocomplete", "command", req.Command, "option", option, "err", err)
 	}
 	return choices
 }
 
-func (h *Handler) cmdHelp(ctx context.Context, _ Args) (Reply, error) { return h.Help(ctx) }
+func (h *Handler) cmdHelp(ctx context.Context, r Request) (Reply, error) {
+	return h.Help(ctx, r.scope())
+}
 
-// Help says which story this is, what the commands are, how answers are
-// grounded and what the footers mean. It is shown only to the asker.
-func (h *Handler) Help(ctx context.Context) (Reply, error) {
-	docs, err := h.library.Documents(ctx)
+// Help says which stories sc selects, what the commands are, how answers
+// are grounded and what the footers mean. It is shown only to the asker.
+func (h *Handler) Help(ctx context.Context, sc knowledge.Scope) (Reply, error) {
+	docs, err := h.library.Documents(ctx, sc)
 	if err != nil {
 		return Reply{}, fmt.Errorf("list documents: %w", err)
 	}
 	return renderHelp(docs, h.Commands()), nil
 }
 
-func (h *Handler) cmdTimeline(ctx context.Context, o Args) (Reply, error) {
-	return h.Timeline(ctx, o.str("topic"))
+func (h *Handler) cmdTimeline(ctx context.Context, r Request) (Reply, error) {
+	sc, err := h.storyScope(ctx, r)
+	if err != nil {
+		return Reply{}, err
+	}
+	return h.Timeline(ctx, sc, r.Args.str("topic"))
 }
 
-// Timeline lists the story's dated events in order, each with its date, a
-// quote (the dating words in bold) and its passage id.
-func (h *Handler) Timeline(ctx context.Context, topic string) (Reply, error) {
+// Timeline lists the dated events of the documents sc selects in order,
+// each with its date, a quote (the dating words in bold) and its passage
+// id.
+func (h *Handler) Timeline(ctx context.Context, sc knowledge.Scope, topic string) (Reply, error) {
 	if h.timeliner == nil {
 		return Reply{}, userErrorf("The timeline isn't available here.")
 	}
-	tl, err := h.timeliner.Timeline(ctx, topic)
+	tl, err := h.timeliner.Timeline(ctx, sc, topic)
 	if err != nil {
 		return Reply{}, fmt.Errorf("timeline %q: %w", topic, err)
 	}

@@ -231,7 +231,7 @@ func TestCompletePassage(t *testing.T) {
 	h := newHandler(t, &answerer{lib: lib}, lib, bot.Config{})
 	names := func(typed string) string {
 		var out []string
-		for _, c := range h.Complete(context.Background(), "source", typed) {
+		for _, c := range h.Complete(context.Background(), bot.Request{Command: "source"}, "passage", typed) {
 			out = append(out, c.Name+"="+c.Value.(string))
 		}
 		return strings.Join(out, "; ")
@@ -242,7 +242,7 @@ func TestCompletePassage(t *testing.T) {
 	if got := names("harbour"); !strings.HasPrefix(got, "voyage#2 · At the harbour") || !strings.HasSuffix(got, "=voyage#2") {
 		t.Errorf("search: %s", got)
 	}
-	for _, c := range h.Complete(context.Background(), "source", "the") {
+	for _, c := range h.Complete(context.Background(), bot.Request{Command: "source"}, "passage", "the") {
 		if len([]rune(c.Name)) > 100 {
 			t.Errorf("choice name over 100 characters: %q", c.Name)
 		}
@@ -254,7 +254,7 @@ func TestHelp(t *testing.T) {
 	h := newHandler(t, &answerer{lib: lib}, lib, bot.Config{})
 	r := h.Handle(context.Background(), bot.Request{User: "u", Command: "help"}, nil)
 	text := allText(r)
-	for _, want := range []string{"**The Northern Voyage**", "`/ask question: public:`", "`/source passage:`", "word for word", "Quotes only", "Not in the story", "Written by"} {
+	for _, want := range []string{"**The Northern Voyage**", "`/ask question: public: story:`", "`/source passage:`", "word for word", "Quotes only", "Not in the story", "Written by"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("help lacks %q:\n%s", want, text)
 		}

@@ -24,14 +24,14 @@ type engineStore struct {
 
 var _ answer.Store = engineStore{}
 
-func (s engineStore) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
+func (s engineStore) Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
 	if s.searchErr != nil {
 		return nil, s.searchErr
 	}
-	return s.library.Search(ctx, q, k)
+	return s.library.Search(ctx, sc, q, k)
 }
 
-func (s engineStore) Passages(_ context.Context, doc string) ([]knowledge.Passage, error) {
+func (s engineStore) Passages(_ context.Context, _ knowledge.Scope, doc string) ([]knowledge.Passage, error) {
 	var out []knowledge.Passage
 	for _, p := range s.passages {
 		if p.Doc == doc {

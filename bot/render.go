@@ -27,10 +27,12 @@ const (
 	maxFooter      = 2048
 )
 
-// Message is one Discord message: text and embeds, within Discord's limits.
+// Message is one Discord message: text, embeds and buttons, within
+// Discord's limits.
 type Message struct {
-	Content string
-	Embeds  []*discordgo.MessageEmbed
+	Content    string
+	Embeds     []*discordgo.MessageEmbed
+	Components []discordgo.MessageComponent
 }
 
 // Reply is what the bot posts in answer to one request: one message, or
@@ -416,14 +418,21 @@ func renderHelp(docs []knowledge.Document, commands []*discordgo.ApplicationComm
 		}
 	}
 	b.WriteString("\n**Commands**\n")
+	var managed strings.Builder
 	for _, c := range commands {
-		fmt.Fprintf(&b, "- `/%s", c.Name)
-		for _, o := range c.Options {
-			fmt.Fprintf(&b, " %s:", o.Name)
+		if c.DefaultMemberPermissions == nil {
+			writeCommand(&b, "/"+c.Name, c.Options, c.Description)
+			continue
 		}
-		fmt.Fprintf(&b, "` %s\n", c.Description)
+		for _, sub := range c.Options {
+			writeCommand(&managed, "/"+c.Name+" "+sub.Name, sub.Options, sub.Description)
+		}
 	}
 	b.WriteString("- Or mention me in a channel, with your question after my name.\n")
+	if managed.Len() > 0 {
+		b.WriteString("\n**For those who manage the server**\n")
+		b.WriteString(managed.String())
+	}
 	b.WriteString("\n**How answers are grounded**\n" +
 		"I search the story for the passages that best match your question and answer only from them. " +
 		"Every quote is checked word for word against the story before it is shown; a [n] marker in the answer points to quote n below it, " +
@@ -433,6 +442,76 @@ func renderHelp(docs []knowledge.Document, commands []*discordgo.ApplicationComm
 		"- *Quotes only*: no model was used (none is set up, or it failed); you get the story's own sentences that best answer you.\n" +
 		"- *Not in the story*: no passage answers the question, so I don't guess.\n")
 	return textReply(b.String(), true)
+}
+
+// writeCommand writes one line of /help for a command or subcommand.
+func writeCommand(b *strings.Builder, name string, opts []*discordgo.ApplicationCommandOption, desc string) {
+	fmt.Fprintf(b, "- `%s", name)
+	for _, o := range opts {
+		fmt.Fprintf(b, " %s:", o.Name)
+	}
+	fmt.Fprintf(b, "` %s\n", desc)
+}
+
+// storyChoice offers a story as an autocomplete choice, named by its title
+// and id.
+func storyChoice(d knowledge.Document) *discordgo.ApplicationCommandOptionChoice {
+	name := strings.Join(strings.Fields(d.Title), " ") + " · " + d.Slug
+	return &discordgo.ApplicationCommandOptionChoice{Name: fitText(name, maxChoice, func(s string) string { return s }), Value: d.Slug}
+}
+
+// maxListed bounds the stories /story list names.
+const maxListed = 50
+
+// renderStories lists the stories a server sees, its own marked, and says
+// which one the channel answers from: bound, bound where, or none.
+func renderStories(docs []knowledge.Document, bound, where, guild string) Reply {
+	var b strings.Builder
+	switch len(docs) {
+	case 0:
+		b.WriteString("This server has no stories yet; add one with `/story add`.\n")
+	default:
+		fmt.Fprintf(&b, "**Stories this server can ask about** (%d)\n", len(docs))
+	}
+	for i, d := range docs {
+		if i == maxListed {
+			fmt.Fprintf(&b, "- and %d more\n", len(docs)-maxListed)
+			break
+		}
+		whose := "every server"
+		if d.Guild == guild {
+			whose = "this server"
+		}
+		fmt.Fprintf(&b, "- **%s** `%s` · %s words · %d passages · for %s\n", escape(d.Title), d.Slug, thousands(d.Words), d.Passages, whose)
+	}
+	if bound != "" {
+		fmt.Fprintf(&b, "\nHere, questions that name no story read `%s` (chosen for %s).", bound, where)
+	} else if len(docs) > 1 {
+		b.WriteString("\nHere, questions that name no story read all of them; `/story use` picks one.")
+	}
+	return textReply(b.String(), true)
+}
+
+// thousands writes n with thousands separated by commas.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// confirmRemove asks whether to remove d, with a button for each answer.
+func confirmRemove(d knowledge.Document) Reply {
+	text := fmt.Sprintf("Remove **%s** (`%s`) from this server? Channels that use it go back to the server's story; this cannot be undone.",
+		escape(d.Title), d.Slug)
+	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Remove it", Style: discordgo.DangerButton, CustomID: buttonRemove + d.Slug},
+		discordgo.Button{Label: "Keep it", Style: discordgo.SecondaryButton, CustomID: buttonKeep + d.Slug},
+	}}
+	r := textReply(text, true)
+	r.Messages[0].Components = []discordgo.MessageComponent{row}
+	return r
 }
 
 // maxEventQuote is how much of each event's quote /timeline shows.
@@ -469,7 +548,10 @@ func renderTimeline(tl timeline.Timeline, topic string) Reply {
 // notice about their labels.
 func timelineHead(tl timeline.Timeline, topic string) string {
 	head := "**Timeline"
-	if tl.Title != "" {
+	switch {
+	case len(tl.Documents) > 1:
+		head += fmt.Sprintf(" of %d stories", len(tl.Documents))
+	case tl.Title != "":
 		head += " of " + escape(tl.Title)
 	}
 	head += "**"

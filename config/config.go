@@ -25,6 +25,9 @@ import (
 type Config struct {
 	// DB is the SQLite database path (STORYBOT_DB).
 	DB string
+	// DefaultStory indexes the built-in story into a new index, once
+	// (STORYBOT_DEFAULT_STORY).
+	DefaultStory bool
 
 	// Model settings. The model is used when APIKey or BaseURL is set.
 	APIKey        string        // OPENAI_API_KEY
@@ -56,6 +59,7 @@ func (c Config) ModelConfigured() bool { return c.APIKey != "" || c.BaseURL != "
 func Default(getenv func(string) string) Config {
 	return Config{
 		DB:            DefaultDBPath(getenv),
+		DefaultStory:  true,
 		Model:         "gpt-4o-mini",
 		LLMTimeout:    60 * time.Second,
 		ContextTokens: 1800,
@@ -111,6 +115,7 @@ type field struct {
 func (c *Config) fields() []field {
 	return []field{
 		{"STORYBOT_DB", text(&c.DB)},
+		{"STORYBOT_DEFAULT_STORY", boolean(&c.DefaultStory)},
 		{"OPENAI_API_KEY", secret(&c.APIKey, "")},
 		{"OPENAI_BASE_URL", httpURL(&c.BaseURL, "http://localhost:11434/v1 or https://api.openai.com/v1")},
 		{"OPENAI_MODEL", text(&c.Model)},
@@ -210,6 +215,17 @@ func Secrets(getenv func(string) string) []string {
 		}
 	}
 	return out
+}
+
+func boolean(dst *bool) func(string) error {
+	return func(v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*dst = b
+		return nil
+	}
 }
 
 func httpURL(dst *string, example string) func(string) error {

@@ -32,6 +32,7 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	want := config.Config{
 		DB:            "/home/test/.local/share/storybot/storybot.db",
+		DefaultStory:  true,
 		Model:         "gpt-4o-mini",
 		LLMTimeout:    60 * time.Second,
 		ContextTokens: 1800,
@@ -61,6 +62,8 @@ func TestLoadValid(t *testing.T) {
 	}{
 		{"db path", "STORYBOT_DB", "/data/storybot.db", func(c config.Config) any { return c.DB }, "/data/storybot.db"},
 		{"db path trimmed", "STORYBOT_DB", "  /data/x.db \n", func(c config.Config) any { return c.DB }, "/data/x.db"},
+		{"default story off", "STORYBOT_DEFAULT_STORY", "false", func(c config.Config) any { return c.DefaultStory }, false},
+		{"default story on", "STORYBOT_DEFAULT_STORY", "1", func(c config.Config) any { return c.DefaultStory }, true},
 		{"api key", "OPENAI_API_KEY", "sk-test-123", func(c config.Config) any { return c.APIKey }, "sk-test-123"},
 		{"base url http", "OPENAI_BASE_URL", "http://localhost:11434/v1", func(c config.Config) any { return c.BaseURL }, "http://localhost:11434/v1"},
 		{"base url https", "OPENAI_BASE_URL", "https://api.openai.com/v1", func(c config.Config) any { return c.BaseURL }, "https://api.openai.com/v1"},
@@ -111,6 +114,7 @@ func TestLoadInvalid(t *testing.T) {
 		value string
 		want  string
 	}{
+		{"default story not a boolean", "STORYBOT_DEFAULT_STORY", "maybe", `STORYBOT_DEFAULT_STORY: "maybe" is not true or false`},
 		{"timeout not a duration", "LLM_TIMEOUT", "soon", `LLM_TIMEOUT: "soon" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
 		{"timeout without unit", "LLM_TIMEOUT", "30", `LLM_TIMEOUT: "30" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
 		{"timeout zero", "LLM_TIMEOUT", "0s", `LLM_TIMEOUT: "0s" is not a duration from 1s to 10m (e.g. 30s, 2m)`},

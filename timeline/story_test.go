@@ -27,15 +27,15 @@ func defaultStory(tb testing.TB) (knowledge.Document, []knowledge.Passage) {
 	if err := st.EnsureDefault(ctx); err != nil {
 		tb.Fatalf("EnsureDefault: %v", err)
 	}
-	docs, err := st.Documents(ctx)
+	docs, err := st.Documents(ctx, knowledge.Everything)
 	if err != nil || len(docs) != 1 {
 		tb.Fatalf("Documents: %v, %v", docs, err)
 	}
-	doc, err := st.Document(ctx, docs[0].Slug)
+	doc, err := st.Document(ctx, knowledge.Everything, docs[0].Slug)
 	if err != nil {
 		tb.Fatalf("Document: %v", err)
 	}
-	ps, err := st.Passages(ctx, doc.Slug)
+	ps, err := st.Passages(ctx, knowledge.Everything, doc.Slug)
 	if err != nil {
 		tb.Fatalf("Passages: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("top-level keys %v", keys)
 	}
 	for _, e := range got.Events {
-		if keys := keysOf(e); !reflect.DeepEqual(keys, []string{"date", "expression", "passage_id", "quote", "text"}) {
+		if keys := keysOf(e); !reflect.DeepEqual(keys, []string{"date", "doc", "expression", "passage_id", "quote", "text"}) {
 			t.Errorf("event keys %v", keys)
 		}
 		for k, v := range e {
@@ -175,4 +175,35 @@ func keysOf[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// A saga told over several articles is one timeline: the events of every
+// document in one order, each naming its document.
+func TestMergeSeveralDocuments(t *testing.T) {
+	build := func(slug, date, text string) timeline.Timeline {
+		t.Helper()
+		doc := knowledge.Document{Slug: slug, Title: "Part " + slug, Date: date, Text: text}
+		tl, err := timeline.Build(doc, []knowledge.Passage{{ID: slug + "#1", Doc: slug, N: 1, Text: text, End: len(text)}}, timeline.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tl
+	}
+	first := build("first", "2019-06-01", "The company was founded in 2008. Its chief was arrested last year.")
+	second := build("second", "2020-03-01", "He pleaded guilty in October 2018. The firm closed in 2012.")
+	tl := timeline.Merge([]timeline.Timeline{first, second})
+	var got []string
+	for _, e := range tl.Events {
+		got = append(got, e.Date+" "+e.Doc)
+	}
+	want := []string{"2008 first", "2012 second", "2018 first", "2018-10 second"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("merged events %v, want %v", got, want)
+	}
+	if tl.Doc != "" || len(tl.Documents) != 2 || tl.Documents[1].Doc != "second" || tl.Documents[1].DocumentDate != "2020-03-01" {
+		t.Errorf("merged timeline doc %q, documents %+v", tl.Doc, tl.Documents)
+	}
+	if one := timeline.Merge([]timeline.Timeline{first}); one.Doc != "first" || one.Documents != nil || len(one.Events) != len(first.Events) {
+		t.Errorf("one timeline merged: %+v", one)
+	}
 }

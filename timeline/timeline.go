@@ -22,9 +22,10 @@ const (
 	SourceInferred   = "inferred"   // from the dates the text gives
 )
 
-// Timeline is a document's dated events, earliest first.
+// Timeline is a document's dated events, earliest first, or those of
+// several documents (Merge).
 type Timeline struct {
-	// Doc and Title name the document.
+	// Doc and Title name the document; "" for several.
 	Doc   string `json:"-"`
 	Title string `json:"-"`
 	// DocumentDate is the date relative expressions were resolved against
@@ -34,6 +35,10 @@ type Timeline struct {
 	DocumentDateSource string `json:"document_date_source"`
 	// DocumentDateBasis says in words how the document date was found.
 	DocumentDateBasis string `json:"-"`
+	// Documents lists the documents of a timeline of several (Merge),
+	// each with the date its relative expressions were read against; the
+	// document date fields above are then empty.
+	Documents []Part `json:"documents,omitempty"`
 	// Events are in chronological order; never nil.
 	Events []Event `json:"events"`
 	// Notice says how the events' labels were made, or why they have
@@ -54,6 +59,8 @@ type Event struct {
 	Quote string `json:"quote"`
 	// PassageID is the passage the quote comes from.
 	PassageID string `json:"passage_id"`
+	// Doc is the id of the document the quote comes from.
+	Doc string `json:"doc"`
 	// Label is a one-line summary written by a model and checked against
 	// Quote, or "" (Build never sets it).
 	Label string `json:"label,omitempty"`
@@ -189,6 +196,7 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 				Text:       eventText(quote, f.m.start, f.m.end),
 				Quote:      quote,
 				PassageID:  p.ID,
+				Doc:        doc.Slug,
 				Start:      p.Start + s.span[0],
 				End:        p.Start + s.span[1],
 				span:       f.date.span(),
@@ -199,15 +207,18 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 			t.Events = append(t.Events, e)
 		}
 	}
-	// Earliest first; a year before its months; ties in document order.
-	sort.SliceStable(t.Events, func(i, j int) bool {
-		a, b := t.Events[i].span, t.Events[j].span
-		if !a.from.Equal(b.from) {
-			return a.from.Before(b.from)
-		}
-		return a.to.After(b.to)
-	})
+	sort.SliceStable(t.Events, func(i, j int) bool { return earlier(t.Events[i], t.Events[j]) })
 	return t, nil
+}
+
+// earlier orders events: earliest first, a year before its months. Events
+// it does not order keep the order they are in (document order).
+func earlier(x, y Event) bool {
+	a, b := x.span, y.span
+	if !a.from.Equal(b.from) {
+		return a.from.Before(b.from)
+	}
+	return a.to.After(b.to)
 }
 
 // oneEach keeps one expression per happening in a sentence: of two dates

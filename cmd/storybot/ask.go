@@ -13,9 +13,10 @@ import (
 )
 
 func runAsk(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ask", "ask [--json] [--k N] [--db PATH] QUESTION")
+	fs := newFlagSet(e, "ask", "ask [--json] [--k N] [--doc ID]... [--db PATH] QUESTION")
 	asJSON := fs.Bool("json", false, `print JSON: {"question", "mode", "answer", "citations": [{"ref", "passage_id", "quote"}], "notice"}`)
 	k := fs.Int("k", 5, "how many passages to retrieve (1-50)")
+	docs := docsFlag(fs, "answer from")
 	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -33,8 +34,12 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.st.Close()
 
+	sc, err := scopeOf(ctx, s.st, *docs)
+	if err != nil {
+		return err
+	}
 	eng := s.engine(*k)
-	a, err := eng.Ask(ctx, answer.Query{Question: q})
+	a, err := eng.Ask(ctx, answer.Query{Question: q, Scope: sc})
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return usagef("nothing to ask in %q: use some words", truncate(q, 60))
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/storybot/storybot/internal/fakeopenai"
+	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
@@ -94,7 +95,7 @@ func checkQuotes(t *testing.T, db string, a askJSON) {
 		if c.Ref != i+1 {
 			t.Errorf("citation %d has ref %d", i+1, c.Ref)
 		}
-		p, err := st.Passage(context.Background(), c.PassageID)
+		p, err := st.Passage(context.Background(), knowledge.Everything, c.PassageID)
 		if err != nil {
 			t.Errorf("citation [%d]: %v", c.Ref, err)
 			continue

@@ -38,8 +38,11 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Errorf("backup --force: %v", r.err)
 	}
 
-	changed := writeFile(t, "harbour.txt", []byte("The Harbour\n\nNothing about boats any more: this version talks of lighthouses and gulls only, and the keeper counts the gulls."))
-	if r := runCLI(t, vars, "ingest", changed); r.err != nil || !strings.Contains(r.stdout, "replaced") {
+	// The same file, changed: it replaces its earlier version.
+	if err := os.WriteFile(harbour, []byte("The Harbour\n\nNothing about boats any more: this version talks of lighthouses and gulls only, and the keeper counts the gulls."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, vars, "ingest", harbour); r.err != nil || !strings.Contains(r.stdout, "replaced") {
 		t.Fatalf("ingest the changed file: %v %s", r.err, r.stdout)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -24,20 +25,26 @@ import (
 const maxIngestBytes = 512 << 20
 
 func runIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "ingest [--db PATH] [--date YYYY-MM-DD] [--title T] [--keep-all] FILE|URL...\n\n"+
+	fs := newFlagSet(e, "ingest", "ingest [--db PATH] [--date YYYY-MM-DD] [--title T] [--id ID] [--guild SERVER] [--keep-all] [--default-story] FILE|URL...\n\n"+
 		"Adds plain text, Markdown (.md) and HTML (.html) files to the index, and web pages (or\n"+
 		"Markdown and text) downloaded from http:// and https:// addresses, each recorded with its\n"+
-		"address. A document that is unchanged since it was last ingested is skipped; a changed\n"+
-		"one replaces the old version. Nothing is changed unless every one can be read and parsed.")
+		"address. Each document gets an id from its file name (else its title), numbered when\n"+
+		"another document has it (article, article-2); --id names it. The same file (same path),\n"+
+		"the same address or the same --id ingested again replaces its earlier version, or is\n"+
+		"skipped when unchanged; a different document is never replaced. Nothing is changed\n"+
+		"unless every one can be read and parsed.")
 	db := dbFlag(fs)
 	date := fs.String("date", "", "the documents' date, YYYY-MM-DD (resolves \"last year\", \"this week\" in timelines)")
 	title := fs.String("title", "", "the title, instead of the one detected (one file only)")
+	id := fs.String("id", "", "the document's id, instead of one made from its name (one file only): ingesting with it again replaces that document")
+	guild := fs.String("guild", "", "the Discord server id the documents are for: only that server sees them (default: every server)")
 	keepAll := fs.Bool("keep-all", false, "keep blocks that look like boilerplate (ads, disclosures, licences)")
+	builtin := fs.Bool("default-story", false, "add the built-in story (the Phantom Secure report) again, e.g. after removing it")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	files := fs.Args()
-	if len(files) == 0 {
+	if len(files) == 0 && !*builtin {
 		return usagef("give one or more files or web addresses to ingest, e.g. storybot ingest story.txt https://example.com/article.html")
 	}
 	if *date != "" {
@@ -48,56 +55,61 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if *title != "" && len(files) > 1 {
 		return usagef("--title names one document; give one file with it")
 	}
+	if *id != "" {
+		if len(files) != 1 {
+			return usagef("--id names one document; give one file with it")
+		}
+		if err := knowledge.CheckID(*id); err != nil {
+			return usagef("--id: %v", err)
+		}
+	}
+	if *guild != "" {
+		if _, err := strconv.ParseUint(*guild, 10, 64); err != nil {
+			return usagef("--guild: %q is not a Discord server id (a number, from Copy Server ID)", *guild)
+		}
+	}
 	cfg, err := loadConfig(e, *db)
 	if err != nil {
 		return err
 	}
-
-	// Parse everything before touching the index, so a bad file changes nothing.
-	var docs []knowledge.Parsed
-	var problems []error
-	slugs := make(map[string]string)
-	parsed := parseFiles(ctx, files, func(name string) knowledge.ParseOptions {
-		return knowledge.ParseOptions{Name: filepath.Base(name), Title: *title, Date: *date, KeepAll: *keepAll}
-	})
-	for i, name := range files {
-		p, err := parsed[i].p, parsed[i].err
-		if err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		if prev, ok := slugs[p.Doc.Slug]; ok {
-			problems = append(problems, fmt.Errorf("%s and %s would both be document %q; rename one", prev, name, p.Doc.Slug))
-			continue
-		}
-		slugs[p.Doc.Slug] = name
-		docs = append(docs, p)
-	}
-	if err := errors.Join(problems...); err != nil {
-		return fmt.Errorf("nothing was ingested; the index is unchanged:\n%w", err)
-	}
-
 	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("open the index at %s: %w", cfg.DB, err)
 	}
 	defer st.Close()
+	if st.ReadOnly() {
+		return fmt.Errorf("the index at %s is read-only (its file or volume cannot be written): it can be searched, but nothing can be ingested into it", cfg.DB)
+	}
+
+	// Parse everything before touching the index, so a bad file changes nothing.
+	docs, err := parseInputs(ctx, files, func(name string) knowledge.ParseOptions {
+		return knowledge.ParseOptions{Name: filepath.Base(name), ID: *id, Title: *title, Date: *date, KeepAll: *keepAll}
+	})
+	if err != nil {
+		return fmt.Errorf("nothing was ingested; the index is unchanged:\n%w", err)
+	}
+	if *builtin {
+		p, err := knowledge.ParseDefaultStory()
+		if err != nil {
+			return err
+		}
+		docs = append(docs, p)
+	}
+	for i := range docs {
+		docs[i].Doc.Guild = *guild
+	}
+
+	st.Waiting = func() { fmt.Fprintln(e.stderr, "waiting for another storybot to finish writing to the index…") }
 	progress := newProgress(e.stderr, docs)
 	rep, err := st.Ingest(ctx, docs, progress.update)
 	progress.finish()
 	if err != nil {
 		return fmt.Errorf("nothing was ingested; the index is unchanged: %w", err)
 	}
-	for _, p := range docs {
+	for i, p := range docs {
 		d := p.Doc
-		status := "added"
-		switch {
-		case contains(rep.Unchanged, d.Slug):
-			status = "unchanged, skipped"
-		case contains(rep.Replaced, d.Slug):
-			status = "replaced the previous version"
-		}
-		fmt.Fprintf(e.stdout, "%s: %q as %s, %d passages (%s)\n", d.Source, d.Title, d.Slug, len(p.Passages), status)
+		got := rep.Docs[i]
+		fmt.Fprintf(e.stdout, "%s: %q as %s, %d passages (%s)\n", d.Source, d.Title, got.ID, len(p.Passages), ingestStatus(d, got))
 		if d.DateSource == knowledge.DateMetadata {
 			fmt.Fprintf(e.stdout, "  dated %s, the page's publication date (--date overrides it)\n", d.Date)
 		}
@@ -110,6 +122,65 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "index: %s\n", cfg.DB)
 	return nil
+}
+
+// ingestStatus says in words what Ingest did with the document d.
+func ingestStatus(d knowledge.Document, got sqlite.Ingested) string {
+	var s string
+	switch got.Status {
+	case sqlite.Unchanged:
+		return "unchanged, skipped"
+	case sqlite.Replaced:
+		s = "replaced the previous version"
+		if got.Was != "" {
+			s += ", which was " + got.Was
+		}
+		if got.Displaced != "" {
+			s += "; also replaced " + got.Displaced + ", which held that id"
+		}
+	default:
+		s = "added"
+		if got.ID != d.Slug {
+			s += fmt.Sprintf("; %s is another document, so this one is %s (--id names it)", d.Slug, got.ID)
+		}
+	}
+	if d.Guild != "" {
+		s += "; seen only in Discord server " + d.Guild
+	}
+	return s
+}
+
+// parseInputs parses the files and downloads the URLs (each once, however
+// often given), each with its absolute path or its URL as its origin, or
+// returns every problem found.
+func parseInputs(ctx context.Context, files []string, opts func(name string) knowledge.ParseOptions) ([]knowledge.Parsed, error) {
+	var unique, origins []string
+	seen := map[string]bool{}
+	var problems []error
+	for _, name := range files {
+		origin, err := name, error(nil)
+		if !fetch.IsURL(name) {
+			origin, err = filepath.Abs(name)
+		}
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		if !seen[origin] {
+			seen[origin] = true
+			unique, origins = append(unique, name), append(origins, origin)
+		}
+	}
+	var docs []knowledge.Parsed
+	for i, r := range parseFiles(ctx, unique, opts) {
+		if r.err != nil {
+			problems = append(problems, r.err)
+			continue
+		}
+		r.p.Doc.Origin = origins[i]
+		docs = append(docs, r.p)
+	}
+	return docs, errors.Join(problems...)
 }
 
 // parseFiles parses the files (and downloads the URLs) on all cores,
@@ -196,15 +267,6 @@ func parseData(name string, data []byte, opt knowledge.ParseOptions) (knowledge.
 		return p, fmt.Errorf("%s: %w", name, err)
 	}
 	return p, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func anyDropped(docs []knowledge.Parsed) bool {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
@@ -45,6 +46,7 @@ func commands() []command {
 		{"search", "show the passages that best match a query", runSearch},
 		{"timeline", "list the story's dated events in order", runTimeline},
 		{"ingest", "add documents (text, Markdown, HTML) to the index", runIngest},
+		{"docs", "list the indexed documents, or remove some", runDocs},
 		{"serve", "run the Discord bot", runServe},
 		{"doctor", "check the configuration, the index, the model and Discord", runDoctor},
 		{"health", "ask a running bot's health endpoint (for Docker)", runHealth},
@@ -183,18 +185,55 @@ func newLogger(e *env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 }
 
-// openStore opens the index at cfg.DB, indexing the embedded story first when
-// the index holds no documents.
+// openStore opens the index at cfg.DB, indexing the embedded story into a
+// new one first (once, unless STORYBOT_DEFAULT_STORY is false).
 func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
 	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open the index at %s: %w", cfg.DB, err)
+	}
+	if !cfg.DefaultStory {
+		return st, nil
 	}
 	if err := st.EnsureDefault(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("index the default story into %s: %w", cfg.DB, err)
 	}
 	return st, nil
+}
+
+// docList is a repeatable flag of document ids (--doc a --doc b, or --doc a,b).
+type docList []string
+
+func (d *docList) String() string { return strings.Join(*d, ",") }
+
+func (d *docList) Set(v string) error {
+	for _, id := range strings.Split(v, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			*d = append(*d, id)
+		}
+	}
+	return nil
+}
+
+// docsFlag declares the --doc flag of the commands that read documents.
+func docsFlag(fs *flag.FlagSet, what string) *docList {
+	d := new(docList)
+	fs.Var(d, "doc", what+" only this document (its id, see 'storybot docs'); repeat it, or give ids with commas, for several")
+	return d
+}
+
+// scopeOf is what a command reads: every document, or those of --doc,
+// each of which must be in the index.
+func scopeOf(ctx context.Context, st *sqlite.Store, docs docList) (knowledge.Scope, error) {
+	for _, id := range docs {
+		if _, err := st.Document(ctx, knowledge.Everything, id); errors.Is(err, knowledge.ErrNotFound) {
+			return knowledge.Scope{}, usagef("--doc: no document %q in the index (see 'storybot docs')", id)
+		} else if err != nil {
+			return knowledge.Scope{}, err
+		}
+	}
+	return knowledge.Everything.Only(docs...), nil
 }
 
 // joinArgs joins the remaining arguments into one query or question.

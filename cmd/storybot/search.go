@@ -12,10 +12,10 @@ import (
 )
 
 func runSearch(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "search", "search [--json] [--k N] [--doc SLUG] [--db PATH] QUERY")
+	fs := newFlagSet(e, "search", "search [--json] [--k N] [--doc ID]... [--db PATH] QUERY")
 	asJSON := fs.Bool("json", false, "print JSON: {\"query\", \"passages\": [{\"id\", \"doc\", \"text\", \"score\"}]}")
 	k := fs.Int("k", 5, "how many passages to show (1-100)")
-	doc := fs.String("doc", "", "search only the document with this slug")
+	docs := docsFlag(fs, "search")
 	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -34,15 +34,11 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	defer s.st.Close()
 	st := s.st
 
-	var ps []knowledge.Passage
-	if *doc != "" {
-		if _, err := st.Document(ctx, *doc); err != nil {
-			return fmt.Errorf("no document %q in the index (see 'storybot ingest')", *doc)
-		}
-		ps, err = st.SearchIn(ctx, *doc, q, *k)
-	} else {
-		ps, err = st.Search(ctx, q, *k)
+	sc, err := scopeOf(ctx, st, *docs)
+	if err != nil {
+		return err
 	}
+	ps, err := st.Search(ctx, sc, q, *k)
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return usagef("nothing to search for in %q: use some words", truncate(q, 60))
 	}

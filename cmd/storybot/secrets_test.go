@@ -120,6 +120,7 @@ func TestNoCommandShowsASecret(t *testing.T) {
 				"search":   {args: []string{"search", "backdoor"}, want: "phantom-secure#"},
 				"timeline": {args: []string{"timeline"}, want: "phantom-secure#"},
 				"ingest":   {args: []string{"ingest", story}, want: "added"},
+				"docs":     {args: []string{"docs"}, want: "phantom-secure"},
 				"backup":   {args: []string{"backup", filepath.Join(dir, "backup.db")}, want: "backed up"},
 				"restore":  {args: []string{"restore", filepath.Join(dir, "backup.db")}, want: "restored"},
 				"eval":     {args: []string{"eval", "--data", t.TempDir()}, exitCode: 1, want: "no FairytaleQA val split"},
@@ -132,7 +133,7 @@ func TestNoCommandShowsASecret(t *testing.T) {
 					t.Fatalf("storybot %s is not run here: add it to runs", c.name)
 				}
 			}
-			order := []string{"version", "ask", "search", "timeline", "ingest", "backup", "restore", "eval", "health", "doctor"}
+			order := []string{"version", "ask", "search", "timeline", "ingest", "docs", "backup", "restore", "eval", "health", "doctor"}
 			var outputs []string
 			for _, name := range order {
 				r := runs[name]

@@ -13,7 +13,7 @@ import (
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "serve [--grace DURATION] [--db PATH]\n\n"+
-		"Runs the Discord bot: /ask, /timeline, /source, /help and questions that mention it.\n"+
+		"Runs the Discord bot: /ask, /timeline, /source, /story, /help and questions that mention it.\n"+
 		"Needs DISCORD_TOKEN. Health is served at http://HEALTH_ADDR/healthz. On SIGINT or\n"+
 		"SIGTERM it disconnects and gives answers in flight the grace period to finish.")
 	grace := fs.Duration("grace", 7*time.Second, "how long answers in flight may take to finish when stopping")
@@ -40,6 +40,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxConcurrent: cfg.MaxConcurrent,
 		MaxQueued:     cfg.MaxQueued,
 		Timeliner:     storeTimeliner{st: st, labels: eng},
+		Shelf:         shelf{st},
 		Logger:        logger.With("component", "bot"),
 	})
 	b, err := bot.New(cfg.DiscordToken, h, bot.Options{

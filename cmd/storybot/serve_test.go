@@ -123,7 +123,7 @@ func TestServeEndToEnd(t *testing.T) {
 		json.Unmarshal(raw, &c)
 		names = append(names, c.Name)
 	}
-	if got := strings.Join(names, " "); got != "ask timeline source help" {
+	if got := strings.Join(names, " "); got != "ask timeline source story help" {
 		t.Errorf("registered %q", got)
 	}
 
@@ -236,9 +236,9 @@ func indexStories(t *testing.T, ctx context.Context, db string) map[string]strin
 		t.Fatal(err)
 	}
 	texts := map[string]string{}
-	docs, _ := st.Documents(ctx)
+	docs, _ := st.Documents(ctx, knowledge.Everything)
 	for _, d := range docs {
-		full, err := st.Document(ctx, d.Slug)
+		full, err := st.Document(ctx, knowledge.Everything, d.Slug)
 		if err != nil {
 			t.Fatal(err)
 		}

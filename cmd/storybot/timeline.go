@@ -15,19 +15,21 @@ import (
 )
 
 func runTimeline(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "timeline", "timeline [--json] [--topic T] [--doc SLUG] [--db PATH]\n\n"+
-		"Lists the dated events of a document in order, each with its date, the words that dated\n"+
-		"it and the sentence it stands in, quoted verbatim. \"Last year\", \"this week\" and the\n"+
-		"like are read from the document date: the one given with 'storybot ingest --date' (or a\n"+
-		"date: line in Markdown front matter), else a web page's publication date from its\n"+
-		"metadata, else the latest date the text itself gives.\n"+
-		"Without --doc, the document is the only one indexed, or the one ingested last.\n"+
+	fs := newFlagSet(e, "timeline", "timeline [--json] [--topic T] [--doc ID]... [--db PATH]\n\n"+
+		"Lists the dated events of the documents in one order, each with its date, the words that\n"+
+		"dated it and the sentence it stands in, quoted verbatim, and the passage (so the document)\n"+
+		"it comes from. \"Last year\", \"this week\" and the like are read from each document's\n"+
+		"date: the one given with 'storybot ingest --date' (or a date: line in Markdown front\n"+
+		"matter), else a web page's publication date from its metadata, else the latest date its\n"+
+		"text gives. Without --doc, every document is covered: a saga told over several articles\n"+
+		"is one timeline.\n"+
 		"With a model configured, events also get one-line labels it writes (one call, bounded by\n"+
 		"LLM_TIMEOUT), each kept only if it quotes its event word for word; without one, none.")
-	asJSON := fs.Bool("json", false, "print JSON: {\"document_date\", \"document_date_source\", \"events\": [{\"date\", \"expression\", \"text\", \"quote\", \"passage_id\"}]}\n"+
-		"(with a model, events may have a \"label\" and the timeline a \"notice\")")
+	asJSON := fs.Bool("json", false, "print JSON: {\"document_date\", \"document_date_source\", \"events\": [{\"date\", \"expression\", \"text\", \"quote\", \"passage_id\", \"doc\"}]}\n"+
+		"(several documents add \"documents\": [{\"doc\", \"title\", \"document_date\", \"document_date_source\"}] and leave the\n"+
+		"top-level date empty; with a model, events may have a \"label\" and the timeline a \"notice\")")
 	topic := fs.String("topic", "", "only events in passages about this (e.g. --topic Ramos)")
-	doc := fs.String("doc", "", "the document's slug (see 'storybot search' output ids: SLUG#N)")
+	docs := docsFlag(fs, "list events of")
 	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -41,7 +43,11 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.st.Close()
 
-	tl, err := storyTimeline(ctx, s.st, *doc, *topic)
+	sc, err := scopeOf(ctx, s.st, *docs)
+	if err != nil {
+		return err
+	}
+	tl, err := storyTimeline(ctx, s.st, sc, *topic)
 	if errors.Is(err, timeline.ErrEmptyTopic) {
 		return usagef("--topic %q has no words to look for", truncate(*topic, 60))
 	}
@@ -60,53 +66,54 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 
 // timelineStore is what a timeline reads from the index.
 type timelineStore interface {
-	Documents(ctx context.Context) ([]knowledge.Document, error)
-	Document(ctx context.Context, slug string) (knowledge.Document, error)
-	Passages(ctx context.Context, doc string) ([]knowledge.Passage, error)
+	Documents(ctx context.Context, sc knowledge.Scope) ([]knowledge.Document, error)
+	Passages(ctx context.Context, sc knowledge.Scope, doc string) ([]knowledge.Passage, error)
 }
 
 var _ timelineStore = (*sqlite.Store)(nil)
 
-// storyTimeline builds the timeline of the document slug, or, when slug is
-// empty, of the document ingested last (the only one, on most installs).
-func storyTimeline(ctx context.Context, st timelineStore, slug, topic string) (timeline.Timeline, error) {
-	if slug == "" {
-		docs, err := st.Documents(ctx)
+// errNoDocuments is the timeline of a scope with no documents in it.
+var errNoDocuments = errors.New("the index holds no documents (see 'storybot ingest')")
+
+// storyTimeline builds one timeline of the documents sc selects: each
+// document's events, dated against its own date, merged in one order.
+func storyTimeline(ctx context.Context, st timelineStore, sc knowledge.Scope, topic string) (timeline.Timeline, error) {
+	docs, err := st.Documents(ctx, sc)
+	if err != nil {
+		return timeline.Timeline{}, err
+	}
+	if len(docs) == 0 {
+		return timeline.Timeline{}, errNoDocuments
+	}
+	tls := make([]timeline.Timeline, 0, len(docs))
+	for _, doc := range docs {
+		ps, err := st.Passages(ctx, sc, doc.Slug)
 		if err != nil {
 			return timeline.Timeline{}, err
 		}
-		if len(docs) == 0 {
-			return timeline.Timeline{}, errors.New("the index holds no documents (see 'storybot ingest')")
+		tl, err := timeline.Build(doc, ps, timeline.Options{Topic: topic})
+		if err != nil {
+			return tl, fmt.Errorf("timeline of %s: %w", doc.Slug, err)
 		}
-		slug = docs[len(docs)-1].Slug
+		tls = append(tls, tl)
 	}
-	doc, err := st.Document(ctx, slug)
-	if errors.Is(err, knowledge.ErrNotFound) {
-		return timeline.Timeline{}, usagef("no document %q in the index (see 'storybot ingest')", slug)
-	}
-	if err != nil {
-		return timeline.Timeline{}, err
-	}
-	ps, err := st.Passages(ctx, slug)
-	if err != nil {
-		return timeline.Timeline{}, err
-	}
-	tl, err := timeline.Build(doc, ps, timeline.Options{Topic: topic})
-	if err != nil {
-		return tl, fmt.Errorf("timeline of %s: %w", slug, err)
-	}
-	return tl, nil
+	return timeline.Merge(tls), nil
 }
 
 // writeTimeline prints tl for a terminal: what the dates rest on, then each
 // event's date and text, the words that dated it, and its quote.
 func writeTimeline(w io.Writer, tl timeline.Timeline, topic string) {
-	fmt.Fprintf(w, "Timeline of %s (%s)\n", tl.Title, tl.Doc)
+	titles := map[string]string{}
 	switch {
-	case tl.DocumentDate == "":
-		fmt.Fprintf(w, "Document date: unknown; %s.\n", tl.DocumentDateBasis)
+	case len(tl.Documents) > 0:
+		fmt.Fprintf(w, "Timeline of %d documents\n", len(tl.Documents))
+		for _, d := range tl.Documents {
+			titles[d.Doc] = d.Title
+			fmt.Fprintf(w, "  %s (%s): %s\n", d.Title, d.Doc, documentDate(d.DocumentDate, d.DocumentDateSource, d.DocumentDateBasis))
+		}
 	default:
-		fmt.Fprintf(w, "Document date: %s, %s: %s.\n", tl.DocumentDate, tl.DocumentDateSource, tl.DocumentDateBasis)
+		fmt.Fprintf(w, "Timeline of %s (%s)\n", tl.Title, tl.Doc)
+		fmt.Fprintf(w, "Document date: %s.\n", documentDate(tl.DocumentDate, tl.DocumentDateSource, tl.DocumentDateBasis))
 	}
 	if len(tl.Events) == 0 {
 		if topic != "" {
@@ -127,12 +134,24 @@ func writeTimeline(w io.Writer, tl timeline.Timeline, topic string) {
 			text = ev.Label + " · " + text
 		}
 		fmt.Fprintf(w, "\n%-*s  %s\n", width, ev.When(), text)
-		fmt.Fprintf(w, "%sdated by %q in %s\n", pad, ev.Expression, ev.PassageID)
+		if title := titles[ev.Doc]; title != "" {
+			fmt.Fprintf(w, "%sdated by %q in %s (%s)\n", pad, ev.Expression, title, ev.PassageID)
+		} else {
+			fmt.Fprintf(w, "%sdated by %q in %s\n", pad, ev.Expression, ev.PassageID)
+		}
 		fmt.Fprintln(w, indent("“"+ev.Quote+"”", pad)) // verbatim, line breaks and all
 	}
 	if tl.Notice != "" {
 		fmt.Fprintf(w, "\n%s\n", tl.Notice)
 	}
+}
+
+// documentDate says what a document's relative dates were read against.
+func documentDate(date, source, basis string) string {
+	if date == "" {
+		return "unknown; " + basis
+	}
+	return fmt.Sprintf("%s, %s: %s", date, source, basis)
 }
 
 // labeller writes one-line labels for quotes, each checked against its
@@ -161,9 +180,9 @@ func labelEvents(ctx context.Context, l labeller, tl *timeline.Timeline) {
 	tl.Notice = notice
 }
 
-// storeTimeliner gives the Discord bot the timeline of the document
-// ingested last, as storybot timeline shows it without --doc, with the
-// labels labels writes when it is set.
+// storeTimeliner gives the Discord bot the timeline of the documents a
+// scope selects, as storybot timeline shows it, with the labels labels
+// writes when it is set.
 type storeTimeliner struct {
 	st     timelineStore
 	labels labeller
@@ -172,12 +191,14 @@ type storeTimeliner struct {
 var _ bot.Timeliner = storeTimeliner{}
 
 // Timeline implements bot.Timeliner.
-func (t storeTimeliner) Timeline(ctx context.Context, topic string) (timeline.Timeline, error) {
-	tl, err := storyTimeline(ctx, t.st, "", topic)
-	if errors.Is(err, timeline.ErrEmptyTopic) {
+func (t storeTimeliner) Timeline(ctx context.Context, sc knowledge.Scope, topic string) (timeline.Timeline, error) {
+	tl, err := storyTimeline(ctx, t.st, sc, topic)
+	switch {
+	case errors.Is(err, timeline.ErrEmptyTopic):
 		return timeline.Timeline{}, &bot.UserError{Msg: "Give the topic in words, for example “Ramos”."}
-	}
-	if err != nil {
+	case errors.Is(err, errNoDocuments):
+		return timeline.Timeline{}, &bot.UserError{Msg: "There is no story here yet, so no timeline."}
+	case err != nil:
 		return timeline.Timeline{}, err
 	}
 	if t.labels != nil {

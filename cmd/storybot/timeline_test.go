@@ -19,12 +19,19 @@ import (
 type timelineJSON struct {
 	DocumentDate       string `json:"document_date"`
 	DocumentDateSource string `json:"document_date_source"`
-	Events             []struct {
+	Documents          []struct {
+		Doc                string `json:"doc"`
+		Title              string `json:"title"`
+		DocumentDate       string `json:"document_date"`
+		DocumentDateSource string `json:"document_date_source"`
+	} `json:"documents"`
+	Events []struct {
 		Date       string `json:"date"`
 		Expression string `json:"expression"`
 		Text       string `json:"text"`
 		Quote      string `json:"quote"`
 		PassageID  string `json:"passage_id"`
+		Doc        string `json:"doc"`
 	} `json:"events"`
 }
 
@@ -137,9 +144,23 @@ The bridge was built between March and May 1921 by a crew of 40 men, and it carr
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(want, "\n"))
 	}
 
-	// Without --doc, the document ingested last; --doc picks another.
-	if g := timelineOf(t, vars); g.DocumentDate != "2020-01-03" {
-		t.Errorf("without --doc: document date %q, want the town story's", g.DocumentDate)
+	// Without --doc, one timeline of both documents, each event dated by
+	// its own document's date and naming it; --doc picks one.
+	all := timelineOf(t, vars)
+	if all.DocumentDate != "" || len(all.Documents) != 2 || all.Documents[1].Doc != "town" || all.Documents[1].DocumentDate != "2020-01-03" {
+		t.Errorf("without --doc: document date %q, documents %+v; want both documents, each with its date", all.DocumentDate, all.Documents)
+	}
+	var order []string
+	for _, e := range all.Events {
+		if !strings.HasPrefix(e.PassageID, e.Doc+"#") {
+			t.Errorf("event %q names document %q but quotes %s", e.Expression, e.Doc, e.PassageID)
+		}
+		if len(order) == 0 || order[len(order)-1] != e.Doc {
+			order = append(order, e.Doc)
+		}
+	}
+	if got := strings.Join(order, " "); !strings.HasPrefix(got, "town phantom-secure") || !strings.Contains(got, "phantom-secure town") {
+		t.Errorf("documents in event order: %s; want the town's 1921 first, then the two stories' events interleaved by date", got)
 	}
 	if g := timelineOf(t, vars, "--doc", "phantom-secure"); g.DocumentDate != "2019" {
 		t.Errorf("--doc phantom-secure: document date %q, want 2019", g.DocumentDate)
@@ -195,7 +216,7 @@ func defaultStore(t *testing.T) *sqlite.Store {
 func TestStoreTimeliner(t *testing.T) {
 	ctx := context.Background()
 	st := defaultStore(t)
-	tl, err := storeTimeliner{st: st}.Timeline(ctx, "Ramos")
+	tl, err := storeTimeliner{st: st}.Timeline(ctx, knowledge.Scope{}, "Ramos")
 	if err != nil {
 		t.Fatalf("Timeline: %v", err)
 	}
@@ -206,7 +227,7 @@ func TestStoreTimeliner(t *testing.T) {
 		t.Errorf("events %+v, want the May 2019 sentence last", tl.Events)
 	}
 	var uerr *bot.UserError
-	if _, err := (storeTimeliner{st: st}).Timeline(ctx, "?!"); !errors.As(err, &uerr) {
+	if _, err := (storeTimeliner{st: st}).Timeline(ctx, knowledge.Scope{}, "?!"); !errors.As(err, &uerr) {
 		t.Errorf("topic \"?!\": err = %v, want a bot.UserError", err)
 	}
 }
@@ -222,6 +243,7 @@ type labelled struct {
 		Text       string `json:"text"`
 		Quote      string `json:"quote"`
 		PassageID  string `json:"passage_id"`
+		Doc        string `json:"doc"`
 		Label      string `json:"label"`
 	} `json:"events"`
 	Notice string `json:"notice"`
@@ -411,7 +433,7 @@ func TestStoreTimelinerLabels(t *testing.T) {
 	cfg := config.Default(func(string) string { return "" })
 	cfg.BaseURL = srv.URL()
 	eng := story{cfg: cfg, log: slog.New(slog.DiscardHandler), st: st}.engine(0)
-	tl, err := storeTimeliner{st: st, labels: eng}.Timeline(ctx, "Ramos")
+	tl, err := storeTimeliner{st: st, labels: eng}.Timeline(ctx, knowledge.Scope{}, "Ramos")
 	if err != nil {
 		t.Fatalf("Timeline: %v", err)
 	}

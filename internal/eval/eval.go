@@ -144,7 +144,7 @@ func askAll(ctx context.Context, s Story, k int, rep *Report) (words int, err er
 		if ContainsAnswer(text, q.Answers) {
 			rep.Hits++
 		}
-		if ps, err := st.Search(ctx, q.Text, k); err == nil {
+		if ps, err := st.Search(ctx, knowledge.Everything, q.Text, k); err == nil {
 			var all []string
 			for _, p := range ps {
 				all = append(all, p.Text)

@@ -168,7 +168,7 @@ func evaluateStory(ctx context.Context, s Story, opt Options) (storyResult, erro
 		}
 	}
 	for _, q := range s.Questions {
-		ps, err := st.Search(ctx, q.Text, opt.Depth)
+		ps, err := st.Search(ctx, knowledge.Everything, q.Text, opt.Depth)
 		if err != nil {
 			return res, fmt.Errorf("story %s: question %s: %w", s.Name, q.ID, err)
 		}

@@ -60,7 +60,7 @@ func TestBackupOfAnOpenIndexAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer restored.Close()
-	ps, err := restored.Search(ctx, "who melted the silver for the lens?", 1)
+	ps, err := restored.Search(ctx, knowledge.Everything, "who melted the silver for the lens?", 1)
 	if err != nil || len(ps) == 0 || !strings.Contains(ps[0].Text, "grandmother's silver") {
 		t.Errorf("search the copy: %v, %+v; want the passage about the silver", err, ps)
 	}
@@ -157,7 +157,7 @@ func TestBackupReplace(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("replace an open index: %v, want it refused as in use", err)
 	}
-	docs, err := idx.Documents(ctx)
+	docs, err := idx.Documents(ctx, knowledge.Everything)
 	if err != nil || len(docs) != 1 || docs[0].Slug != "phantom-secure" {
 		t.Fatalf("the open index after a refused replace: %+v, %v", docs, err)
 	}
@@ -175,7 +175,7 @@ func TestBackupReplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	docs, err = idx.Documents(ctx)
+	docs, err = idx.Documents(ctx, knowledge.Everything)
 	if err != nil || len(docs) != 1 || docs[0].Slug != "lighthouse" {
 		t.Errorf("the index after the replace holds %+v, %v; want the lighthouse only", docs, err)
 	}

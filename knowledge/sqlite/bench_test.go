@@ -46,7 +46,7 @@ func BenchmarkSearchDefaultStory(b *testing.B) {
 	qs := phantomQuestions(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := st.Search(ctx, qs[i%len(qs)], 5); err != nil {
+		if _, err := st.Search(ctx, knowledge.Everything, qs[i%len(qs)], 5); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -62,7 +62,7 @@ func BenchmarkSearchLongQuery(b *testing.B) {
 	q := strings.Repeat(string(knowledge.DefaultStory), 4)[:20000]
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := st.Search(ctx, q, 5); err != nil {
+		if _, err := st.Search(ctx, knowledge.Everything, q, 5); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -115,7 +115,7 @@ func BenchmarkSearchNovels(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := st.Search(ctx, qs[i%len(qs)], 5); err != nil {
+		if _, err := st.Search(ctx, knowledge.Everything, qs[i%len(qs)], 5); err != nil {
 			b.Fatal(err)
 		}
 	}

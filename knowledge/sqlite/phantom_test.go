@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/storybot/storybot/knowledge"
 )
 
 // phantomQuestion is a question about the default story and a phrase that
@@ -34,7 +36,7 @@ func TestDefaultStoryQuestions(t *testing.T) {
 	}
 	first := 0
 	for _, q := range qs {
-		ps, err := st.Search(ctx, q.Question, 5)
+		ps, err := st.Search(ctx, knowledge.Everything, q.Question, 5)
 		if err != nil {
 			t.Fatalf("Search(%q): %v", q.Question, err)
 		}

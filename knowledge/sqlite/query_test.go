@@ -61,7 +61,7 @@ func TestSearchHostileQueries(t *testing.T) {
 			name = name[:40]
 		}
 		t.Run(name, func(t *testing.T) {
-			if _, err := st.Search(ctx, q, 5); err != nil {
+			if _, err := st.Search(ctx, knowledge.Everything, q, 5); err != nil {
 				t.Errorf("Search(%.60q) error: %v", q, err)
 			}
 		})
@@ -71,7 +71,7 @@ func TestSearchHostileQueries(t *testing.T) {
 func TestSearchEmptyQuery(t *testing.T) {
 	st := openStore(t)
 	for _, q := range []string{"", "   ", "?!", "(((", `""`, "***", "\u200f"} {
-		if _, err := st.Search(context.Background(), q, 5); !errors.Is(err, knowledge.ErrEmptyQuery) {
+		if _, err := st.Search(context.Background(), knowledge.Everything, q, 5); !errors.Is(err, knowledge.ErrEmptyQuery) {
 			t.Errorf("Search(%q) error = %v, want ErrEmptyQuery", q, err)
 		}
 	}
@@ -86,7 +86,7 @@ func FuzzSearch(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		ps, err := st.Search(context.Background(), q, 3)
+		ps, err := st.Search(context.Background(), knowledge.Everything, q, 3)
 		if err != nil && !errors.Is(err, knowledge.ErrEmptyQuery) {
 			t.Fatalf("Search(%q): %v", q, err)
 		}
@@ -111,7 +111,7 @@ func TestSearchFindsEveryWordCharacter(t *testing.T) {
 		{"Ⅷ", "chapters", "Ⅷ"},
 		{"ⅷ", "chapters", "Ⅷ"},
 	} {
-		ps, err := st.Search(ctx, tt.q, 3)
+		ps, err := st.Search(ctx, knowledge.Everything, tt.q, 3)
 		if err != nil {
 			t.Errorf("Search(%q): %v", tt.q, err)
 			continue

@@ -10,24 +10,16 @@ import (
 	"github.com/storybot/storybot/knowledge"
 )
 
-// Search returns up to k passages from all documents that best match the
-// query, best first, with Score set (higher is better). Any text is a safe
-// query; one with no words returns knowledge.ErrEmptyQuery.
-func (s *Store) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
-	return s.search(ctx, "", q, k)
-}
-
-// SearchIn is Search restricted to the document with the given slug.
-func (s *Store) SearchIn(ctx context.Context, doc, q string, k int) ([]knowledge.Passage, error) {
-	return s.search(ctx, doc, q, k)
-}
-
-func (s *Store) search(ctx context.Context, doc, text string, k int) ([]knowledge.Passage, error) {
-	plan, err := s.Ranking.Plan(text, k)
+// Search returns up to k passages, of the documents sc selects, that best
+// match the query, best first, with Score set (higher is better). Any text
+// is a safe query; one with no words returns knowledge.ErrEmptyQuery. The
+// ranking's statistics are those of the whole index.
+func (s *Store) Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
+	plan, err := s.Ranking.Plan(q, k)
 	if err != nil {
 		return nil, err
 	}
-	cands, err := s.candidates(ctx, doc, plan.Match, plan.Limit)
+	cands, err := s.candidates(ctx, sc, plan.Match, plan.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", plan.Match, err)
 	}
@@ -40,24 +32,34 @@ func (s *Store) search(ctx context.Context, doc, text string, k int) ([]knowledg
 	return s.Ranking.Rank(plan, cands, st), nil
 }
 
-// candidates returns up to limit passages matching any term of the FTS5
-// expression match, in FTS5 bm25 order, with that score (negated, so higher
-// is better). The inner query ranks rowids alone, so only the passages kept
-// are read.
-func (s *Store) candidates(ctx context.Context, doc string, match string, limit int) ([]knowledge.Candidate, error) {
+// candidates returns up to limit passages of the documents sc selects
+// matching any term of the FTS5 expression match, in FTS5 bm25 order, with
+// that score (negated, so higher is better). The inner query ranks rowids
+// alone, so only the passages kept are read; when sc leaves documents out,
+// it keeps only the rowids of passages sc selects, unless sc selects every
+// document (the question is asked of the index as it is in this one
+// statement, so a document added meanwhile cannot slip through).
+func (s *Store) candidates(ctx context.Context, sc knowledge.Scope, match string, limit int) ([]knowledge.Candidate, error) {
+	args := []any{match}
+	filter := ""
+	if cond, cargs := visible(sc); cond != "1" {
+		filter = ` AND (NOT EXISTS (SELECT 1 FROM documents d WHERE NOT (` + cond + `))
+			OR rowid IN (SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE ` + cond + `))`
+		args = append(append(args, cargs...), cargs...)
+	}
+	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT `+passageCols+`, -f.score
 		FROM (
 			SELECT rowid AS id, bm25(passages_fts) AS score
 			FROM passages_fts
-			WHERE passages_fts MATCH ?1 AND (?2 = '' OR rowid IN (
-				SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.slug = ?2))
+			WHERE passages_fts MATCH ?`+filter+`
 			ORDER BY score
-			LIMIT ?3
+			LIMIT ?
 		) f
 		JOIN passages p ON p.id = f.id
 		JOIN documents d ON d.id = p.doc_id
-		ORDER BY f.score`, match, doc, limit)
+		ORDER BY f.score`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +73,114 @@ func (s *Store) candidates(ctx context.Context, doc string, match string, limit 
 		cs = append(cs, c)
 	}
 	return cs, rows.Err()
+}
+
+// visible returns the SQL condition, on documents aliased d, that keeps
+// the documents sc selects, with its arguments; "1" when it keeps all.
+func visible(sc knowledge.Scope) (string, []any) {
+	var conds []string
+	var args []any
+	switch {
+	case sc.All:
+	case sc.Own:
+		conds = append(conds, "d.guild = ?")
+		args = append(args, sc.Guild)
+	default:
+		conds = append(conds, "d.guild IN ('', ?)")
+		args = append(args, sc.Guild)
+	}
+	if len(sc.Docs) > 0 {
+		conds = append(conds, "d.slug IN (?"+strings.Repeat(", ?", len(sc.Docs)-1)+")")
+		for _, id := range sc.Docs {
+			args = append(args, id)
+		}
+	}
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+const passageCols = `d.slug, p.n, p.start, p."end", p.text`
+
+func scanPassage(sc interface{ Scan(...any) error }, extra ...any) (knowledge.Passage, error) {
+	var p knowledge.Passage
+	dest := append([]any{&p.Doc, &p.N, &p.Start, &p.End, &p.Text}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return p, err
+	}
+	p.ID = knowledge.PassageID(p.Doc, p.N)
+	return p, nil
+}
+
+// Passage returns the passage with the given id ("<slug>#<n>") of the
+// documents sc selects, or knowledge.ErrNotFound.
+func (s *Store) Passage(ctx context.Context, sc knowledge.Scope, id string) (knowledge.Passage, error) {
+	slug, n, ok := knowledge.ParsePassageID(id)
+	if !ok {
+		return knowledge.Passage{}, fmt.Errorf("passage %q: %w", id, knowledge.ErrNotFound)
+	}
+	cond, args := visible(sc)
+	row := s.db.QueryRowContext(ctx, `SELECT `+passageCols+` FROM passages p JOIN documents d ON d.id = p.doc_id
+		WHERE d.slug = ? AND p.n = ? AND `+cond, append([]any{slug, n}, args...)...)
+	p, err := scanPassage(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("passage %q: %w", id, knowledge.ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("passage %q: %w", id, err)
+	}
+	return p, nil
+}
+
+// Passages returns all passages of the document with the given slug, in
+// order. It returns knowledge.ErrNotFound if sc selects no such document.
+func (s *Store) Passages(ctx context.Context, sc knowledge.Scope, doc string) ([]knowledge.Passage, error) {
+	cond, args := visible(sc)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+passageCols+` FROM passages p JOIN documents d ON d.id = p.doc_id
+		WHERE d.slug = ? AND `+cond+` ORDER BY p.n`, append([]any{doc}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("passages of %q: %w", doc, err)
+	}
+	defer rows.Close()
+	var ps []knowledge.Passage
+	for rows.Next() {
+		p, err := scanPassage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("passages of %q: %w", doc, err)
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("passages of %q: %w", doc, err)
+	}
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("passages of %q: %w", doc, knowledge.ErrNotFound)
+	}
+	return ps, nil
+}
+
+// PassageIDs returns up to limit ids of passages of the documents sc
+// selects that start with prefix, in document order (for autocompletion).
+func (s *Store) PassageIDs(ctx context.Context, sc knowledge.Scope, prefix string, limit int) ([]string, error) {
+	cond, args := visible(sc)
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT d.slug || '#' || p.n AS pid FROM passages p JOIN documents d ON d.id = p.doc_id
+		 WHERE substr(pid, 1, length(?)) = ? AND `+cond+` ORDER BY d.id, p.n LIMIT ?`,
+		append(append([]any{prefix, prefix}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("passage ids %q: %w", prefix, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("passage ids %q: %w", prefix, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // corpusStats reads the passage count and mean length from the FTS5 index's

@@ -78,15 +78,15 @@ func TestPassagesPointIntoTheDocument(t *testing.T) {
 	if err := st.EnsureDefault(ctx); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := st.Documents(ctx)
+	docs, err := st.Documents(ctx, knowledge.Everything)
 	if err != nil || len(docs) != 1 {
 		t.Fatalf("Documents = %v, %v", docs, err)
 	}
-	doc, err := st.Document(ctx, docs[0].Slug)
+	doc, err := st.Document(ctx, knowledge.Everything, docs[0].Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := st.Passages(ctx, doc.Slug)
+	ps, err := st.Passages(ctx, knowledge.Everything, doc.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestPassagesPointIntoTheDocument(t *testing.T) {
 		if doc.Text[p.Start:p.End] != p.Text {
 			t.Errorf("%s: Text[%d:%d] differs from the passage text", p.ID, p.Start, p.End)
 		}
-		got, err := st.Passage(ctx, p.ID)
+		got, err := st.Passage(ctx, knowledge.Everything, p.ID)
 		if err != nil || got.Text != p.Text {
 			t.Errorf("Passage(%q) = %q, %v", p.ID, got.Text, err)
 		}
@@ -113,22 +113,22 @@ func TestReingest(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	rep := mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
-	if len(rep.Added) != 1 {
+	if len(rep.Docs) != 1 || rep.Docs[0].Status != sqlite.Added {
 		t.Fatalf("first ingest: %+v, want one added", rep)
 	}
 	rep = mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
-	if len(rep.Unchanged) != 1 || len(rep.Added)+len(rep.Replaced) != 0 {
+	if len(rep.Docs) != 1 || rep.Docs[0].Status != sqlite.Unchanged {
 		t.Fatalf("same file again: %+v, want unchanged", rep)
 	}
 	changed := strings.ReplaceAll(lighthouse, "silver", "pearls")
 	rep = mustIngest(t, st, mustParse(t, "lighthouse.txt", changed))
-	if len(rep.Replaced) != 1 {
+	if len(rep.Docs) != 1 || rep.Docs[0].Status != sqlite.Replaced || rep.Docs[0].ID != "lighthouse" {
 		t.Fatalf("changed file: %+v, want replaced", rep)
 	}
-	if ps, err := st.Search(ctx, "silver", 5); err != nil || len(ps) != 0 {
+	if ps, err := st.Search(ctx, knowledge.Everything, "silver", 5); err != nil || len(ps) != 0 {
 		t.Errorf("old text still found: %v, %v", ps, err)
 	}
-	if ps, err := st.Search(ctx, "pearls", 5); err != nil || len(ps) != 1 {
+	if ps, err := st.Search(ctx, knowledge.Everything, "pearls", 5); err != nil || len(ps) != 1 {
 		t.Errorf("new text not found: %v, %v", ps, err)
 	}
 	docs, _, _ := st.Stats(ctx)
@@ -140,7 +140,7 @@ func TestReingest(t *testing.T) {
 func TestFailedIngestLeavesIndexAsItWas(t *testing.T) {
 	st := openStore(t)
 	mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
-	before, err := st.Search(context.Background(), "lighthouse lens", 10)
+	before, err := st.Search(context.Background(), knowledge.Everything, "lighthouse lens", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestFailedIngestLeavesIndexAsItWas(t *testing.T) {
 		t.Fatal("Ingest with a cancelled context succeeded")
 	}
 
-	after, err := st.Search(context.Background(), "lighthouse lens", 10)
+	after, err := st.Search(context.Background(), knowledge.Everything, "lighthouse lens", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,14 +167,14 @@ func TestFailedIngestLeavesIndexAsItWas(t *testing.T) {
 	}
 }
 
-func TestSearchIn(t *testing.T) {
+func TestSearchOneDocument(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	if err := st.EnsureDefault(ctx); err != nil {
 		t.Fatal(err)
 	}
 	mustIngest(t, st, mustParse(t, "lighthouse.txt", lighthouse))
-	all, err := st.Search(ctx, "the FBI and the lighthouse", 20)
+	all, err := st.Search(ctx, knowledge.Everything, "the FBI and the lighthouse", 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,13 +185,13 @@ func TestSearchIn(t *testing.T) {
 	if len(docs) != 2 {
 		t.Errorf("Search over both documents found passages of %v", docs)
 	}
-	only, err := st.SearchIn(ctx, "lighthouse", "the FBI and the lighthouse", 20)
+	only, err := st.Search(ctx, knowledge.Everything.Only("lighthouse"), "the FBI and the lighthouse", 20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range only {
 		if p.Doc != "lighthouse" {
-			t.Errorf("SearchIn(lighthouse) returned %s", p.ID)
+			t.Errorf("Search in lighthouse returned %s", p.ID)
 		}
 	}
 }
@@ -200,14 +200,14 @@ func TestLookupsReportNotFound(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	for _, id := range []string{"nope#1", "phantom-secure#999", "", "#", "x#0", "x#-1", "x#01"} {
-		if _, err := st.Passage(ctx, id); !errors.Is(err, knowledge.ErrNotFound) {
+		if _, err := st.Passage(ctx, knowledge.Everything, id); !errors.Is(err, knowledge.ErrNotFound) {
 			t.Errorf("Passage(%q) error = %v, want ErrNotFound", id, err)
 		}
 	}
-	if _, err := st.Document(ctx, "nope"); !errors.Is(err, knowledge.ErrNotFound) {
+	if _, err := st.Document(ctx, knowledge.Everything, "nope"); !errors.Is(err, knowledge.ErrNotFound) {
 		t.Errorf("Document(nope) error = %v, want ErrNotFound", err)
 	}
-	if _, err := st.Passages(ctx, "nope"); !errors.Is(err, knowledge.ErrNotFound) {
+	if _, err := st.Passages(ctx, knowledge.Everything, "nope"); !errors.Is(err, knowledge.ErrNotFound) {
 		t.Errorf("Passages(nope) error = %v, want ErrNotFound", err)
 	}
 }
@@ -287,7 +287,7 @@ func checkOpenAt(t *testing.T, dir, path string) {
 		t.Fatalf("reopen %q: %v", path, err)
 	}
 	defer st.Close()
-	docs, err := st.Documents(ctx)
+	docs, err := st.Documents(ctx, knowledge.Everything)
 	if err != nil || len(docs) != 1 || docs[0].Slug != "lighthouse" {
 		t.Errorf("reopened %q: documents %v, %v; want the lighthouse story", path, docs, err)
 	}
@@ -311,12 +311,12 @@ func TestDocumentDateSource(t *testing.T) {
 		"configured": {"2001-02-03", knowledge.DateConfigured},
 		"plain":      {"", ""},
 	}
-	docs, err := st.Documents(ctx)
+	docs, err := st.Documents(ctx, knowledge.Everything)
 	if err != nil || len(docs) != 3 {
 		t.Fatalf("Documents: %d, %v", len(docs), err)
 	}
 	for _, d := range docs {
-		full, err := st.Document(ctx, d.Slug)
+		full, err := st.Document(ctx, knowledge.Everything, d.Slug)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,11 +21,11 @@ func TestCorpusStats(t *testing.T) {
 	if err := st.EnsureDefault(ctx); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := st.Documents(ctx)
+	docs, err := st.Documents(ctx, knowledge.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := st.Passages(ctx, docs[0].Slug)
+	ps, err := st.Passages(ctx, knowledge.Everything, docs[0].Slug)
 	if err != nil {
 		t.Fatal(err)
 	}

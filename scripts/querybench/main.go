@@ -61,7 +61,7 @@ func run() error {
 		for range *rounds {
 			for _, q := range qs {
 				start := time.Now()
-				if _, err := st.Search(ctx, q, *k); err != nil {
+				if _, err := st.Search(ctx, knowledge.Everything, q, *k); err != nil {
 					return fmt.Errorf("search %.40q: %w", q, err)
 				}
 				times = append(times, time.Since(start))

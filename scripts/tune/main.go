@@ -95,7 +95,7 @@ func phantom(r knowledge.Ranking) (first, top5, n int, err error) {
 		return 0, 0, 0, err
 	}
 	for _, q := range qs {
-		ps, err := st.Search(ctx, q.Question, 5)
+		ps, err := st.Search(ctx, knowledge.Everything, q.Question, 5)
 		if err != nil {
 			return 0, 0, 0, err
 		}
