@@ -173,6 +173,7 @@ type serving struct {
 	fake   *fakediscord.Server
 	texts  map[string]string // slug → document text, to check quotes against
 	health string            // HEALTH_ADDR
+	db     string            // STORYBOT_DB
 	stderr *syncBuffer
 	// stop stops serve and returns what it returned.
 	stop func() error
@@ -184,7 +185,7 @@ func startServe(t *testing.T, ctx context.Context) *serving {
 	fake := fakediscord.New(fakediscord.Options{Token: "serve-token"})
 	t.Cleanup(fake.Close)
 	db := filepath.Join(t.TempDir(), "storybot.db")
-	s := &serving{ctx: ctx, fake: fake, texts: indexStories(t, ctx, db), health: freeAddr(t), stderr: &syncBuffer{}}
+	s := &serving{ctx: ctx, fake: fake, texts: indexStories(t, ctx, db), health: freeAddr(t), db: db, stderr: &syncBuffer{}}
 	vars := map[string]string{
 		"DISCORD_TOKEN": "serve-token", "DISCORD_API_BASE_URL": fake.URL, "STORYBOT_DB": db,
 		"HEALTH_ADDR": s.health, "HOME": t.TempDir(), "LOG_LEVEL": "info", "RATE_LIMIT_BURST": "20",

@@ -364,6 +364,9 @@ type Message struct {
 	MentionBot bool
 	// DM posts it in a direct message channel instead of the guild.
 	DM bool
+	// Channel is the guild channel (or thread) it is posted in; default
+	// ChannelID.
+	Channel string
 }
 
 // Post dispatches a MESSAGE_CREATE for m, in Discord's wire format, and
@@ -384,8 +387,12 @@ func (s *Server) Post(m Message) (string, error) {
 	if m.MentionBot {
 		mentions = append(mentions, s.botUser())
 	}
+	channel := m.Channel
+	if channel == "" {
+		channel = ChannelID
+	}
 	ev := map[string]any{
-		"id": id, "channel_id": ChannelID, "author": u, "content": m.Content,
+		"id": id, "channel_id": channel, "author": u, "content": m.Content,
 		"timestamp": time.Now().UTC().Format(time.RFC3339), "edited_timestamp": nil, "tts": false,
 		"mention_everyone": false, "mentions": mentions, "mention_roles": []any{}, "attachments": []any{},
 		"embeds": []any{}, "pinned": false, "type": 0, "flags": 0, "nonce": id,
