@@ -130,7 +130,11 @@ func checkIndex(ctx context.Context, cfg config.Config) (status, detail string) 
 	if passages == 0 {
 		return checkProblem, fmt.Sprintf("%s holds no passages; run storybot ingest FILE", cfg.DB)
 	}
-	return checkOK, fmt.Sprintf("%s holds %s, %s", cfg.DB, countNoun(docs, "document"), countNoun(passages, "passage"))
+	detail = fmt.Sprintf("%s holds %s, %s", cfg.DB, countNoun(docs, "document"), countNoun(passages, "passage"))
+	if st.ReadOnly() {
+		detail += " (read-only: it answers, but nothing can be ingested into it)"
+	}
+	return checkOK, detail
 }
 
 // checkModel asks the model server for its models, with the client answers

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -354,5 +355,52 @@ func execSQL(tb testing.TB, path, query string) {
 	defer db.Close()
 	if _, err := db.Exec(query); err != nil {
 		tb.Fatalf("%s: %v", query, err)
+	}
+}
+
+// An index written before the library (schema 2: no origins, no servers,
+// no settings) is upgraded in place when it is opened: its documents keep
+// their ids, are counted, stay without the default story added, and are
+// replaced, not duplicated, when their file is ingested again.
+func TestUpgradeFromSchema2(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/old.db"
+	var schema strings.Builder
+	for _, f := range []string{"migrations/0001_init.sql", "migrations/0002_vocab.sql"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		schema.Write(b)
+	}
+	execSQL(t, path, schema.String()+`
+		INSERT INTO documents (slug, title, source, text, hash, ingested_at)
+			VALUES ('mill', 'The Mill', 'mill.txt', 'The mill stood by the river for a hundred years.', 'old', '2024-01-01T00:00:00Z');
+		INSERT INTO passages (doc_id, n, start, "end", text) VALUES (1, 1, 0, 48, 'The mill stood by the river for a hundred years.');
+		INSERT INTO passages_fts (rowid, text) VALUES (1, 'The mill stood by the river for a hundred years.');
+		PRAGMA user_version = 2;`)
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a schema 2 index: %v", err)
+	}
+	defer st.Close()
+	if err := st.EnsureDefault(ctx); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := st.Documents(ctx, knowledge.Everything)
+	if err != nil || len(docs) != 1 || docs[0].Slug != "mill" || docs[0].Words != 10 || docs[0].Passages != 1 || docs[0].Guild != "" {
+		t.Fatalf("after the upgrade: %+v, %v; want the mill, counted, for every server", docs, err)
+	}
+	if ps, err := st.Search(ctx, knowledge.Scope{Guild: "123"}, "mill river", 3); err != nil || len(ps) != 1 {
+		t.Errorf("a server searching the upgraded index: %v, %v", ps, err)
+	}
+	got := ingested(t, st, story(t, "/home/me/mill.txt", "The Mill\n\nThe mill stood by the river for two hundred years.", knowledge.ParseOptions{}))
+	if !slices.Equal(got, []string{"mill replaced"}) {
+		t.Errorf("its file ingested again: %q, want the old document replaced", got)
+	}
+	// Now it has an origin: another mill.txt is another document.
+	got = ingested(t, st, story(t, "/elsewhere/mill.txt", storyText("mill"), knowledge.ParseOptions{}))
+	if !slices.Equal(got, []string{"mill-2 added"}) {
+		t.Errorf("another mill.txt: %q, want mill-2 added", got)
 	}
 }
