@@ -52,7 +52,7 @@ type IngestReport struct {
 // as passages are written, with the count done and the total. A write
 // waits for other processes' writes; ctx bounds the wait.
 func (s *Store) Ingest(ctx context.Context, docs []knowledge.Parsed, progress func(done, total int)) (IngestReport, error) {
-	tx, err := s.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx, s.db)
 	if err != nil {
 		return IngestReport{}, fmt.Errorf("ingest: %w", err)
 	}
@@ -300,7 +300,7 @@ func deleteDoc(ctx context.Context, tx *sql.Tx, docID int64) error {
 // removes nothing and returns an error wrapping knowledge.ErrNotFound that
 // names the ids.
 func (s *Store) Remove(ctx context.Context, sc knowledge.Scope, ids ...string) error {
-	tx, err := s.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx, s.db)
 	if err != nil {
 		return fmt.Errorf("remove: %w", err)
 	}
@@ -350,7 +350,7 @@ func (s *Store) EnsureDefault(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx, s.db)
 	if err != nil {
 		return fmt.Errorf("index the default story: %w", err)
 	}

@@ -76,7 +76,7 @@ func (s *Store) Bind(ctx context.Context, guild, channel, doc string) error {
 	if guild == "" {
 		return errors.New("bind: a story is bound in a server, not in a direct message")
 	}
-	tx, err := s.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx, s.db)
 	if err != nil {
 		return fmt.Errorf("bind: %w", err)
 	}

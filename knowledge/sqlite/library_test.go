@@ -403,4 +403,11 @@ func TestUpgradeFromSchema2(t *testing.T) {
 	if !slices.Equal(got, []string{"mill-2 added"}) {
 		t.Errorf("another mill.txt: %q, want mill-2 added", got)
 	}
+	// The rebuilt table still takes its passages with it.
+	if err := st.Remove(ctx, knowledge.Everything, "mill"); err != nil {
+		t.Fatal(err)
+	}
+	if docs, passages, err := st.Stats(ctx); err != nil || docs != 1 || passages != 1 {
+		t.Errorf("after removing the upgraded mill: %d documents, %d passages, %v; want mill-2's 1 and 1", docs, passages, err)
+	}
 }

@@ -216,14 +216,20 @@ func (s *Store) Close() error { return s.db.Close() }
 // ReadOnly reports whether the index was opened read-only.
 func (s *Store) ReadOnly() bool { return s.readOnly }
 
-// beginWrite starts a write transaction (BEGIN IMMEDIATE), waiting for
-// other writers, in turns of the busy timeout, for as long as ctx allows.
-func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+// beginner starts transactions: the Store's pool, or one connection of it.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// beginWrite starts a write transaction (BEGIN IMMEDIATE) on db, waiting
+// for other writers, in turns of the busy timeout, for as long as ctx
+// allows.
+func (s *Store) beginWrite(ctx context.Context, db beginner) (*sql.Tx, error) {
 	if s.readOnly {
 		return nil, ErrReadOnly
 	}
 	for {
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := db.BeginTx(ctx, nil)
 		if err == nil || sqliteCode(err) != sqlite3.SQLITE_BUSY || ctx.Err() != nil {
 			if cannotWrite(err) {
 				err = fmt.Errorf("%w: %w", ErrReadOnly, err)
@@ -268,12 +274,35 @@ func (s *Store) migrate(ctx context.Context) error {
 	if s.readOnly {
 		return fmt.Errorf("the index has schema %d and this storybot needs %d, but it is read-only: open it once with a storybot that can write it: %w", version, len(names), ErrReadOnly)
 	}
-	tx, err := s.beginWrite(ctx)
+	return s.apply(ctx, names)
+}
+
+// apply runs the migrations the index lacks, in one transaction, on a
+// connection of its own with foreign keys off: a migration may rebuild a
+// table others refer to (SQLite's way to change a table's layout), which
+// must not delete what refers to it. The references are checked before
+// the transaction commits.
+func (s *Store) apply(ctx context.Context, names []string) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer func() {
+		if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); ferr != nil && err == nil {
+			err = fmt.Errorf("migrate: %w", ferr)
+		}
+	}()
+	tx, err := s.beginWrite(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
-	if version, err = userVersion(ctx, tx); err != nil { // another process may have migrated it meanwhile
+	version, err := userVersion(ctx, tx) // another process may have migrated it meanwhile
+	if err != nil {
 		return fmt.Errorf("migrate: read schema version: %w", err)
 	}
 	for i := version; i < len(names); i++ {
@@ -290,10 +319,32 @@ func (s *Store) migrate(ctx context.Context) error {
 			}
 		}
 	}
+	if err := foreignKeysHold(ctx, tx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(names))); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return commit(tx)
+}
+
+// foreignKeysHold reports a row that refers to one that does not exist.
+func foreignKeysHold(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		return fmt.Errorf("row %d of %s refers to a missing row of %s", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }
 
 func userVersion(ctx context.Context, q interface {

@@ -14,6 +14,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -199,11 +200,15 @@ func (b *bench) sampleInto(s *samples, srv *server, done func() bool) {
 
 // duringIngests ingests the corpus rounds times, each time changing every
 // document (with and without --keep-all, so each round rewrites them all),
-// while sampling; once the ingest is writing (its write-ahead log passes
-// 8 MB), a second process ingests a small file, which must wait its turn.
+// while sampling; once the ingest is writing (its write-ahead log, emptied
+// before each round, passes 8 MB), a second process ingests a small file,
+// which must wait its turn.
 func (b *bench) duringIngests(srv *server, corpus []string, rounds int) *samples {
 	s := &samples{}
 	for r := range rounds {
+		if err := b.emptyWAL(); err != nil {
+			s.note("round %d: could not empty the write-ahead log: %v", r+1, err)
+		}
 		args := []string{"ingest"}
 		if r%2 == 1 {
 			args = append(args, "--keep-all")
@@ -216,13 +221,11 @@ func (b *bench) duringIngests(srv *server, corpus []string, rounds int) *samples
 			done <- err
 		}()
 		second := make(chan string, 1)
+		stop := make(chan struct{})
+		go b.secondIngestWhenWriting(r, stop, second)
 		var ingestErr error
-		finished, started := false, false
+		finished := false
 		b.sampleInto(s, srv, func() bool {
-			if fi, err := os.Stat(b.db + "-wal"); !started && err == nil && fi.Size() > 8<<20 {
-				started = true
-				go b.secondIngest(r, second)
-			}
 			select {
 			case ingestErr = <-done:
 				finished = true
@@ -230,13 +233,50 @@ func (b *bench) duringIngests(srv *server, corpus []string, rounds int) *samples
 			}
 			return finished
 		})
-		note := "the write-ahead log never passed 8 MB, so no second ingest"
-		if started {
-			note = <-second
-		}
+		close(stop)
+		note := <-second
 		s.note("round %d: the corpus ingest took %s (err %v); %s", r+1, time.Since(start).Round(time.Millisecond), ingestErr, note)
 	}
 	return s
+}
+
+// emptyWAL checkpoints the index and truncates its write-ahead log, so its
+// size tells when the next ingest starts writing.
+func (b *bench) emptyWAL() error {
+	db, err := sql.Open("sqlite", b.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var busy, frames, done int
+	if err := db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return errors.New("the index was busy")
+	}
+	return nil
+}
+
+// secondIngestWhenWriting waits (looking every 10 ms) until the index's
+// write-ahead log passes 8 MB, the corpus ingest writing, then ingests a
+// small file and says how it went; or says it never started, if stop
+// comes first.
+func (b *bench) secondIngestWhenWriting(round int, stop <-chan struct{}, result chan<- string) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if fi, err := os.Stat(b.db + "-wal"); err == nil && fi.Size() > 8<<20 {
+			b.secondIngest(round, result)
+			return
+		}
+		select {
+		case <-stop:
+			result <- "the write-ahead log never passed 8 MB, so no second ingest"
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // secondIngest ingests a small file and says how it went.

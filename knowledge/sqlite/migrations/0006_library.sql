@@ -1,11 +1,32 @@
--- A library of stories: where each document came from (so that ingesting
--- the same source again replaces it), which Discord server it belongs to
--- ('' for every server), and its word count for listings.
-ALTER TABLE documents ADD COLUMN origin TEXT NOT NULL DEFAULT '';
-ALTER TABLE documents ADD COLUMN guild TEXT NOT NULL DEFAULT '';
-ALTER TABLE documents ADD COLUMN words INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX documents_origin ON documents (origin) WHERE origin <> '';
-CREATE INDEX documents_guild ON documents (guild);
+-- A library of stories. Documents gain where each came from (origin, so
+-- that ingesting the same source again replaces it), the Discord server it
+-- belongs to (guild, '' for every server) and its word count, and the table
+-- is rebuilt with the text last, so that reading a document's other columns
+-- (listings, scopes, re-ingest checks) never walks through its text.
+-- Foreign keys are off while a migration runs, so dropping the old table
+-- removes no passages.
+CREATE TABLE documents_new (
+	id          INTEGER PRIMARY KEY,
+	slug        TEXT NOT NULL UNIQUE,
+	title       TEXT NOT NULL,
+	source      TEXT NOT NULL,
+	origin      TEXT NOT NULL DEFAULT '',
+	guild       TEXT NOT NULL DEFAULT '',
+	hash        TEXT NOT NULL,
+	date        TEXT NOT NULL DEFAULT '',
+	date_source TEXT NOT NULL DEFAULT '',
+	ingested_at TEXT NOT NULL,
+	words       INTEGER NOT NULL DEFAULT 0,
+	dropped     TEXT NOT NULL DEFAULT '[]',
+	text        TEXT NOT NULL
+);
+INSERT INTO documents_new (id, slug, title, source, hash, date, date_source, ingested_at, dropped, text)
+	SELECT id, slug, title, source, hash, date, date_source, ingested_at, dropped, text FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_new RENAME TO documents;
+CREATE INDEX documents_origin ON documents (origin);
+-- Covers the scope of every read: the server and the ids it may see.
+CREATE INDEX documents_scope ON documents (guild, slug);
 
 -- Settings of the index itself, such as whether the default story was
 -- ever indexed into it (it is indexed once, and stays removed).
