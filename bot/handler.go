@@ -96,8 +96,11 @@ type command struct {
 	private bool
 	run     func(ctx context.Context, r Request) (Reply, error)
 	// complete suggests values for the option being typed, by option name.
-	complete map[string]func(ctx context.Context, r Request, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error)
+	complete map[string]completer
 }
+
+// completer suggests values for what a user is typing in an option.
+type completer func(ctx context.Context, r Request, typed string) ([]*discordgo.ApplicationCommandOptionChoice, error)
 
 // Args are the options of a command as a user filled them in.
 type Args map[string]any
@@ -156,7 +159,7 @@ func storyOption(desc string) *discordgo.ApplicationCommandOption {
 // register declares every command, in the order /help lists them.
 func (h *Handler) register() {
 	minLen := 1
-	stories := map[string]func(context.Context, Request, string) ([]*discordgo.ApplicationCommandOptionChoice, error){
+	stories := map[string]completer{
 		"story": h.completeStory,
 	}
 	h.add(command{costly: true, run: h.cmdAsk, complete: stories, def: &discordgo.ApplicationCommand{
@@ -181,7 +184,7 @@ func (h *Handler) register() {
 			}, storyOption("The story; by default this channel's, else all of this server's, in one order")},
 		}})
 	}
-	h.add(command{run: h.cmdSource, complete: map[string]func(context.Context, Request, string) ([]*discordgo.ApplicationCommandOptionChoice, error){
+	h.add(command{run: h.cmdSource, complete: map[string]completer{
 		"passage": h.completePassage,
 	}, def: &discordgo.ApplicationCommand{
 		Name:        "source",

@@ -91,7 +91,7 @@ func (h *Handler) registerStory() {
 			Description: "Remove one of this server's stories (asks first)",
 			Options:     []*discordgo.ApplicationCommandOption{story("The story to remove", true)},
 		}},
-	}, complete: map[string]func(context.Context, Request, string) ([]*discordgo.ApplicationCommandOptionChoice, error){
+	}, complete: map[string]completer{
 		"story": h.completeStory,
 	}})
 }

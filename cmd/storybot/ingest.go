@@ -52,21 +52,8 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			return usagef("--date: %q is not a date like 2019-05-31", *date)
 		}
 	}
-	if *title != "" && len(files) > 1 {
-		return usagef("--title names one document; give one file with it")
-	}
-	if *id != "" {
-		if len(files) != 1 {
-			return usagef("--id names one document; give one file with it")
-		}
-		if err := knowledge.CheckID(*id); err != nil {
-			return usagef("--id: %v", err)
-		}
-	}
-	if *guild != "" {
-		if _, err := strconv.ParseUint(*guild, 10, 64); err != nil {
-			return usagef("--guild: %q is not a Discord server id (a number, from Copy Server ID)", *guild)
-		}
+	if err := checkNaming(files, *title, *id, *guild); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(e, *db)
 	if err != nil {
@@ -121,6 +108,28 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "(--keep-all keeps what was dropped)")
 	}
 	fmt.Fprintf(e.stdout, "index: %s\n", cfg.DB)
+	return nil
+}
+
+// checkNaming checks the flags that name what is ingested: --title and
+// --id name one document, --guild a Discord server.
+func checkNaming(files []string, title, id, guild string) error {
+	if title != "" && len(files) > 1 {
+		return usagef("--title names one document; give one file with it")
+	}
+	if id != "" {
+		if len(files) != 1 {
+			return usagef("--id names one document; give one file with it")
+		}
+		if err := knowledge.CheckID(id); err != nil {
+			return usagef("--id: %v", err)
+		}
+	}
+	if guild != "" {
+		if _, err := strconv.ParseUint(guild, 10, 64); err != nil {
+			return usagef("--guild: %q is not a Discord server id (a number, from Copy Server ID)", guild)
+		}
+	}
 	return nil
 }
 
