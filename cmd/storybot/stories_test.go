@@ -29,6 +29,8 @@ const lighthouseStory = `The Lighthouse Keeper
 Mara kept the lighthouse on Gull Rock for thirty years, trimming the wick every evening and logging every ship that passed the point in a green ledger that her father had left her.
 
 One winter a storm broke the great lens, and for three nights the rock stood dark while Mara rowed to the mainland to beg the harbour master for glass, money and men.
+
+The new lens was lit in March 1891, and the ledger records a ship passing that very night.
 `
 
 // response is what the bot answered one interaction with, at last.
@@ -180,6 +182,7 @@ func TestServeStoriesPerServer(t *testing.T) {
 	t.Run("another server cannot reach it", st.otherServerCannotReach)
 	t.Run("a channel and its threads use it", st.channelAndThreads)
 	t.Run("a manager removes it, after a confirmation", st.removeAfterConfirmation)
+	t.Run("what another process ingests is seen at the next question", st.ingestedElsewhere)
 	if err := st.stop(); err != nil {
 		t.Errorf("serve: %v", err)
 	}
@@ -305,6 +308,18 @@ func (st *storiesTest) otherServerCannotReach(t *testing.T) {
 	if len(r.Choices) != 1 || r.Choices[0].Value != "lighthouse" || !strings.Contains(r.Choices[0].Name, "The Lighthouse Keeper") {
 		t.Errorf("autocomplete in server A: %+v; want the lighthouse", r.Choices)
 	}
+	r = st.interact(t, fakediscord.Interaction{Command: "timeline", Guild: serverB, Channel: channelB})
+	if strings.Contains(r.Content+fmt.Sprint(r.Embeds), "lighthouse#") || strings.Contains(fmt.Sprint(r.Embeds), "1891") {
+		t.Errorf("/timeline from server B shows the lighthouse's events: %s %v", r.Content, r.Embeds)
+	}
+	r = st.interact(t, fakediscord.Interaction{Command: "timeline", Guild: serverA, Channel: otherA, Options: []fakediscord.Option{option("story", "lighthouse")}})
+	if !strings.Contains(fmt.Sprint(r.Embeds), "**1891-03**") || !strings.Contains(fmt.Sprint(r.Embeds), "`lighthouse#") {
+		t.Errorf("/timeline story:lighthouse in server A: %s %v", r.Content, r.Embeds)
+	}
+	r = st.interact(t, storyCmd("list", serverB, st.admin))
+	if strings.Contains(r.Content, "lighthouse") || strings.Contains(r.Content, "ledger") || !strings.Contains(r.Content, "phantom-secure") {
+		t.Errorf("/story list in server B: %q", r.Content)
+	}
 	r = st.interact(t, storyCmd("remove", serverB, st.admin, option("story", "lighthouse")))
 	if !strings.Contains(r.Content, `There is no story "lighthouse" in this server`) {
 		t.Errorf("server B removing A's story: %q", r.Content)
@@ -377,5 +392,16 @@ func (st *storiesTest) removeAfterConfirmation(t *testing.T) {
 	r = st.interact(t, askIn(serverA, channelA, "Who is Vincent Ramos?", ""))
 	if !hasPrefix(r.cites(), "phantom-secure#") {
 		t.Errorf("the channel's story removed, /ask cites %q; want the server's stories again", r.cites())
+	}
+}
+
+func (st *storiesTest) ingestedElsewhere(t *testing.T) {
+	f := writeFile(t, "quarry.txt", []byte("The Quarry\n\nThe quarrymen cut the granite for the lighthouse tower from the cliffs above Penhallow, and carted every block down the hill by oxen."))
+	if r := runCLI(t, map[string]string{"STORYBOT_DB": st.db, "HOME": t.TempDir()}, "ingest", f); r.err != nil {
+		t.Fatalf("ingest while serve runs: %v\n%s", r.err, r.stderr)
+	}
+	r := st.interact(t, askIn(serverB, channelB, "Where was the granite for the tower cut?", "quarry"))
+	if !hasPrefix(r.cites(), "quarry#") {
+		t.Errorf("/ask story:quarry right after another process ingested it: %q %q", r.Content, r.cites())
 	}
 }
