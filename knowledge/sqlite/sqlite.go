@@ -358,7 +358,7 @@ func userVersion(ctx context.Context, q interface {
 // afterMigration holds the steps of a migration that SQL cannot take,
 // run in its transaction after its SQL.
 var afterMigration = map[string]func(context.Context, *sql.Tx) error{
-	"0006_library.sql": countWords,
+	"0004_library.sql": countWords,
 }
 
 // countWords fills in the word count of documents indexed before it was kept.
