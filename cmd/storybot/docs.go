@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -44,7 +45,7 @@ func runDocs(ctx context.Context, e *env, args []string) error {
 		out := make([]docJSON, len(docs))
 		for i, d := range docs {
 			out[i] = docJSON{ID: d.Slug, Title: d.Title, Date: d.Date, Words: d.Words, Passages: d.Passages,
-				Source: d.Source, Guild: d.Guild, IngestedAt: d.IngestedAt.UTC().Format(time.RFC3339)}
+				Source: d.Source, Origin: d.Origin, Guild: d.Guild, IngestedAt: d.IngestedAt.UTC().Format(time.RFC3339)}
 		}
 		return writeJSON(e.stdout, struct {
 			Documents []docJSON `json:"documents"`
@@ -55,7 +56,8 @@ func runDocs(ctx context.Context, e *env, args []string) error {
 }
 
 // docJSON is one document in docs --json. guild is "" for a document every
-// Discord server sees.
+// Discord server sees; origin is what re-ingesting replaces it by (a file's
+// absolute path, a URL, a Discord upload), "" when only its id stands for it.
 type docJSON struct {
 	ID         string `json:"id"`
 	Title      string `json:"title"`
@@ -63,6 +65,7 @@ type docJSON struct {
 	Words      int    `json:"words"`
 	Passages   int    `json:"passages"`
 	Source     string `json:"source"`
+	Origin     string `json:"origin"`
 	Guild      string `json:"guild"`
 	IngestedAt string `json:"ingested_at"`
 }
@@ -84,9 +87,19 @@ func writeDocs(w io.Writer, docs []knowledge.Document) {
 			server = "all"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", d.Slug, oneLine(d.Title, 60), date, d.Words, d.Passages,
-			server, d.IngestedAt.Local().Format("2006-01-02 15:04"), oneLine(d.Source, 200))
+			server, d.IngestedAt.Local().Format("2006-01-02 15:04"), oneLine(shownSource(d), 200))
 	}
 	tw.Flush()
+}
+
+// shownSource is where a document came from as the table shows it: the path
+// or URL it was ingested from, so that two article.txt files from different
+// folders can be told apart, else its source name.
+func shownSource(d knowledge.Document) string {
+	if filepath.IsAbs(d.Origin) || strings.HasPrefix(d.Origin, "http://") || strings.HasPrefix(d.Origin, "https://") {
+		return d.Origin
+	}
+	return d.Source
 }
 
 func runDocsRemove(ctx context.Context, e *env, args []string) error {

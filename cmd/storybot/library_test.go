@@ -91,6 +91,10 @@ func TestIngestCollidingNames(t *testing.T) {
 	if got := docIDs(t, vars); !slices.Equal(got, want) {
 		t.Errorf("documents %q, want %q", got, want)
 	}
+	// The listing tells the two article.txt files apart by their paths.
+	if r := runCLI(t, vars, "docs"); !strings.Contains(r.stdout, paths[0]) || !strings.Contains(r.stdout, paths[1]) {
+		t.Errorf("docs does not show where each article came from:\n%s", r.stdout)
+	}
 	// The second article again, changed: it replaces its own version.
 	if err := os.WriteFile(paths[1], append(tale("bridge"), " It fell in the flood."...), 0o644); err != nil {
 		t.Fatal(err)
