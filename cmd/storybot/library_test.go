@@ -20,6 +20,7 @@ type docsJSON struct {
 		Words      int    `json:"words"`
 		Passages   int    `json:"passages"`
 		Source     string `json:"source"`
+		Origin     string `json:"origin"`
 		Guild      string `json:"guild"`
 		IngestedAt string `json:"ingested_at"`
 	} `json:"documents"`
