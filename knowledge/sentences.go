@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,55 +19,144 @@ import (
 // U.S. Attorney, St. Paul, No. 5) only when a common sentence opener such
 // as "The" or "He" follows. Decimals ($1.5 million) and dotted names
 // (example.com) never end one, since no space follows the dot.
+//
+// A quotation opened inside a sentence stays in it: in `said, “Go. Now.”
+// Then` the sentence runs to the closing quote, when that closes within
+// maxQuoteBytes and the paragraph. The full stops of scripts written
+// without spaces (。！？) end a sentence with no space after them.
 func Sentences(text string) [][2]int {
-	var out [][2]int
-	start := skipSpace(text, 0)
-	hasWord := false // whether text[start:i] has a letter or digit
-	for i := start; i < len(text); {
-		c := text[i]
-		switch {
-		case c == '\n':
-			j := i + 1
-			for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
-				j++
-			}
-			if j < len(text) && text[j] == '\n' {
-				if end := trimSpaceEnd(text, start, i); end > start {
-					out = append(out, [2]int{start, end})
-				}
-				start = skipSpace(text, j)
-				hasWord = false
-				i = start
-				continue
-			}
-			i++
-		case c == '.' || c == '!' || c == '?' || (c == 0xE2 && hasPrefixAt(text, i, "…")):
-			end, next, ok := sentenceEnd(text, start, i, hasWord)
-			if ok {
-				out = append(out, [2]int{start, end})
-				start = next
-				hasWord = false
-				i = start
-				continue
-			}
-			i = end
-		case c < utf8.RuneSelf:
-			if !hasWord && isASCIIAlnum(c) {
-				hasWord = true
-			}
-			i++
-		case hasWord:
-			i++ // inside a multi-byte rune; no terminator starts here
-		default:
-			r, size := utf8.DecodeRuneInString(text[i:])
-			hasWord = unicode.IsLetter(r) || unicode.IsDigit(r)
-			i += size
+	sp := splitter{text: text, start: skipSpace(text, 0), quoteEnd: -1}
+	for i := sp.start; i < len(text); {
+		i = sp.step(i)
+	}
+	sp.cut(len(text), len(text))
+	return sp.out
+}
+
+// splitter is Sentences under way.
+type splitter struct {
+	text     string
+	out      [][2]int
+	start    int  // where the sentence being read starts
+	hasWord  bool // whether it has a letter or digit yet
+	quoteEnd int  // where a quotation opened inside it closes, else before it
+}
+
+// cut ends the sentence being read at end, white space trimmed, and
+// returns next, where the next one starts.
+func (sp *splitter) cut(end, next int) int {
+	if end = trimSpaceEnd(sp.text, sp.start, end); end > sp.start {
+		sp.out = append(sp.out, [2]int{sp.start, end})
+	}
+	sp.start, sp.hasWord = next, false
+	return next
+}
+
+// step reads on from text[i] and returns where to read next.
+func (sp *splitter) step(i int) int {
+	text, c := sp.text, sp.text[i]
+	if sp.hasWord && i > sp.quoteEnd && (c == '"' || c == 0xE2 && hasPrefixAt(text, i, "“")) {
+		sp.quoteEnd = quoteClose(text, i)
+	}
+	switch {
+	case c == '\n':
+		if j, ok := blankLineAt(text, i); ok {
+			return sp.cut(i, skipSpace(text, j))
+		}
+		return i + 1
+	case c == '.' || c == '!' || c == '?' || (c == 0xE2 && hasPrefixAt(text, i, "…")):
+		end, next, ok := sentenceEnd(text, sp.start, i, sp.hasWord)
+		if ok && end > sp.quoteEnd { // not inside a quotation that closes later
+			return sp.cut(end, next)
+		}
+		return end
+	case sp.hasWord && (c == 0xE3 || c == 0xEF) && ideographicStopLen(text, i) > 0:
+		end := i
+		for n := ideographicStopLen(text, end); n > 0; n = ideographicStopLen(text, end) {
+			end += n
+		}
+		for end < len(text) && closerLen(text, end) > 0 {
+			end += closerLen(text, end)
+		}
+		if end > sp.quoteEnd {
+			return sp.cut(end, skipSpace(text, end))
+		}
+		return end
+	case c < utf8.RuneSelf:
+		sp.hasWord = sp.hasWord || isASCIIAlnum(c)
+		return i + 1
+	case sp.hasWord:
+		return i + 1 // inside a multi-byte rune; no terminator starts here
+	}
+	r, size := utf8.DecodeRuneInString(text[i:])
+	sp.hasWord = unicode.IsLetter(r) || unicode.IsDigit(r)
+	return i + size
+}
+
+// blankLineAt reports whether the line break at text[i] starts a blank
+// line, and where the line break ending it is.
+func blankLineAt(text string, i int) (int, bool) {
+	j := i + 1
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
+		j++
+	}
+	return j, j < len(text) && text[j] == '\n'
+}
+
+// maxQuoteBytes bounds how far a quotation opened inside a sentence may
+// run and keep its sentences in that one.
+const maxQuoteBytes = 500
+
+// quoteClose returns where the quotation opened by the quote mark at
+// text[i] closes: the offset of its closing mark, or -1 when it does not
+// close within maxQuoteBytes and the paragraph, or the mark opens nothing
+// (a straight quote before a space closes one).
+func quoteClose(text string, i int) int {
+	open, close := "“", "”"
+	if text[i] == '"' {
+		open, close = `"`, `"`
+		if i+1 >= len(text) || isSpaceByte(text[i+1]) || i > 0 && !isSpaceByte(text[i-1]) && text[i-1] != '(' {
+			return -1
 		}
 	}
-	if end := trimSpaceEnd(text, start, len(text)); end > start {
-		out = append(out, [2]int{start, end})
+	from := i + len(open)
+	window := text[from:min(len(text), from+maxQuoteBytes)]
+	k := strings.Index(window, close)
+	if k < 0 || paragraphBreakIn(window[:k]) {
+		return -1
 	}
-	return out
+	return from + k
+}
+
+// paragraphBreakIn reports whether s holds a blank line.
+func paragraphBreakIn(s string) bool {
+	for i := strings.IndexByte(s, '\n'); i >= 0; {
+		j := i + 1
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r') {
+			j++
+		}
+		if j < len(s) && s[j] == '\n' {
+			return true
+		}
+		k := strings.IndexByte(s[j:], '\n')
+		if k < 0 {
+			return false
+		}
+		i = j + k
+	}
+	return false
+}
+
+// ideographicStopLen returns the length of the full stop, exclamation or
+// question mark of scripts written without spaces at text[i] (。！？ and
+// the half-width ｡), or 0.
+func ideographicStopLen(text string, i int) int {
+	for _, stop := range []string{"。", "！", "？", "｡"} {
+		if hasPrefixAt(text, i, stop) {
+			return len(stop)
+		}
+	}
+	return 0
 }
 
 // sentenceEnd decides whether the terminator at text[i] ends the sentence
@@ -246,6 +336,14 @@ func closerLen(text string, i int) int {
 		return 1
 	case 0xE2: // ’ ” › (U+2019 U+201D U+203A)
 		if hasPrefixAt(text, i, "’") || hasPrefixAt(text, i, "”") || hasPrefixAt(text, i, "›") {
+			return 3
+		}
+	case 0xE3: // 」 』 〉 》 (U+300D U+300F U+3009 U+300B)
+		if hasPrefixAt(text, i, "」") || hasPrefixAt(text, i, "』") || hasPrefixAt(text, i, "〉") || hasPrefixAt(text, i, "》") {
+			return 3
+		}
+	case 0xEF: // ） (U+FF09)
+		if hasPrefixAt(text, i, "）") {
 			return 3
 		}
 	case 0xC2: // »

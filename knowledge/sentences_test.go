@@ -71,6 +71,17 @@ func TestSentences(t *testing.T) {
 		{"non-ASCII letters", "Ça va. Élodie est là. Ñandú corre.", []string{"Ça va.", "Élodie est là.", "Ñandú corre."}},
 		{"lower-case non-ASCII continues", "Il dit oui. été chaud.", []string{"Il dit oui. été chaud."}},
 		{"CRLF blank line", "One.\r\n\r\nTwo", []string{"One.", "Two"}},
+		{"quotation stays in its sentence", "The source said, “That’s all I want to say. He did not.” When pressed, he left.",
+			[]string{"The source said, “That’s all I want to say. He did not.”", "When pressed, he left."}},
+		{"straight quotation stays in its sentence", `He told them "Go home. Now." Then he left.`,
+			[]string{`He told them "Go home. Now."`, "Then he left."}},
+		{"quotation left open ends at the paragraph", "He said, “Go home. Now.\n\nThen he left.",
+			[]string{"He said, “Go home.", "Now.", "Then he left."}},
+		{"quotation opening a sentence", "“Go home. Now,” he said. They went.", []string{"“Go home.", "Now,” he said.", "They went."}},
+		{"two quotations in one sentence", "“Jim,” he said, “you saw him? I did.” Jim nodded.",
+			[]string{"“Jim,” he said, “you saw him? I did.”", "Jim nodded."}},
+		{"ideographic full stops", "今日は晴れです。明日は雨でしょう！本当？", []string{"今日は晴れです。", "明日は雨でしょう！", "本当？"}},
+		{"ideographic stop before a bracket", "他说：「好。」然后走了。", []string{"他说：「好。」", "然后走了。"}},
 		{"trailing stop", "End.", []string{"End."}},
 		{"only a stop", ".", []string{"."}},
 	}
@@ -97,6 +108,8 @@ func TestSentencesDefaultStory(t *testing.T) {
 		"U.S. authorities have repeatedly made it clear that they do not consider the matter settled.",
 		"… The FBI still gained valuable information on the Phantom network.",
 		"Ramos “respected the privacy of clients whoever it was,” the source who knew him personally told Motherboard.",
+		"A third source told Motherboard “He never gave law enforcement a backdoor into Phantom Secure. He did not do that.”",
+		"When pressed on whether the FBI still asked for access, the source, who worked directly on the case, said, “Basically that’s all I want to say. He did not give law enforcement a backdoor into Phantom Secure.”",
 	} {
 		if !slices.Contains(got, want) {
 			t.Errorf("sentence missing:\n%s", want)
@@ -131,7 +144,8 @@ func checkSentenceSpans(t *testing.T, text string) {
 }
 
 func FuzzSentences(f *testing.F) {
-	for _, s := range []string{"", "Mr. Smith. Hi!", "“Help!” he cried… Then.", "U.S. $1.5 e.g. J. R.\n\nx", "...", "a.\u00a0B", "?”’) A"} {
+	for _, s := range []string{"", "Mr. Smith. Hi!", "“Help!” he cried… Then.", "U.S. $1.5 e.g. J. R.\n\nx", "...", "a.\u00a0B", "?”’) A",
+		"a “b. C.” D", `x "y. Z" w`, "好。」”", "a “b\n\n”. C"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
