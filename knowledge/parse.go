@@ -29,12 +29,21 @@ type Parsed struct {
 	Passages []Passage
 }
 
-// Passage sizes, in words. Paragraphs longer than maxPassageWords are split
-// at sentence boundaries into balanced chunks; fragments shorter than
-// minPassageWords are merged with a neighbour.
+// Passage sizes, in words (as countWords counts them). Paragraphs longer
+// than maxPassageWords are split at sentence boundaries into balanced
+// chunks, and a sentence longer than that at words (or characters);
+// fragments shorter than minPassageWords are merged with a neighbour.
 const (
 	minPassageWords = 40
 	maxPassageWords = 200
+)
+
+// A run of characters without a space longer than longRun bytes counts as
+// one word per bytesPerWord bytes: text written without spaces (Chinese,
+// Japanese, Thai) or a line of 30 MB with none has a size too.
+const (
+	longRun      = 24
+	bytesPerWord = 6
 )
 
 // Parse reads one document from raw bytes and splits it into passages.
@@ -382,17 +391,27 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 }
 
 // appendChunks splits a long paragraph at sentence boundaries into
-// ceil(words/maxPassageWords) chunks of about equal size.
+// ceil(words/maxPassageWords) chunks of about equal size. A sentence
+// longer than maxPassageWords is cut first (cutSentence).
 func appendChunks(units []para, text string, p para) []para {
-	spans := Sentences(text[p.start:p.end])
+	var spans [][2]int
+	var words []int
+	total := 0
+	for _, s := range Sentences(text[p.start:p.end]) {
+		n := countWords(text[p.start+s[0] : p.start+s[1]])
+		if n <= maxPassageWords {
+			spans, words = append(spans, s), append(words, n)
+			total += n
+			continue
+		}
+		for _, piece := range cutSentence(text[p.start:p.end], s, n) {
+			m := countWords(text[p.start+piece[0] : p.start+piece[1]])
+			spans, words = append(spans, piece), append(words, m)
+			total += m
+		}
+	}
 	if len(spans) < 2 {
 		return append(units, p)
-	}
-	words := make([]int, len(spans))
-	total := 0
-	for i, s := range spans {
-		words[i] = countWords(text[p.start+s[0] : p.start+s[1]])
-		total += words[i]
 	}
 	left := (total + maxPassageWords - 1) / maxPassageWords // chunks still to make
 	first, done, cum := 0, 0, 0                             // current chunk's first sentence; words in finished chunks; words so far
@@ -431,19 +450,93 @@ func appendChunks(units []para, text string, p para) []para {
 	return units
 }
 
+// cutSentence cuts the sentence at span s of text, of n words, into
+// ceil(n/maxPassageWords) pieces of about equal size: at spaces, and
+// inside a run of characters without one where the run alone is too long
+// (at a character boundary, never before a combining mark). The pieces
+// are trimmed of white space and cover every other byte of the sentence.
+func cutSentence(text string, s [2]int, n int) [][2]int {
+	pieces := (n + maxPassageWords - 1) / maxPassageWords
+	goal := (n + pieces - 1) / pieces // words a piece may hold
+	var out [][2]int
+	start, words := s[0], 0
+	emit := func(end int) {
+		if end > start {
+			out = append(out, [2]int{start, end})
+		}
+		start, words = skipSpace(text, end), 0
+	}
+	for i := s[0]; i < s[1]; {
+		if isSpaceByte(text[i]) {
+			i++
+			continue
+		}
+		end := i
+		for end < s[1] && !isSpaceByte(text[end]) {
+			end++
+		}
+		w := runWords(end - i)
+		if words > 0 && words+w > goal {
+			emit(trimSpaceEnd(text, start, i))
+		}
+		// A run too long for a piece is cut into pieces of goal words.
+		for w > goal {
+			cut := charBoundary(text, start+(goal-words)*bytesPerWord, end)
+			emit(cut)
+			w = runWords(end - cut)
+		}
+		words += w
+		i = end
+	}
+	emit(trimSpaceEnd(text, start, s[1]))
+	return out
+}
+
+// charBoundary returns the first offset at or after i, and before end,
+// where a character starts that is not a combining mark, or end.
+func charBoundary(text string, i, end int) int {
+	for i < end {
+		if !utf8.RuneStart(text[i]) {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:end])
+		if !unicode.In(r, unicode.Mn, unicode.Me) && r != '\u200d' && !unicode.Is(unicode.Variation_Selector, r) {
+			return i
+		}
+		i += size
+	}
+	return end
+}
+
 // maxTitleLen is the longest line, in bytes, taken for a title.
 const maxTitleLen = 150
 
-// countWords counts the space-separated words in s.
+// countWords counts the space-separated words in s, a run longer than
+// longRun bytes as one word per bytesPerWord bytes.
 func countWords(s string) int {
 	n := 0
-	prev := uint8(1) // whether the byte before was space
+	run := 0 // bytes in the run of non-space bytes that ends here
 	for i := 0; i < len(s); i++ {
-		space := asciiSpace[s[i]]
-		n += int(prev &^ space) // a word starts here
-		prev = space
+		if asciiSpace[s[i]] == 0 {
+			run++
+			continue
+		}
+		n += runWords(run)
+		run = 0
 	}
-	return n
+	return n + runWords(run)
+}
+
+// runWords is what a run of n bytes without a space counts for in countWords.
+func runWords(n int) int {
+	switch {
+	case n == 0:
+		return 0
+	case n <= longRun:
+		return 1
+	}
+	return (n + bytesPerWord - 1) / bytesPerWord
 }
 
 // endsSentence reports whether s ends with sentence-final punctuation,

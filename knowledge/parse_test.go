@@ -465,7 +465,8 @@ func TestPassages(t *testing.T) {
 		{"paragraphs of a good size", para(50) + "\n\n" + para(60), []int{50, 60}},
 		{"long paragraph split evenly", para(30, 30, 30, 30, 30, 30, 30, 30, 30, 30), []int{150, 150}},
 		{"very long paragraph", para(slices.Repeat([]int{25}, 20)...), []int{175, 150, 175}},
-		{"one giant sentence stays whole", para(450), []int{450}},
+		{"one giant sentence is cut at words", para(450), []int{150, 150, 150}},
+		{"a sentence over the bound is cut, the rest kept whole", para(30, 250, 30), []int{155, 155}},
 		{"heading joins the next paragraph", para(50) + "\n\nA Heading\n\n" + para(50), []int{50, 52}},
 		{"short paragraph joins the previous", para(50) + "\n\n" + para(10) + "\n\n" + para(50), []int{60, 50}},
 		{"short paragraphs gather", strings.Repeat(para(8)+"\n\n", 10) + para(8), []int{88}},
@@ -485,6 +486,37 @@ func TestPassages(t *testing.T) {
 			if !slices.Equal(got, tt.words) {
 				t.Errorf("passage sizes = %v, want %v", got, tt.words)
 			}
+		})
+	}
+}
+
+// TestPassageBound checks that every passage is cut to the usual length
+// whatever the text: a line without spaces, words without a full stop,
+// text written without spaces, with or without its own full stops.
+func TestPassageBound(t *testing.T) {
+	tests := []struct {
+		name, text string
+	}{
+		{"a 3 MB line without spaces", strings.Repeat("abcdefghij", 300_000)},
+		{"100,000 words without a full stop", strings.Repeat("word ", 100_000)},
+		{"a line of Chinese without punctuation", strings.Repeat("我们今天去公园散步看花", 20_000)},
+		{"Japanese with its own full stops", strings.Repeat("今日は公園へ散歩に行きました。花がきれいでした！", 5_000)},
+		{"combining marks are not split from their letter", strings.Repeat("e\u0301", 50_000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := mustParseOpt(t, tt.text, knowledge.ParseOptions{Name: "bound.txt"})
+			most := 0
+			for _, ps := range p.Passages {
+				most = max(most, len(ps.Text))
+				if n := len(strings.Fields(ps.Text)); n > 250 || len(ps.Text) > 2000 {
+					t.Fatalf("%s: %d words, %d bytes; want at most about 200 words and 2,000 bytes", ps.ID, n, len(ps.Text))
+				}
+				if r, _ := utf8.DecodeRuneInString(ps.Text); unicode.Is(unicode.Mn, r) {
+					t.Fatalf("%s starts with a combining mark", ps.ID)
+				}
+			}
+			t.Logf("%d bytes: %d passages, the longest %d bytes", len(tt.text), len(p.Passages), most)
 		})
 	}
 }
@@ -586,7 +618,7 @@ func checkParsed(tb testing.TB, raw []byte, p knowledge.Parsed) {
 	if len(p.Passages) == 0 {
 		tb.Fatalf("%s: no passages", d.Source)
 	}
-	starts, ends := sentenceBounds(d.Text)
+	b := sentenceBounds(d.Text)
 	prev := 0
 	for i, ps := range p.Passages {
 		checkPassageSpan(tb, d, i, ps, prev)
@@ -596,8 +628,8 @@ func checkParsed(tb testing.TB, raw []byte, p knowledge.Parsed) {
 		if i+1 < len(p.Passages) {
 			next = p.Passages[i+1].Start
 		}
-		if !checkSkipped(tb, d, d.Text[prev:ps.Start], i == 0) && !starts[ps.Start] ||
-			strings.TrimSpace(d.Text[ps.End:next]) == "" && !ends[ps.End] {
+		if !checkSkipped(tb, d, d.Text[prev:ps.Start], i == 0) && !b.start(ps.Start) ||
+			strings.TrimSpace(d.Text[ps.End:next]) == "" && !b.end(ps.End) {
 			tb.Fatalf("%s: passage %s splits a sentence: %q", d.Source, ps.ID, clipText(ps.Text))
 		}
 		prev = ps.End
@@ -661,14 +693,48 @@ func checkSkipped(tb testing.TB, d knowledge.Document, gap string, first bool) b
 
 // sentenceBounds returns where the sentences of text start and end, white
 // space trimmed: Sentences trims ASCII white space only, passages all of it.
-func sentenceBounds(text string) (starts, ends map[int]bool) {
-	starts, ends = map[int]bool{}, map[int]bool{}
+// A sentence too long for one passage may be cut anywhere inside it.
+func sentenceBounds(text string) bounds {
+	starts, ends := map[int]bool{}, map[int]bool{}
+	var long [][2]int
 	for _, s := range knowledge.Sentences(text) {
 		sent := text[s[0]:s[1]]
 		starts[s[0]+len(sent)-len(strings.TrimLeftFunc(sent, unicode.IsSpace))] = true
 		ends[s[0]+len(strings.TrimRightFunc(sent, unicode.IsSpace))] = true
+		if tooLongForAPassage(sent) {
+			long = append(long, s)
+		}
 	}
-	return starts, ends
+	return bounds{starts, ends, long}
+}
+
+// bounds are where passages may start and end: at sentence bounds, and
+// anywhere inside the long sentences.
+type bounds struct {
+	starts, ends map[int]bool
+	long         [][2]int
+}
+
+func (b bounds) start(i int) bool { return b.starts[i] || b.inLong(i) }
+func (b bounds) end(i int) bool   { return b.ends[i] || b.inLong(i) }
+
+func (b bounds) inLong(i int) bool {
+	k, _ := slices.BinarySearchFunc(b.long, i, func(s [2]int, i int) int {
+		switch {
+		case s[1] < i:
+			return -1
+		case s[0] > i:
+			return 1
+		}
+		return 0
+	})
+	return k < len(b.long) && b.long[k][0] <= i && i <= b.long[k][1]
+}
+
+// tooLongForAPassage reports whether Parse cuts a sentence: over 200
+// words, or over 1,200 bytes (text written without spaces).
+func tooLongForAPassage(sent string) bool {
+	return len(strings.Fields(sent)) > 200 || len(sent) > 1200
 }
 
 // dropControls removes the control characters that are not white space,
