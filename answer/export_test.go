@@ -78,8 +78,8 @@ func (t Tuning) Variants() []Tuning {
 	for _, x := range []float64{0.25, 1} {
 		add(fmt.Sprintf("farShare=%.2f", x), func(p *extractParams) { p.farShare = x })
 	}
-	for _, x := range []float64{0.25, 0.5} {
-		add(fmt.Sprintf("heading=%.2f", x), func(p *extractParams) { p.heading = x })
+	for _, x := range []int{0, 3, 5} {
+		add(fmt.Sprintf("minWords=%d", x), func(p *extractParams) { p.minWords = x })
 	}
 	add("sureSentences=3", func(p *extractParams) { p.sureSentences = 3 })
 	add("sureNext=1", func(p *extractParams) { p.sureNext = 1 })

@@ -27,7 +27,7 @@ type extractParams struct {
 	typeBonus     float64 // bonus for an expression of the kind the question asks for
 	near          int     // words within which such an expression is near a question word
 	farShare      float64 // share of typeBonus for an expression far from the question's words
-	heading       float64 // factor for a line without closing punctuation: a heading or a title
+	minWords      int     // a sentence of fewer words is a fragment, not offered
 	sureSentences int     // sentences at most when the best one is sure (see sentence.sure)
 	sureNext      int     // next, when the best sentence is sure
 }
@@ -43,11 +43,12 @@ type extractParams struct {
 // questions; answering a sure sentence in two sentences instead of three
 // costs nothing there and saves words; the heading factor is neutral
 // there and keeps a title that echoes the question from leading the
-// answer.
+// answer. Headings, and fragments of fewer than minWords words (“I
+// asked.”), are never offered: they do not answer on their own.
 func defaultExtract() extractParams {
 	return extractParams{
 		sentences: 4, words: 100, passages: 3, typedPassages: 8, rankBonus: 0.25, lengthPenalty: 0.15, minShare: 0.35, next: 1,
-		typeBonus: 1, near: 8, farShare: 0.5, heading: 0.5, sureSentences: 2, sureNext: 0,
+		typeBonus: 1, near: 8, farShare: 0.5, minWords: 4, sureSentences: 2, sureNext: 0,
 	}
 }
 
@@ -183,13 +184,10 @@ func (sc *scorer) score(c *sentence, exprs *[]typed) bool {
 		c.score *= 1 + pr.typeBonus*kind
 		c.sure = kind >= 1 && sc.q.want.exact()
 	}
-	if c.rank >= pr.passages && !c.sure {
+	if c.rank >= pr.passages && !c.sure || !c.offered(pr) {
 		return false
 	}
 	if c.score > 0 {
-		if isHeading(c.text()) {
-			c.score *= pr.heading
-		}
 		c.score *= 1 + pr.rankBonus/float64(1+c.rank)
 		c.score /= math.Pow(float64(max(c.nterms, 1)), pr.lengthPenalty)
 	}
@@ -231,7 +229,7 @@ func pick(cands []*sentence, all []sentence, pr extractParams) []*sentence {
 			}
 		}
 		n := len(c.words)
-		if len(picked) >= limit || pr.words > 0 && len(picked) >= 2 && words+n > pr.words {
+		if !c.offered(pr) || len(picked) >= limit || pr.words > 0 && len(picked) >= 2 && words+n > pr.words {
 			return
 		}
 		picked = append(picked, c)
@@ -257,6 +255,16 @@ func pick(cands []*sentence, all []sentence, pr extractParams) []*sentence {
 	}
 	return picked
 }
+
+// offered reports whether c may be part of an answer: not a heading, nor
+// a fragment of fewer than pr.minWords words.
+func (c *sentence) offered(pr extractParams) bool {
+	return len(c.words) >= pr.minWords && !(len(c.words) <= maxHeadingWords && isHeading(c.text()))
+}
+
+// maxHeadingWords is the most words a heading has; a longer line without
+// closing punctuation is a sentence that lost it (to a citation, a table).
+const maxHeadingWords = 12
 
 // isHeading reports whether a sentence is a line that does not end as a
 // sentence does: a heading or a title.

@@ -117,6 +117,27 @@ func TestExtractNextSentence(t *testing.T) {
 	}
 }
 
+// TestExtractNoFragments checks that headings and fragments of a few
+// words are never offered, as the best sentence or after it.
+func TestExtractNoFragments(t *testing.T) {
+	ps := passagesOf(
+		"The Captain’s Map\n\nThe captain hid the map under the floor of the inn. “Why?” I asked.",
+		"The map\n\nNobody found the captain’s map for years.",
+	)
+	got := quotes(extract("What did the captain do with the map?", ps, defaultExtract()))
+	if len(got) == 0 {
+		t.Fatal("no quotes")
+	}
+	for _, q := range got {
+		if q == "“Why?”" || q == "I asked." || q == "The Captain’s Map" || q == "The map" {
+			t.Errorf("quotes = %q, offer the fragment or heading %q", got, q)
+		}
+	}
+	if got[0] != "The captain hid the map under the floor of the inn." {
+		t.Errorf("quotes = %q, want the sentence that answers first", got)
+	}
+}
+
 func TestExtractWordBudget(t *testing.T) {
 	long := strings.Repeat("word ", 45)
 	ps := passagesOf("The king rode out. " + "The king had " + long + "horses. " + "The king had " + long + "dogs. " + "The king sang.")
