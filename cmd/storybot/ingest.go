@@ -21,7 +21,7 @@ import (
 )
 
 // maxIngestBytes bounds one input file; larger ones are refused before
-// anything is read into memory.
+// anything is read into memory, or as soon as reading passes it.
 const maxIngestBytes = 512 << 20
 
 func runIngest(ctx context.Context, e *env, args []string) error {
@@ -245,20 +245,9 @@ func parseURL(ctx context.Context, u string, opt knowledge.ParseOptions) (knowle
 func userAgent() string { return "storybot/" + version + " (+https://github.com/storybot/storybot)" }
 
 func parseFile(name string, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
-	fi, err := os.Stat(name)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return knowledge.Parsed{}, fmt.Errorf("%s: no such file", name)
-	case err != nil:
-		return knowledge.Parsed{}, fmt.Errorf("%s: %w", name, err)
-	case fi.IsDir():
-		return knowledge.Parsed{}, fmt.Errorf("%s: is a folder; give the files in it", name)
-	case fi.Size() > maxIngestBytes:
-		return knowledge.Parsed{}, fmt.Errorf("%s: %d MB is more than the %d MB storybot ingests in one file; split it", name, fi.Size()>>20, maxIngestBytes>>20)
-	}
-	data, err := os.ReadFile(name)
+	data, err := readFile(name, maxIngestBytes)
 	if err != nil {
-		return knowledge.Parsed{}, fmt.Errorf("%s: %w", name, err)
+		return knowledge.Parsed{}, err
 	}
 	return parseData(name, data, opt)
 }
