@@ -58,7 +58,7 @@ func parseHTML(text string, keepAll bool) draft {
 	if h1 != "" && (d.title == "" || strings.Contains(strings.ToLower(d.title), strings.ToLower(h1))) {
 		d.title = h1
 		if !slices.ContainsFunc(d.blocks, func(b block) bool { return strings.EqualFold(b.text, h1) }) {
-			d.blocks = slices.Insert(d.blocks, 0, block{text: h1, heading: true})
+			d.blocks = slices.Insert(d.blocks, 0, block{text: h1, heading: true, level: 1})
 		}
 	}
 	if all != nil {
@@ -185,6 +185,7 @@ type htmlWalker struct {
 	pre      int             // depth inside <pre>
 	preText  bool            // the paragraph holds preformatted text
 	heading  int             // depth inside h1–h6
+	level    int             // the level of the outermost of those headings
 	articles int             // depth inside article or main
 }
 
@@ -212,6 +213,10 @@ func (w *htmlWalker) element(n *html.Node) {
 	if depth := w.depth(n.DataAtom); depth != nil {
 		*depth++
 		defer func() { *depth-- }()
+	}
+	if lv := headingLevel(n.DataAtom); lv > 0 && w.level == 0 {
+		w.level = lv
+		defer func() { w.level = 0 }()
 	}
 	w.children(n)
 	if block {
@@ -330,7 +335,7 @@ func (w *htmlWalker) flush() {
 		return
 	}
 	if s != "" {
-		w.blocks = append(w.blocks, block{text: s, heading: w.heading > 0 || looksLikeHeading(s)})
+		w.blocks = append(w.blocks, block{text: s, heading: w.heading > 0 || looksLikeHeading(s), level: w.level})
 	}
 }
 
@@ -385,6 +390,25 @@ func notText(a atom.Atom) bool {
 		return true
 	}
 	return false
+}
+
+// headingLevel is 1–6 for h1–h6, else 0.
+func headingLevel(a atom.Atom) int {
+	switch a {
+	case atom.H1:
+		return 1
+	case atom.H2:
+		return 2
+	case atom.H3:
+		return 3
+	case atom.H4:
+		return 4
+	case atom.H5:
+		return 5
+	case atom.H6:
+		return 6
+	}
+	return 0
 }
 
 func isHTMLBlock(a atom.Atom) bool {

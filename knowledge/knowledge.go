@@ -92,6 +92,10 @@ type Passage struct {
 	Doc string `json:"doc"`
 	// N is the passage's position in its document, from 1.
 	N int `json:"-"`
+	// Chapter is the chapter or section the passage belongs to, as a label
+	// for citations ("chapter 3", "part 2: The Sea-cook", "The vote"), or
+	// "" when the document has none (see Parse).
+	Chapter string `json:"chapter,omitempty"`
 	// Text is exactly Document.Text[Start:End].
 	Text string `json:"text"`
 	// Start and End are byte offsets into Document.Text.

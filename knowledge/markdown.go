@@ -148,7 +148,7 @@ func (m *mdParser) heading(level int, h string) {
 	if level == 1 && m.d.title == "" {
 		m.d.title = h
 	}
-	m.d.blocks = append(m.d.blocks, block{text: h, heading: true})
+	m.d.blocks = append(m.d.blocks, block{text: h, heading: true, level: level})
 }
 
 // flush ends the paragraph being read.

@@ -126,6 +126,7 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	if !slices.ContainsFunc(blocks, func(b block) bool { return hasWord(b.text) }) {
 		return Parsed{}, fmt.Errorf("%s: %w", name, ErrEmptyDocument)
 	}
+	markChapters(text, blocks, doc.Title)
 	var paras []para
 	if d.spans {
 		paras = spanBlocks(blocks)
@@ -142,8 +143,12 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 type block struct {
 	text    string
 	heading bool // a title or heading: merged with what follows
+	level   int  // 1–6 for a Markdown or HTML heading, else 0
 	words   int  // set by Parse once the format parser is done
 	seq     int  // position among the format parser's blocks, set by Parse
+
+	chapter      string // the chapter it belongs to, set by markChapters
+	chapterStart bool   // it opens that chapter
 
 	// start and end locate the paragraph in the input when the draft has
 	// spans: text is then a cleaned copy of that span.
@@ -273,8 +278,11 @@ func dropRepeatedTitle(blocks []block) []block {
 type para struct {
 	start, end int
 	words      int
-	heading    bool // a heading or a lead-in ending without a full stop: joins what follows
-	cut        bool // a dropped block lies right before it: it joins nothing before it
+	heading    bool   // a heading or a lead-in ending without a full stop: joins what follows
+	cut        bool   // a dropped block lies right before it: it joins nothing before it
+	chapter    string // the chapter it belongs to
+	opens      bool   // it opens that chapter: it joins nothing before it but headings
+	text       bool   // it holds more than headings, set by splitPassages
 }
 
 // spanBlocks returns where each block lies in the input, for blocks that
@@ -291,6 +299,8 @@ func spanBlocks(blocks []block) []para {
 			words:   b.words,
 			heading: b.heading || !endsSentence(b.text),
 			cut:     i > 0 && b.seq != blocks[i-1].seq+1,
+			chapter: b.chapter,
+			opens:   b.chapterStart,
 		})
 	}
 	return paras
@@ -320,25 +330,34 @@ func joinBlocks(blocks []block) (string, []para) {
 			end:     sb.Len(),
 			words:   b.words,
 			heading: b.heading || !endsSentence(b.text),
+			chapter: b.chapter,
+			opens:   b.chapterStart,
 		})
 	}
 	return sb.String(), paras
 }
 
 // splitPassages turns paragraphs into passages of roughly
-// minPassageWords–maxPassageWords words, never splitting a sentence. Each
-// paragraph becomes a passage; one over maxPassageWords is split at
-// sentence boundaries into chunks of about equal size (appendChunks), and
-// one under minPassageWords joins a neighbour: a heading or a lead-in
-// ending without a full stop the paragraph after it, anything else the
-// passage before it, never across a dropped block.
+// minPassageWords–maxPassageWords words, never splitting a sentence
+// shorter than a passage. Each paragraph becomes a passage; one over
+// maxPassageWords is split at sentence boundaries into chunks of about
+// equal size (appendChunks), and one under minPassageWords joins a
+// neighbour: a heading or a lead-in ending without a full stop the
+// paragraph after it, anything else the passage before it, never across a
+// dropped block nor into another chapter (a chapter's heading joins only
+// the headings before it, a part's over its first chapter's). A passage
+// belongs to the chapter of its last paragraph.
 func splitPassages(text string, paras []para, slug string) []Passage {
 	units := make([]para, 0, len(paras))
 	for _, p := range paras {
+		p.text = !p.heading
 		if p.words > maxPassageWords {
 			n := len(units)
 			units = appendChunks(units, text, p)
-			units[n].cut = p.cut
+			units[n].cut, units[n].opens = p.cut, p.opens
+			for k := n; k < len(units); k++ {
+				units[k].text = true
+			}
 			continue
 		}
 		units = append(units, p)
@@ -349,10 +368,11 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 	hasCarry := false
 	for i, u := range units {
 		if hasCarry {
-			if u.cut {
-				out = append(out, carry) // nothing may join across a dropped block
+			if u.cut || u.opens && carry.text {
+				out = append(out, carry) // nothing may join across a dropped block, nor into the next chapter
 			} else {
-				u = para{start: carry.start, end: u.end, words: carry.words + u.words, heading: u.heading, cut: carry.cut}
+				u = para{start: carry.start, end: u.end, words: carry.words + u.words, heading: u.heading, cut: carry.cut,
+					chapter: u.chapter, opens: carry.opens || u.opens, text: carry.text || u.text}
 			}
 			hasCarry = false
 		}
@@ -361,7 +381,7 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 			continue
 		}
 		last := i == len(units)-1
-		joinsBack := len(out) > 0 && !u.cut
+		joinsBack := len(out) > 0 && !u.cut && !u.opens
 		switch {
 		case !last && (u.heading || !joinsBack):
 			carry, hasCarry = u, true // a heading goes with what follows it
@@ -379,12 +399,13 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 	for i, p := range out {
 		n := i + 1
 		passages[i] = Passage{
-			ID:    slug + "#" + strconv.Itoa(n),
-			Doc:   slug,
-			N:     n,
-			Text:  text[p.start:p.end],
-			Start: p.start,
-			End:   p.end,
+			ID:      slug + "#" + strconv.Itoa(n),
+			Doc:     slug,
+			N:       n,
+			Chapter: p.chapter,
+			Text:    text[p.start:p.end],
+			Start:   p.start,
+			End:     p.end,
 		}
 	}
 	return passages
@@ -417,9 +438,10 @@ func appendChunks(units []para, text string, p para) []para {
 	first, done, cum := 0, 0, 0                             // current chunk's first sentence; words in finished chunks; words so far
 	emit := func(last, upTo int) {
 		units = append(units, para{
-			start: p.start + spans[first][0],
-			end:   p.start + spans[last][1],
-			words: upTo - done,
+			start:   p.start + spans[first][0],
+			end:     p.start + spans[last][1],
+			words:   upTo - done,
+			chapter: p.chapter,
 		})
 		first, done = last+1, upTo
 		left--

@@ -564,9 +564,11 @@ func TestPassageCorpora(t *testing.T) {
 					if i+1 < len(p.Passages) {
 						next = p.Passages[i+1].Start
 					}
-					// Nothing joins across dropped text: a title before a
-					// dropped cookie notice stands alone.
-					cut := strings.TrimSpace(p.Doc.Text[ps.End:next]) != ""
+					// Nothing joins across dropped text (a title before a
+					// dropped cookie notice stands alone), nor into the next
+					// chapter.
+					cut := strings.TrimSpace(p.Doc.Text[ps.End:next]) != "" ||
+						i+1 < len(p.Passages) && p.Passages[i+1].Chapter != ps.Chapter
 					if n := len(strings.Fields(ps.Text)); n < 40 && total >= 40 && !cut {
 						t.Errorf("%s: %d words, want at least 40", ps.ID, n)
 					}
