@@ -74,7 +74,7 @@ func (s *Store) ingest(ctx context.Context, tx *sql.Tx, docs []knowledge.Parsed,
 		in.total += len(p.Passages)
 	}
 	var err error
-	if in.insPassage, err = tx.PrepareContext(ctx, `INSERT INTO passages (doc_id, n, start, "end", text) VALUES (?, ?, ?, ?, ?)`); err != nil {
+	if in.insPassage, err = tx.PrepareContext(ctx, `INSERT INTO passages (doc_id, n, start, "end", text, chapter) VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
 		return rep, fmt.Errorf("ingest: %w", err)
 	}
 	defer in.insPassage.Close()
@@ -251,7 +251,7 @@ func wordCount(p knowledge.Parsed) int {
 
 // writePassage writes a passage and its index entry.
 func (in *ingestion) writePassage(ctx context.Context, docID int64, ps knowledge.Passage) error {
-	res, err := in.insPassage.ExecContext(ctx, docID, ps.N, ps.Start, ps.End, ps.Text)
+	res, err := in.insPassage.ExecContext(ctx, docID, ps.N, ps.Start, ps.End, ps.Text, ps.Chapter)
 	if err != nil {
 		return fmt.Errorf("passage %d: %w", ps.N, err)
 	}

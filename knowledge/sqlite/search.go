@@ -101,11 +101,11 @@ func visible(sc knowledge.Scope) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-const passageCols = `d.slug, p.n, p.start, p."end", p.text`
+const passageCols = `d.slug, p.n, p.start, p."end", p.text, p.chapter`
 
 func scanPassage(sc interface{ Scan(...any) error }, extra ...any) (knowledge.Passage, error) {
 	var p knowledge.Passage
-	dest := append([]any{&p.Doc, &p.N, &p.Start, &p.End, &p.Text}, extra...)
+	dest := append([]any{&p.Doc, &p.N, &p.Start, &p.End, &p.Text, &p.Chapter}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return p, err
 	}
