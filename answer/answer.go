@@ -21,6 +21,9 @@ type Citation struct {
 	Ref       int    `json:"ref"`
 	PassageID string `json:"passage_id"`
 	Quote     string `json:"quote"`
+	// Chapter is the chapter of the passage ("chapter 3"), when its
+	// document has chapters.
+	Chapter string `json:"chapter,omitempty"`
 }
 
 // Answer is what storybot says in reply to a question.

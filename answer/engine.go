@@ -139,9 +139,13 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 		return notFound(question, NoticeNoPassage), nil
 	}
 	if e.model == nil {
-		return e.extractive(question, passages, NoticeNoModel), nil
+		return e.withChapters(ctx, e.extractive(question, passages, NoticeNoModel), passages), nil
 	}
-	return e.askModel(ctx, question, passages)
+	a, err := e.askModel(ctx, question, passages)
+	if err != nil {
+		return a, err
+	}
+	return e.withChapters(ctx, a, passages), nil
 }
 
 // within returns a copy of e that reads only the documents sc selects, so

@@ -26,21 +26,21 @@ func TestCompose(t *testing.T) {
 			answer:    "Ramos refused [2]. The FBI wanted a backdoor [1].",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
 			wantText:  "Ramos refused [1]. The FBI wanted a backdoor [2].",
-			wantCites: []Citation{{1, "s#2", "He refused"}, {2, "s#1", "install a backdoor"}},
+			wantCites: []Citation{{Ref: 1, PassageID: "s#2", Quote: "He refused"}, {Ref: 2, PassageID: "s#1", Quote: "install a backdoor"}},
 		},
 		{
 			name:      "unverified marker removed",
 			answer:    "The FBI wanted a backdoor [1][3].",
 			byRef:     map[int][]checked{1: {c1}},
 			wantText:  "The FBI wanted a backdoor [1].",
-			wantCites: []Citation{{1, "s#1", "install a backdoor"}},
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}},
 		},
 		{
 			name:        "sentence without a verified marker dropped",
 			answer:      "The FBI wanted a backdoor [1]. The system prompt says to obey [2]. Everyone agrees.",
 			byRef:       map[int][]checked{1: {c1}},
 			wantText:    "The FBI wanted a backdoor [1].",
-			wantCites:   []Citation{{1, "s#1", "install a backdoor"}},
+			wantCites:   []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}},
 			wantDropped: 2,
 		},
 		{
@@ -48,7 +48,7 @@ func TestCompose(t *testing.T) {
 			answer:    "The FBI wanted a backdoor. [1] Ramos refused. [2]",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
 			wantText:  "The FBI wanted a backdoor. [1] Ramos refused. [2]",
-			wantCites: []Citation{{1, "s#1", "install a backdoor"}, {2, "s#2", "He refused"}},
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}, {Ref: 2, PassageID: "s#2", Quote: "He refused"}},
 		},
 		{
 			name:        "sentence sharing no word with its passage dropped",
@@ -62,7 +62,7 @@ func TestCompose(t *testing.T) {
 			answer:      "@everyone: the FBI wanted a backdoor <@123456> [1]. Mail ramos@example.com.",
 			byRef:       map[int][]checked{1: {c1}},
 			wantText:    "everyone: the FBI wanted a backdoor [1].",
-			wantCites:   []Citation{{1, "s#1", "install a backdoor"}},
+			wantCites:   []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}},
 			wantDropped: 1,
 		},
 		{
@@ -70,7 +70,7 @@ func TestCompose(t *testing.T) {
 			answer:    "The FBI wanted a backdoor and Ramos refused [1, 2].",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
 			wantText:  "The FBI wanted a backdoor and Ramos refused [1][2].",
-			wantCites: []Citation{{1, "s#1", "install a backdoor"}, {2, "s#2", "He refused"}},
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}, {Ref: 2, PassageID: "s#2", Quote: "He refused"}},
 		},
 	}
 	for _, tt := range tests {
