@@ -286,3 +286,93 @@ func gutenbergTitle(header string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// Unwrap joins the hard-wrapped lines of s, a quote or a passage, for
+// display: within each paragraph, a line break where the text was wrapped
+// becomes a space (none after a dash that joins words: "sea-" "chest"),
+// while breaks that mean something stay: before a list item, after a line
+// that ends well short of the paragraph's width (the next word would have
+// fitted), in a paragraph with indented lines (verse, an address) and in
+// text whose lines are not hard-wrapped at all. Paragraphs stay apart by one blank
+// line. Only white space changes: the words are the story's own.
+func Unwrap(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for i, p := range splitParagraphs(s) {
+		if i > 0 {
+			sb.WriteString("\n\n")
+		}
+		unwrapParagraph(&sb, p)
+	}
+	return sb.String()
+}
+
+// splitParagraphs splits s at its blank lines.
+func splitParagraphs(s string) []string {
+	var paras []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			paras = append(paras, strings.Join(cur, "\n"))
+			cur = cur[:0]
+		}
+	}
+	for line := range strings.Lines(s) {
+		line = strings.TrimRight(line, " \t\r\n")
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return paras
+}
+
+// unwrapParagraph writes the lines of one paragraph, joined where they
+// were wrapped.
+func unwrapParagraph(sb *strings.Builder, p string) {
+	lines := strings.Split(p, "\n")
+	width := 0
+	tl := make([]textLine, len(lines))
+	indented := false // a line but the first is indented: verse, an address
+	for i, l := range lines {
+		width = max(width, utf8.RuneCountInString(l))
+		tl[i] = textLine{text: l}
+		indented = indented || i > 0 && (l[0] == ' ' || l[0] == '\t')
+	}
+	wrapped := hardWrapped(tl) && !indented
+	for i, l := range lines {
+		if i == 0 {
+			sb.WriteString(l)
+			continue
+		}
+		next := l
+		prev := lines[i-1]
+		keep := !wrapped || isListItem(next) ||
+			// The line before ended short although the next word would have
+			// fitted: the break is the writer's. The quote's first line may
+			// be the tail of a wrapped one, so it is not judged.
+			i > 1 && utf8.RuneCountInString(prev)+1+utf8.RuneCountInString(firstField(next)) <= width
+		switch {
+		case keep:
+			sb.WriteByte('\n')
+			sb.WriteString(l)
+			continue
+		case !endsWithDash(prev):
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(next)
+	}
+}
+
+func firstField(s string) string {
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
