@@ -111,16 +111,17 @@ func joinParagraphs(a, b string) string {
 	return a + "\n\n" + b
 }
 
-// quoteEmbed shows one verified quote as a block quote, titled with its
-// marker and document, with its passage id. A quote too long for an embed is
-// cut at a sentence or word boundary with a visible "…"; if it cannot be cut
-// honestly, it is left out (nil).
+// quoteEmbed shows one verified quote as a block quote (its hard-wrapped
+// lines joined), titled with its marker, document and chapter, with its
+// passage id. A quote too long for an embed is cut at a sentence or word
+// boundary with a visible "…"; if it cannot be cut honestly, it is left
+// out (nil).
 func quoteEmbed(c answer.Citation, titles map[string]string) *discordgo.MessageEmbed {
-	desc, ok := fitQuote(c.Quote, maxDescription)
+	desc, ok := fitQuote(knowledge.Unwrap(c.Quote), maxDescription)
 	if !ok {
 		return nil
 	}
-	title := fmt.Sprintf("[%d] %s", c.Ref, docTitle(c.PassageID, titles))
+	title := fmt.Sprintf("[%d] %s", c.Ref, withChapter(docTitle(c.PassageID, titles), c.Chapter))
 	return &discordgo.MessageEmbed{
 		Type:        discordgo.EmbedTypeRich,
 		Title:       fitText(title, maxTitle, escape),
@@ -157,6 +158,15 @@ func docTitle(passageID string, titles map[string]string) string {
 		return t
 	}
 	return slug
+}
+
+// withChapter names a chapter after its document's title: "Pride and
+// Prejudice, chapter 3".
+func withChapter(title, chapter string) string {
+	if chapter == "" {
+		return title
+	}
+	return title + ", " + chapter
 }
 
 // embedSize is what an embed counts towards a message's 6,000 characters.
@@ -369,15 +379,16 @@ func escape(s string) string {
 	return b.String()
 }
 
-// renderSource shows a passage in full, titled with its document.
+// renderSource shows a passage in full (its hard-wrapped lines joined),
+// titled with its document and chapter.
 func renderSource(p knowledge.Passage, titles map[string]string) Reply {
-	desc, ok := fitQuote(p.Text, maxDescription)
+	desc, ok := fitQuote(knowledge.Unwrap(p.Text), maxDescription)
 	if !ok {
 		desc = "*This passage is too long to show in Discord.*"
 	}
 	e := &discordgo.MessageEmbed{
 		Type:        discordgo.EmbedTypeRich,
-		Title:       fitText(docTitle(p.ID, titles), maxTitle, escape),
+		Title:       fitText(withChapter(docTitle(p.ID, titles), p.Chapter), maxTitle, escape),
 		Description: desc,
 		Fields:      []*discordgo.MessageEmbedField{passageField(p.ID)},
 		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Passage %d of the story, in its own words.", p.N)},
