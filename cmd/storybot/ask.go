@@ -86,8 +86,9 @@ func (m configuredModel) Chat(ctx context.Context, req llm.Request) (llm.Reply, 
 }
 
 // printAnswer writes the readable form: the answer, the numbered quotes
-// with their passage ids, then the notice. An extractive answer is its
-// quotes, so only its label is printed above them.
+// with their passage ids and chapters (each quote's hard-wrapped lines
+// joined: --json has them as they are), then the notice. An extractive
+// answer is its quotes, so only its label is printed above them.
 func printAnswer(w io.Writer, a answer.Answer) {
 	if a.Mode == answer.ModeExtractive {
 		fmt.Fprintln(w, answer.ExtractiveLabel)
@@ -98,7 +99,7 @@ func printAnswer(w io.Writer, a answer.Answer) {
 		fmt.Fprintln(w)
 	}
 	for _, c := range a.Citations {
-		fmt.Fprintf(w, "[%d] %s\n%s\n", c.Ref, c.PassageID, indent("“"+c.Quote+"”", "    "))
+		fmt.Fprintf(w, "[%d] %s\n%s\n", c.Ref, withChapter(c.PassageID, c.Chapter), indent("“"+knowledge.Unwrap(c.Quote)+"”", "    "))
 	}
 	if a.Notice != "" {
 		fmt.Fprintf(w, "\n%s\n", a.Notice)

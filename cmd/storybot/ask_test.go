@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -72,8 +73,12 @@ func decodeAsk(t *testing.T, out string) askJSON {
 	var cites []map[string]json.RawMessage
 	json.Unmarshal(raw["citations"], &cites)
 	for _, c := range cites {
-		if len(c) != 3 || c["ref"] == nil || c["passage_id"] == nil || c["quote"] == nil {
-			t.Errorf("citation %v, want exactly ref, passage_id, quote", c)
+		n := 3
+		if c["chapter"] != nil {
+			n++ // when the passage has a chapter
+		}
+		if len(c) != n || c["ref"] == nil || c["passage_id"] == nil || c["quote"] == nil {
+			t.Errorf("citation %s, want exactly ref, passage_id, quote and perhaps chapter", keysOfRaw(c))
 		}
 	}
 	var a askJSON
@@ -81,6 +86,10 @@ func decodeAsk(t *testing.T, out string) askJSON {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func keysOfRaw(m map[string]json.RawMessage) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // checkQuotes asserts every quote is verbatim in the passage it names.

@@ -56,9 +56,18 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	for i, p := range ps {
-		fmt.Fprintf(e.stdout, "%d. %s  (score %.2f)\n%s\n\n", i+1, p.ID, p.Score, indent(p.Text, "   "))
+		fmt.Fprintf(e.stdout, "%d. %s  (score %.2f)\n%s\n\n", i+1, withChapter(p.ID, p.Chapter), p.Score, indent(knowledge.Unwrap(p.Text), "   "))
 	}
 	return nil
+}
+
+// withChapter names a passage with its chapter, when it has one:
+// "pg1342#45, chapter 3".
+func withChapter(id, chapter string) string {
+	if chapter == "" {
+		return id
+	}
+	return id + ", " + chapter
 }
 
 // writeJSON writes v as indented JSON without escaping <, > and &.

@@ -139,7 +139,7 @@ func writeTimeline(w io.Writer, tl timeline.Timeline, topic string) {
 		} else {
 			fmt.Fprintf(w, "%sdated by %q in %s\n", pad, ev.Expression, ev.PassageID)
 		}
-		fmt.Fprintln(w, indent("“"+ev.Quote+"”", pad)) // verbatim, line breaks and all
+		fmt.Fprintln(w, indent("“"+knowledge.Unwrap(ev.Quote)+"”", pad)) // hard-wrapped lines joined; --json has them as they are
 	}
 	if tl.Notice != "" {
 		fmt.Fprintf(w, "\n%s\n", tl.Notice)
