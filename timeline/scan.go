@@ -179,6 +179,16 @@ type mention struct {
 	month, day int
 	// prep is the preposition that introduced the date ("in", "by"), or "".
 	prep string
+	// ahead, when set, resolves the expression in a sentence that looks
+	// ahead ("will reopen in March", "takes place on Saturday 14
+	// September"): the first such day or month on or after ref, where rel
+	// gives the latest on or before it.
+	ahead func(ref day) span
+	// bound marks a date that only bounds or compares ("since 1987", "by
+	// 2030", "more than in 1987"): no event happened then.
+	bound bool
+	// tense is the tense its sentence tells it in.
+	tense tense
 }
 
 // resolve returns the days m refers to when the document was written on a
@@ -191,8 +201,18 @@ func (m mention) resolve(ref *span) (Date, bool) {
 	if ref == nil {
 		return Date{}, false
 	}
-	lo, hi := m.rel(ref.from), m.rel(ref.to)
+	rel := m.relative()
+	lo, hi := rel(ref.from), rel(ref.to)
 	return dateOf(span{lo.from, hi.to})
+}
+
+// relative is how m is read against the document date: looking ahead when
+// its sentence does not tell of the past and m can be read either way.
+func (m mention) relative() func(ref day) span {
+	if m.ahead != nil && m.tense != past {
+		return m.ahead
+	}
+	return m.rel
 }
 
 var months = map[string]int{
@@ -258,7 +278,12 @@ var relativeWords = []string{"today", "tonight", "yesterday", "tomorrow", "earli
 
 // otherWords are the rest of the words the scanner compares tokens with.
 var otherWords = []string{"the", "of", "on", "at", "to", "and", "ago", "day", "days", "week", "weeks", "weekend",
-	"month", "months", "year", "years", "night", "morning", "afternoon", "evening"}
+	"month", "months", "year", "years", "night", "morning", "afternoon", "evening",
+	"than", "versus", "vs", "compared", "comparison", "with"}
+
+// boundPreps introduce a date that bounds a state or a time ("since 1987",
+// "by 2030", "before 2015", "after May 2019") rather than dates a happening.
+var boundPreps = map[string]bool{"since": true, "by": true, "before": true, "after": true}
 
 // vocabulary maps every word the scanner looks for to itself, so that a
 // capitalised token's lower-case form is found without allocating.
@@ -280,6 +305,11 @@ var vocabulary, triggers = func() (map[string]string, map[string]bool) {
 	}
 	for w := range notThisWeek {
 		vocab[w] = w
+	}
+	for _, m := range []map[string]bool{pastForms, futureWords, aheadBeforeTo} {
+		for w := range m {
+			vocab[w] = w
+		}
 	}
 	for _, w := range otherWords {
 		vocab[w] = w
@@ -375,12 +405,17 @@ func (sc *scanner) scan(sentence string) []mention {
 	var out []mention
 	floor := 0 // first byte a new expression may start at
 	year := 0  // the year of the latest explicit date, for "In 2019, on March 3"
+	var marks []tense
 	for i := 0; i < len(sc.toks); {
 		m, next, ok := sc.at(i, floor)
 		if !ok {
 			i++
 			continue
 		}
+		if marks == nil {
+			marks = tenseMarks(sc.toks)
+		}
+		m.tense = tenseOf(marks, i, next)
 		switch {
 		case m.fixed && !m.date.Decade:
 			year = m.date.Year
@@ -575,6 +610,7 @@ type partial struct {
 	start, end       int // byte offsets
 	next             int // the token after it
 	needsCue         bool
+	weekday          int // 1 + the weekday named before a day and month, else 0
 }
 
 // shortYear reads an apostrophe and two digits at token i ("’85").
@@ -726,9 +762,45 @@ func (sc *scanner) rangeAt(i, floor int) (mention, int, bool) {
 	if p.needsCue && c.prep != "" {
 		p.start = c.prepStart // "in 2015", "in May"; but "October 2018" stands alone
 	}
+	if p.year == 0 && p.day != 0 {
+		sc.weekdayBefore(&p, i, floor) // "Saturday 14 September"
+	}
 	m := mentionOf(p)
 	m.prep = c.prep
+	m.bound = boundPreps[c.prep] || sc.compared(p.start)
 	return m, p.next, true
+}
+
+// weekdayBefore gives p, a day and month at token i, the weekday named
+// right before it ("Saturday 14 September", "Saturday, September 14"),
+// which fixes its year.
+func (sc *scanner) weekdayBefore(p *partial, i, floor int) {
+	j := i - 1
+	if sc.tok(j).text == "," {
+		j--
+	}
+	t := sc.tok(j)
+	if wd, ok := weekdays[t.lower]; ok && j >= 0 && t.kind == tWord && unicode.IsUpper(firstRune(t.text)) && t.start >= floor {
+		p.weekday, p.start = wd+1, t.start
+	}
+}
+
+// compared reports whether the expression starting at byte start is
+// compared with, not dated by: "than in 1987", "compared with 2015",
+// "versus 2010".
+func (sc *scanner) compared(start int) bool {
+	k := 0
+	for k < len(sc.toks) && sc.toks[k].start < start {
+		k++
+	}
+	switch prev := sc.tok(k - 1).lower; prev {
+	case "than", "versus", "vs":
+		return k > 0
+	case "with", "to":
+		w := sc.tok(k - 2).lower
+		return k > 1 && (w == "compared" || w == "comparison")
+	}
+	return false
 }
 
 // rangeEnd extends the date p into a range when a connector and a second
@@ -799,14 +871,9 @@ func mentionOf(p partial) mention {
 			return monthSpan(y, month)
 		}
 	case p.day != 0:
-		month, dd := p.month, p.day
-		m.rel = func(ref day) span {
-			y := ref.Year()
-			for !validDay(y, month, dd) || mkday(y, month, dd).After(ref) {
-				y--
-			}
-			return daySpan(mkday(y, month, dd))
-		}
+		month, dd, wd := p.month, p.day, p.weekday-1
+		m.rel = func(ref day) span { return daySpan(dayNear(ref, month, dd, wd, -1)) }
+		m.ahead = func(ref day) span { return daySpan(dayNear(ref, month, dd, wd, 1)) }
 	default:
 		month := p.month
 		m.rel = func(ref day) span {
@@ -816,8 +883,38 @@ func mentionOf(p partial) mention {
 			}
 			return monthSpan(y, month)
 		}
+		m.ahead = func(ref day) span {
+			y := ref.Year()
+			if month < int(ref.Month()) {
+				y++
+			}
+			return monthSpan(y, month)
+		}
 	}
 	return m
+}
+
+// maxWeekdayYears is how far from the document date dayNear looks for a
+// year in which a day and month fall on the weekday named with them.
+const maxWeekdayYears = 7
+
+// dayNear is the day of the given month and day nearest ref in direction
+// dir (-1: the latest on or before it, 1: the first on or after it), on
+// weekday wd when wd >= 0 and such a day lies within maxWeekdayYears.
+func dayNear(ref day, month, dd, wd, dir int) day {
+	if wd >= 0 {
+		for n := 0; n <= maxWeekdayYears; n++ {
+			y := ref.Year() + dir*n
+			if d := mkday(y, month, dd); validDay(y, month, dd) && int(d.Weekday()) == wd && !(dir < 0 && d.After(ref)) && !(dir > 0 && d.Before(ref)) {
+				return d
+			}
+		}
+	}
+	y := ref.Year()
+	for !validDay(y, month, dd) || dir < 0 && mkday(y, month, dd).After(ref) || dir > 0 && mkday(y, month, dd).Before(ref) {
+		y += dir
+	}
+	return mkday(y, month, dd)
 }
 
 // decade matches "the 1990s", "1990s", "the 1990’s", "the mid-1990s".
@@ -874,21 +971,28 @@ func (sc *scanner) weekday(i, floor int) (mention, int, bool) {
 			start, dir = p.start, 1
 		}
 	}
+	next := func(ref day) span { // the first such weekday after ref
+		fwd := (wd - int(ref.Weekday()) + 7) % 7
+		if fwd == 0 {
+			fwd = 7
+		}
+		return daySpan(ref.AddDate(0, 0, fwd))
+	}
 	rel := func(ref day) span {
 		back := (int(ref.Weekday()) - wd + 7) % 7 // days since the latest such weekday
 		switch {
 		case dir < 0 && back == 0:
 			back = 7
 		case dir > 0:
-			fwd := (wd - int(ref.Weekday()) + 7) % 7
-			if fwd == 0 {
-				fwd = 7
-			}
-			return daySpan(ref.AddDate(0, 0, fwd))
+			return next(ref)
 		}
 		return daySpan(ref.AddDate(0, 0, -back))
 	}
-	return mention{start: start, end: t.end, rel: rel}, i + 1, true
+	m := mention{start: start, end: t.end, rel: rel}
+	if dir == 0 {
+		m.ahead = next // "the council meets on Thursday"
+	}
+	return m, i + 1, true
 }
 
 // relative matches expressions resolved against the document date:

@@ -75,9 +75,17 @@ func TestDefaultStory(t *testing.T) {
 		}
 		last = i
 	}
-	for _, expr := range []string{"earlier this year", "Earlier this year", "this week", "Earlier this week"} {
+	for _, expr := range []string{"earlier this year", "Earlier this year", "this week", "Earlier this week", "on Thursday"} {
 		if i := indexOf(tl, expr); i < 0 || tl.Events[i].Date != "2019" {
 			t.Errorf("%q not placed in 2019: %+v", expr, tl.Events)
+		}
+	}
+	// The text was written in May 2019 or later: what happened this week
+	// or on Thursday cannot precede the sentence of May 2019.
+	may := indexOf(tl, "May 2019")
+	for _, expr := range []string{"this week", "Earlier this week", "on Thursday"} {
+		if i := indexOf(tl, expr); i < may {
+			t.Errorf("%q comes before %q: %v", expr, "May 2019", summary(tl))
 		}
 	}
 

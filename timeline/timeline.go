@@ -2,15 +2,22 @@
 // order. It finds temporal expressions in the passages ("in 2015",
 // "October 2018", "last year", "earlier this week", "on Thursday"), resolves
 // the relative ones against the document date (configured, or inferred from
-// the latest explicit date the text gives), and makes one event per
-// happening, each with its date at the precision the text supports, the
-// words that dated it and the sentence it stands in, quoted verbatim.
+// the latest explicit date the text tells of in the past; none for a book),
+// and makes one event per happening, each with its date at the precision
+// the text supports, the words that dated it and the sentence it stands in,
+// quoted verbatim. A date without its year ("Saturday 14 September", "in
+// March", "on Thursday") is read back from the document date in a sentence
+// that tells of the past, ahead of it otherwise, on the weekday it names; a
+// date that only bounds or compares ("since 1987", "by 2030", "than in
+// 1987") dates no event; what happened at the document date ("this week")
+// comes after the explicit dates it was inferred from.
 package timeline
 
 import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/storybot/storybot/knowledge"
 )
@@ -71,6 +78,10 @@ type Event struct {
 	End   int `json:"-"`
 
 	span span // the days Date covers, for sorting
+	// atRef marks an event dated at the document date ("this week", "on
+	// Thursday"): when that date is known only to a month or a year, the
+	// event comes after the explicit dates it cannot precede.
+	atRef bool
 }
 
 // When is the event's date, or its range: "2010–2012".
@@ -184,6 +195,9 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 		}
 		var fs []found
 		for _, m := range s.mentions {
+			if m.bound {
+				continue // "since 1987", "by 2030": no happening is dated
+			}
 			if d, ok := m.resolve(ref); ok {
 				fs = append(fs, found{m: m, date: d, passage: s.passage, sentence: s.span})
 			}
@@ -192,7 +206,7 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 		for _, f := range oneEach(fs) {
 			e := Event{
 				Date:       f.date.String(),
-				Expression: quote[f.m.start:f.m.end],
+				Expression: oneLine(quote[f.m.start:f.m.end]),
 				Text:       eventText(quote, f.m.start, f.m.end),
 				Quote:      quote,
 				PassageID:  p.ID,
@@ -204,6 +218,9 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 			if f.m.until != nil {
 				e.Until = f.m.until.String()
 			}
+			if !f.m.fixed && atRef(f.m, *ref) {
+				e.span, e.atRef = *ref, true
+			}
 			t.Events = append(t.Events, e)
 		}
 	}
@@ -211,12 +228,43 @@ func Build(doc knowledge.Document, passages []knowledge.Passage, opts Options) (
 	return t, nil
 }
 
-// earlier orders events: earliest first, a year before its months. Events
-// it does not order keep the order they are in (document order).
+// oneLine collapses the white space in s to single spaces: an expression
+// wrapped across lines ("till\n1813") shows as "till 1813".
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\n\t\r") && !strings.Contains(s, "  ") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// nearDays is how close to the document date, and how short, an
+// expression's span must be for the expression to date its event at the
+// document date ("today", "this week", "on Thursday", "last night").
+const nearDays = 7
+
+// atRef reports whether m dates its event at the document date, which
+// lies in ref, and ref is wider than a day: the event is then placed at
+// ref, not at the earliest day m could mean. The text was written after
+// the explicit dates ref was inferred from, and so was what happened on
+// the day it was written or in the days before.
+func atRef(m mention, ref span) bool {
+	if days(ref) <= 1 {
+		return false // the day is known: m's own date places it
+	}
+	s := m.relative()(ref.from)
+	return days(s) <= nearDays && !s.to.Before(ref.from.AddDate(0, 0, -nearDays)) && !s.from.After(ref.from.AddDate(0, 0, nearDays))
+}
+
+// earlier orders events: earliest first, a year before its months, an
+// event at the document date after the explicit dates that start with it.
+// Events it does not order keep the order they are in (document order).
 func earlier(x, y Event) bool {
 	a, b := x.span, y.span
 	if !a.from.Equal(b.from) {
 		return a.from.Before(b.from)
+	}
+	if x.atRef != y.atRef {
+		return y.atRef
 	}
 	return a.to.After(b.to)
 }
@@ -253,14 +301,42 @@ func oneEach(fs []found) []found {
 }
 
 // inferDate infers the document date from the latest explicit date the
-// text gives: the text was written on or after it, and "this year" is read
-// as its year. It returns nil and "" when the text gives no date, and says
-// in basis how the date was found.
+// text tells of in the past (in the present, if it tells of none so): the
+// text was written on or after it, and "this year" is read as its year.
+// Dates the text looks ahead to ("due in March 2024"), the ends it sets
+// ("by 2030", "until 2025") and the dates it compares with ("since 1987",
+// "than in 1987") are not when it was written; neither is any date in a
+// book, whose "yesterday" is the story's. It returns nil and
+// "" when there is no date to go by, and says in basis how the date was
+// found, or why there is none.
 func inferDate(sentences []sentence, passages []knowledge.Passage) (ref *span, date, basis string) {
+	if isBook(passages) {
+		return nil, "", "a book tells \"yesterday\" and \"last year\" from within its story, not from a date of writing, so they are left out"
+	}
+	latest := latestDate(sentences, past)
+	if latest == nil {
+		latest = latestDate(sentences, present)
+	}
+	if latest == nil {
+		return nil, "", "the text gives no date, so relative expressions (\"last year\") are left out"
+	}
+	from := latest.date.span().from
+	s := span{from, mkday(from.Year(), 12, 31)}
+	d, _ := dateOf(s)
+	p := passages[latest.passage]
+	expr := oneLine(p.Text[latest.sentence[0]:][latest.m.start:latest.m.end])
+	basis = fmt.Sprintf("the latest date the text gives is %s (%q, %s); the text is taken to be from then or later that year",
+		latest.date, expr, p.ID)
+	return &s, d.String(), basis
+}
+
+// latestDate returns the latest explicit date told in tense t that may
+// stand for when the text was written, or nil.
+func latestDate(sentences []sentence, t tense) *found {
 	var latest *found
 	for _, s := range sentences {
 		for _, m := range s.mentions {
-			if !m.fixed || m.date.Decade || boundWords[m.prep] {
+			if !m.fixed || m.date.Decade || m.bound || boundWords[m.prep] || m.tense != t {
 				continue
 			}
 			d := m.date
@@ -272,14 +348,35 @@ func inferDate(sentences []sentence, passages []knowledge.Passage) (ref *span, d
 			}
 		}
 	}
-	if latest == nil {
-		return nil, "", "the text gives no date, so relative expressions (\"last year\") are left out"
+	return latest
+}
+
+// bookWords is the length, in words, from which a document is a book.
+const bookWords = 20000
+
+// isBook reports whether passages are a book's, whose relative dates are
+// told from within the story: numbered chapters, or book length.
+func isBook(passages []knowledge.Passage) bool {
+	chapters := map[string]bool{}
+	words := 0
+	for _, p := range passages {
+		if strings.HasPrefix(p.Chapter, "chapter ") {
+			chapters[p.Chapter] = true
+		}
+		words += countWords(p.Text)
 	}
-	from := latest.date.span().from
-	s := span{from, mkday(from.Year(), 12, 31)}
-	d, _ := dateOf(s)
-	p := passages[latest.passage]
-	basis = fmt.Sprintf("the latest date the text gives is %s (%q, %s); the text is taken to be from then or later that year",
-		latest.date, p.Text[latest.sentence[0]:][latest.m.start:latest.m.end], p.ID)
-	return &s, d.String(), basis
+	return len(chapters) >= 2 || words >= bookWords
+}
+
+// countWords counts the runs of non-space bytes in s.
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		space := s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r'
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
 }

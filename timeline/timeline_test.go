@@ -40,7 +40,7 @@ func build(t *testing.T, date, text string, opts timeline.Options) timeline.Time
 		if got := doc.Text[e.Start:e.End]; got != e.Quote {
 			t.Errorf("quote %q is not the document's text at %d:%d (%q)", e.Quote, e.Start, e.End, got)
 		}
-		if !strings.Contains(e.Quote, e.Expression) {
+		if !strings.Contains(strings.Join(strings.Fields(e.Quote), " "), e.Expression) {
 			t.Errorf("quote %q does not hold the expression %q", e.Quote, e.Expression)
 		}
 	}
@@ -84,6 +84,13 @@ func TestExpressions(t *testing.T) {
 		{"a month without a year is the latest one", friday, "The works began in March.", []string{"2019-03 in March"}},
 		{"last May", "2019-05-16", "The plant closed last May.", []string{"2018-05 last May"}},
 		{"a day without a year", friday, "The plant closed on December 12.", []string{"2019-12-12 December 12"}},
+		{"an upcoming day and month on its weekday", "2024-08-01", "The fair will be held on Saturday 14 September.", []string{"2024-09-14 Saturday 14 September"}},
+		{"the present looks ahead", "2024-08-01", "The fair takes place on Saturday, September 14, on the green.", []string{"2024-09-14 Saturday, September 14"}},
+		{"a past day and month on its weekday", "2024-08-01", "The fair was held on Saturday 14 September.", []string{"2019-09-14 Saturday 14 September"}},
+		{"an upcoming day and month", "2024-08-01", "The fair will open on 14 September.", []string{"2024-09-14 14 September"}},
+		{"a past day and month", "2024-08-01", "The fair opened on 14 September.", []string{"2023-09-14 14 September"}},
+		{"an upcoming weekday", friday, "The council will meet on Thursday.", []string{"2020-01-09 on Thursday"}},
+		{"an upcoming month", friday, "The bridge is expected to reopen in March.", []string{"2020-03 in March"}},
 
 		{"year", "", "The FBI made its demand in 2015.", []string{"2015 in 2015"}},
 		{"month and year", "", "Ramos pleaded guilty in October 2018 to running it.", []string{"2018-10 October 2018"}},
@@ -123,6 +130,13 @@ func TestExpressions(t *testing.T) {
 		{"a compound number", friday, "She married five-and-twenty years ago.", nil},
 		{"the last year of a life", friday, "It was the last year of his life.", nil},
 		{"relative with no document date", "", "The mayor resigned last year.", nil},
+		{"since bounds", "", "It was the warmest winter since 1987.", nil},
+		{"for the first time since", "", "The river froze for the first time since 1987.", nil},
+		{"by sets a target", "", "The city aims to be carbon neutral by 2030.", nil},
+		{"before bounds", "", "He had left the town before 2015.", nil},
+		{"than compares", "", "More people came this year than in 1987.", nil},
+		{"compared with", "", "Sales rose by a fifth compared with 2015.", nil},
+		{"an expression across a line break", "", "It was not published till\n1813, four years before her death.", []string{"1813 till 1813"}},
 
 		{"the most precise date in a sentence", "", "In 2019, on March 3, the bridge fell.", []string{"2019-03-03 March 3"}},
 		{"a weekday before its date", "", "On Thursday, March 7, 2019, the bridge fell.", []string{"2019-03-07 March 7, 2019"}},
@@ -183,16 +197,52 @@ func TestDocumentDate(t *testing.T) {
 		if !strings.Contains(tl.DocumentDateBasis, "December 2016") {
 			t.Errorf("basis %q does not say which date it rests on", tl.DocumentDateBasis)
 		}
-		// "this week" may have begun in November.
-		want := []string{"2010 in 2010", "2015 Last year", "2016 this week", "2016-12 December 2016"}
+		// "this week" is when the text was written: after December 2016.
+		want := []string{"2010 in 2010", "2015 Last year", "2016-12 December 2016", "2016 this week"}
 		if got := summary(tl); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("got  %q\nwant %q", got, want)
+		}
+	})
+	t.Run("not from a date the text looks ahead to", func(t *testing.T) {
+		tl := build(t, "", "Ramos was sentenced in May 2023. A report on the case is due in March 2024. Last year he was arrested.", timeline.Options{})
+		if tl.DocumentDate != "2023" {
+			t.Errorf("document date %q, want 2023 (not the March 2024 the report is due)", tl.DocumentDate)
+		}
+		want := []string{"2022 Last year", "2023-05 May 2023", "2024-03 March 2024"}
+		if got := summary(tl); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("got  %q\nwant %q", got, want)
+		}
+	})
+	t.Run("not from a future tense", func(t *testing.T) {
+		tl := build(t, "", "The bridge closed in June 2021. It will reopen in April 2023, the council said last week.", timeline.Options{})
+		if tl.DocumentDate != "2021" {
+			t.Errorf("document date %q, want 2021 (not 2023, when the bridge will reopen)", tl.DocumentDate)
 		}
 	})
 	t.Run("not from a target or a decade", func(t *testing.T) {
 		tl := build(t, "", "It was sold in December 2016. The city plans to be carbon neutral by 2030, as it was in the 2040s.", timeline.Options{})
 		if tl.DocumentDate != "2016-12" {
 			t.Errorf("document date %q, want 2016-12 (not 2030, not the 2040s)", tl.DocumentDate)
+		}
+	})
+	t.Run("none in a book", func(t *testing.T) {
+		story := "I take up my pen in the year 1745 and go back to the time when my father kept the inn.\n\n" +
+			"I remember him as if it were yesterday, as he came plodding to the inn door.\n\n" +
+			strings.Repeat("The sea rolled on and the wind blew and the old captain sat by the fire singing his song. ", 1200)
+		tl := build(t, "", story, timeline.Options{})
+		if tl.DocumentDate != "" || !strings.Contains(tl.DocumentDateBasis, "book") {
+			t.Errorf("document date %q (%s), want none: a book's yesterday is the story's", tl.DocumentDate, tl.DocumentDateBasis)
+		}
+		if want := []string{"1745 in the year 1745"}; fmt.Sprint(summary(tl)) != fmt.Sprint(want) {
+			t.Errorf("got %q, want %q: \"yesterday\" undated", summary(tl), want)
+		}
+	})
+	t.Run("none in chapters", func(t *testing.T) {
+		doc, ps := newDoc("novel", "", "The ship sailed in 1745 from Bristol.\n\nYesterday the captain died.")
+		ps[0].Chapter, ps[1].Chapter = "chapter 1", "chapter 2"
+		tl, err := timeline.Build(doc, ps, timeline.Options{})
+		if err != nil || tl.DocumentDate != "" || len(tl.Events) != 1 {
+			t.Errorf("got %q with %q, %v; want no document date and only the 1745 event", tl.DocumentDate, summary(tl), err)
 		}
 	})
 	t.Run("none", func(t *testing.T) {
