@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -72,15 +74,79 @@ const (
 // digit is left to index, and an error for an opt.Date not written
 // YYYY-MM-DD; each error is wrapped with opt.Name.
 func Parse(data []byte, opt ParseOptions) (Parsed, error) {
+	return ParseString(string(data), opt)
+}
+
+// ParseString is Parse of input held in a string. Plain text without a
+// byte order mark or CR line endings becomes Document.Text as it is, not a
+// copy.
+func ParseString(input string, opt ParseOptions) (Parsed, error) {
+	h := sha256.New()
+	var buf [32 << 10]byte // the hash takes bytes: a chunk at a time, not a copy of all
+	for rest := input; rest != ""; {
+		n := copy(buf[:], rest)
+		h.Write(buf[:n])
+		rest = rest[n:]
+	}
+	return parse(input, normalizeText(input), h, opt)
+}
+
+// ParseReader is Parse of what r holds, read to its end. Line endings are
+// made LF as it reads, so the text is held in memory once (size, the
+// number of bytes r is expected to hold, sizes the buffer). A read error
+// is returned wrapped with opt.Name.
+func ParseReader(r io.Reader, size int, opt ParseOptions) (Parsed, error) {
+	h := sha256.New()
+	var sb strings.Builder
+	sb.Grow(size + 1)
+	if _, err := io.Copy(io.MultiWriter(h, &lfWriter{sb: &sb}), r); err != nil {
+		return Parsed{}, fmt.Errorf("%s: %w", opt.Name, err)
+	}
+	text := sb.String()
+	return parse(text, strings.TrimPrefix(text, "\uFEFF"), h, opt)
+}
+
+// lfWriter writes to sb what it is given with CRLF and CR line endings
+// made LF, as normalizeText does.
+type lfWriter struct {
+	sb *strings.Builder
+	cr bool // the last byte written was a CR, made LF: an LF after it is dropped
+}
+
+func (w *lfWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if w.cr {
+			w.cr = false
+			if p[0] == '\n' {
+				p = p[1:]
+				continue
+			}
+		}
+		i := bytes.IndexByte(p, '\r')
+		if i < 0 {
+			w.sb.Write(p)
+			break
+		}
+		w.sb.Write(p[:i])
+		w.sb.WriteByte('\n')
+		w.cr, p = true, p[i+1:]
+	}
+	return n, nil
+}
+
+// parse parses input, whose normalised form is text (no byte order mark,
+// LF line endings) and whose bytes h has hashed.
+func parse(input, text string, h hash.Hash, opt ParseOptions) (Parsed, error) {
 	name := opt.Name
-	if err := checkText(data); err != nil {
+	if err := checkText(input); err != nil {
 		return Parsed{}, fmt.Errorf("%s: %w", name, err)
 	}
 	if opt.Date != "" && !isDate(opt.Date) {
 		return Parsed{}, fmt.Errorf("%s: date %q is not YYYY-MM-DD", name, opt.Date)
 	}
-	text := normalizeText(data)
 	format := formatOf(name)
+	sum := hashInput(h, format, opt)
 
 	var d draft
 	switch format {
@@ -98,7 +164,7 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 		Named:   opt.ID != "",
 		Title:   firstNonEmpty(opt.Title, d.title, titleFromName(base)),
 		Source:  name,
-		Hash:    hashInput(data, format, opt),
+		Hash:    sum,
 		Date:    opt.Date,
 		Dropped: d.dropped,
 	}
@@ -116,7 +182,9 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	}
 	blocks := dropRepeatedTitle(d.blocks)
 	for i := range blocks {
-		blocks[i].words = countWords(blocks[i].text)
+		if !blocks[i].raw { // a raw block's words are counted already
+			blocks[i].words = countWords(blocks[i].text)
+		}
 	}
 	if !opt.KeepAll {
 		var dropped []string
@@ -139,9 +207,11 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 
 // block is one paragraph of cleaned text: wrapped lines joined, runs of
 // white space collapsed, no leading or trailing space. Titles, boilerplate
-// and word counts are judged on it.
+// and word counts are judged on it. A long paragraph in the middle of plain
+// text is raw instead: its text is its span as written (cleanEnds).
 type block struct {
 	text    string
+	raw     bool // text is the span as written, not cleaned; words are counted
 	heading bool // a title or heading: merged with what follows
 	level   int  // 1–6 for a Markdown or HTML heading, else 0
 	words   int  // set by Parse once the format parser is done
@@ -190,13 +260,13 @@ func formatOf(name string) format {
 // checkText rejects input that is not UTF-8 text: invalid UTF-8, a NUL
 // byte, or more than a couple of control characters (other than white
 // space and escape) making up over one byte in a hundred.
-func checkText(data []byte) error {
-	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+func checkText(data string) error {
+	if !utf8.ValidString(data) || strings.IndexByte(data, 0) >= 0 {
 		return ErrNotText
 	}
 	controls := 0
-	for _, c := range data {
-		controls += int(controlByte[c])
+	for i := 0; i < len(data); i++ {
+		controls += int(controlByte[data[i]])
 	}
 	if controls > 2 && controls*100 > len(data) {
 		return ErrNotText
@@ -216,42 +286,40 @@ var controlByte = func() (t [256]uint8) {
 }()
 
 // normalizeText drops a byte order mark and turns CRLF and CR line endings
-// into LF.
-func normalizeText(data []byte) string {
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	i := bytes.IndexByte(data, '\r')
+// into LF. Text that has neither is returned as it is.
+func normalizeText(data string) string {
+	data = strings.TrimPrefix(data, "\uFEFF")
+	i := strings.IndexByte(data, '\r')
 	if i < 0 {
-		return string(data)
+		return data
 	}
 	var sb strings.Builder
 	sb.Grow(len(data))
-	for ; i >= 0; i = bytes.IndexByte(data, '\r') {
-		sb.Write(data[:i])
+	for ; i >= 0; i = strings.IndexByte(data, '\r') {
+		sb.WriteString(data[:i])
 		sb.WriteByte('\n')
 		data = data[i+1:]
 		if len(data) > 0 && data[0] == '\n' {
 			data = data[1:]
 		}
 	}
-	sb.Write(data)
+	sb.WriteString(data)
 	return sb.String()
 }
 
 // ParserVersion is the version of what Parse makes of its input. It goes
 // into Document.Hash, so that an index re-parses an unchanged file ingested
 // by an older storybot. Raise it whenever Parse's output changes for the
-// same input and options.
-const ParserVersion = 1
+// same input and options. 2: chapters, passages bounded whatever the text.
+const ParserVersion = 2
 
-// hashInput is the SHA-256 of the raw input, followed by the parser's
-// version and the options that change the result.
-func hashInput(data []byte, f format, opt ParseOptions) string {
-	return hashVersion(data, f, opt, ParserVersion)
+// hashInput is the SHA-256 of the raw input, which h has hashed, followed
+// by the parser's version and the options that change the result.
+func hashInput(h hash.Hash, f format, opt ParseOptions) string {
+	return hashVersion(h, f, opt, ParserVersion)
 }
 
-func hashVersion(data []byte, f format, opt ParseOptions, version int) string {
-	h := sha256.New()
-	h.Write(data)
+func hashVersion(h hash.Hash, f format, opt ParseOptions, version int) string {
 	fmt.Fprintf(h, "\x00storybot parser %d\x00format=%s\x00keepall=%t\x00title=%s\x00date=%s",
 		version, f, opt.KeepAll, opt.Title, opt.Date)
 	return hex.EncodeToString(h.Sum(nil))

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode"
 	"unicode/utf8"
 
@@ -70,6 +73,44 @@ func TestParseErrors(t *testing.T) {
 			t.Fatalf("Parse with a bad date: got %v, want an error naming YYYY-MM-DD", err)
 		}
 	})
+}
+
+// TestParseReader checks that ParseReader, which makes line endings LF as
+// it reads, parses exactly as Parse does, whatever the reads' sizes.
+func TestParseReader(t *testing.T) {
+	inputs := map[string]string{
+		"crlf.txt":   "The Title\r\n\r\nIt rained.\r\nThe end came\r\n\r\nlater.\r\n",
+		"cr.txt":     "The Title\r\rIt rained.\rIt stopped.\r",
+		"bom.txt":    "\uFEFFThe Title\n\nWords here.\r\n",
+		"mixed.md":   "---\r\ntitle: T\r\n---\r\n# Head\r\n\r\nText *here*.\n\rMore.\r\r\n",
+		"page.html":  "<html><body>\r\n<p>One.</p>\r\n<p>Two\r\nthree.</p></body></html>",
+		"empty.txt":  "\r\n\r\n",
+		"latin1.txt": "caf\xe9\r\n",
+	}
+	inputs["story.txt"] = strings.ReplaceAll(string(knowledge.DefaultStory), "\n", "\r\n")
+	for name, in := range inputs {
+		for _, reads := range []struct {
+			name string
+			r    func() io.Reader
+		}{
+			{"whole", func() io.Reader { return strings.NewReader(in) }},
+			{"a byte at a time", func() io.Reader { return iotest.OneByteReader(strings.NewReader(in)) }},
+			{"half at a time", func() io.Reader { return iotest.HalfReader(strings.NewReader(in)) }},
+		} {
+			t.Run(name+"/"+reads.name, func(t *testing.T) {
+				opt := knowledge.ParseOptions{Name: name}
+				want, wantErr := knowledge.Parse([]byte(in), opt)
+				got, err := knowledge.ParseReader(reads.r(), len(in), opt)
+				if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+					t.Errorf("ParseReader = %+v, %v\nwant %+v, %v", got.Doc, err, want.Doc, wantErr)
+				}
+			})
+		}
+	}
+	_, err := knowledge.ParseReader(iotest.ErrReader(io.ErrUnexpectedEOF), 0, knowledge.ParseOptions{Name: "broken.txt"})
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.HasPrefix(err.Error(), "broken.txt: ") {
+		t.Errorf("ParseReader of a failing reader: err = %v, want the read error, named", err)
+	}
 }
 
 // TestParseText checks that plain text is kept as it is (checkParsed

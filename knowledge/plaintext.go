@@ -27,6 +27,7 @@ func parsePlain(text string, keepAll bool) draft {
 		}
 	}
 	d.blocks = plainBlocks(body, offset)
+	cleanEnds(text, d.blocks)
 	if d.title == "" && len(d.blocks) > 1 {
 		if t := plainTitle(body); t != "" && d.blocks[0].text == t {
 			d.title = t
@@ -98,10 +99,66 @@ func appendRun(blocks []block, lines []textLine, text string, offset int) []bloc
 		if k < len(lines) && !breakBefore(k) {
 			continue
 		}
-		blocks = append(blocks, joinLines(lines[first:k]))
+		blocks = append(blocks, joinLines(lines[first:k], text, offset))
 		first = k
 	}
 	return blocks
+}
+
+// Past the ends of a document, the text of a long block is its span as
+// written rather than a cleaned copy of it: only the ends of a document
+// are judged by their text (the boilerplate rule, titles), and a cleaned
+// copy of everything would hold a large book twice in memory. Its words
+// are counted as in the cleaned copy all the same.
+const (
+	maxLazyBlock  = 150                     // a block of up to this many bytes always has its cleaned text
+	cleanEndWords = 2 * maxBoilerplateWords // cleanEnds cleans at least this many words at each end…
+	cleanEndBytes = 2 * bodySampleBytes     // …and this many bytes
+)
+
+// cleanEnds gives the blocks at either end of a document, which lie in
+// text, their cleaned text.
+func cleanEnds(text string, blocks []block) {
+	clean := func(i int) {
+		if b := &blocks[i]; b.raw {
+			b.text, b.raw = cleanSpan(text[b.start:b.end]), false
+		}
+	}
+	words, size := 0, 0
+	for i := 0; i < len(blocks) && (words < cleanEndWords || size < cleanEndBytes); i++ {
+		clean(i)
+		words, size = words+blocks[i].words, size+len(blocks[i].text)
+	}
+	words, size = 0, 0
+	for i := len(blocks) - 1; i >= 0 && (words < cleanEndWords || size < cleanEndBytes); i-- {
+		clean(i)
+		words, size = words+blocks[i].words, size+len(blocks[i].text)
+	}
+}
+
+// cleanSpan is the cleaned text of a block of several lines: each line
+// cleaned, joined to the next by a space unless it ends in a dash that
+// joins words.
+func cleanSpan(span string) string {
+	var lines []string
+	for l := range strings.Lines(span) {
+		if l = cleanLine(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return joinCleaned(lines, len(span))
+}
+
+func joinCleaned(lines []string, size int) string {
+	var sb strings.Builder
+	sb.Grow(size)
+	for i, l := range lines {
+		if i > 0 && !endsWithDash(lines[i-1]) {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(l)
+	}
+	return sb.String()
 }
 
 func hardWrapped(lines []textLine) bool {
@@ -113,26 +170,63 @@ func hardWrapped(lines []textLine) bool {
 	return true
 }
 
-// joinLines makes a block of lines: their span, and their cleaned copies
-// joined into one line.
-func joinLines(lines []textLine) block {
+// joinLines makes a block of lines, which lie in text (starting at offset
+// in the document's text): their span, and their cleaned copies joined into
+// one line, or for a long block the span as written (see cleanEnds).
+func joinLines(lines []textLine, text string, offset int) block {
 	first, last := lines[0], lines[len(lines)-1]
 	if len(lines) == 1 {
 		return block{text: first.text, heading: looksLikeHeading(first.text), start: first.start, end: first.end}
 	}
+	b := block{start: first.start, end: last.end, words: joinedWords(lines)}
+	if b.end-b.start > maxLazyBlock {
+		b.text, b.raw = text[b.start-offset:b.end-offset], true
+		return b
+	}
+	cleaned := make([]string, len(lines))
 	size := 0
-	for _, l := range lines {
+	for i, l := range lines {
+		cleaned[i] = l.text
 		size += len(l.text) + 1
 	}
-	var sb strings.Builder
-	sb.Grow(size)
+	b.text = joinCleaned(cleaned, size)
+	return b
+}
+
+// joinedWords counts the words of lines joined as joinLines joins them:
+// a line ending in a dash that joins words runs on into the next.
+func joinedWords(lines []textLine) int {
+	n := 0
 	for i, l := range lines {
-		if i > 0 && !endsWithDash(lines[i-1].text) {
-			sb.WriteByte(' ')
+		n += countWords(l.text)
+		if i > 0 && endsWithDash(lines[i-1].text) {
+			// The last run of the line before and the first of this one
+			// are one run.
+			a, b := lastRun(lines[i-1].text), firstRun(l.text)
+			if a > 0 && b > 0 {
+				n += runWords(a+b) - runWords(a) - runWords(b)
+			}
 		}
-		sb.WriteString(l.text)
 	}
-	return block{text: sb.String(), start: first.start, end: last.end}
+	return n
+}
+
+// firstRun and lastRun are the lengths of the runs of non-space bytes that
+// start and end s.
+func firstRun(s string) int {
+	n := 0
+	for n < len(s) && asciiSpace[s[n]] == 0 {
+		n++
+	}
+	return n
+}
+
+func lastRun(s string) int {
+	n := 0
+	for n < len(s) && asciiSpace[s[len(s)-1-n]] == 0 {
+		n++
+	}
+	return n
 }
 
 // endsWithDash reports whether a wrapped line ends in a dash that joins
