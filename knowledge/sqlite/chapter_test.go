@@ -81,8 +81,49 @@ func TestOpenMigratesAnOlderIndex(t *testing.T) {
 	if err != nil || len(found) != 1 || found[0].ID != "old#1" || found[0].Chapter != "" {
 		t.Fatalf("Search after the migration: %+v, %v; want old#1 without a chapter", found, err)
 	}
+	if d, err := st.Document(ctx, knowledge.Everything, "old"); err != nil || d.Text != "The old keeper lit the lamp." {
+		t.Errorf("Document(old) after the migration: %q, %v", d.Text, err)
+	}
 	mustIngest(t, st, mustParse(t, "new.txt", "New\n\nCHAPTER I.\n\n"+strings.Repeat("The new keeper trimmed the wick. ", 10)))
 	if p, err := st.Passage(ctx, knowledge.Everything, "new#1"); err != nil || p.Chapter != "chapter 1" {
 		t.Errorf("Passage(new#1): chapter %q, %v; want chapter 1", p.Chapter, err)
+	}
+}
+
+// TestLargeDocumentText checks that a document of several megabytes, its
+// text written in chunks, comes back exactly, characters that straddle a
+// chunk's end included.
+func TestLargeDocumentText(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	para := "Ça va, the keeper said to the gull on the rail — “élan” — and the gull flew off. "
+	var sb strings.Builder
+	for sb.Len() < 3<<20 {
+		sb.WriteString(para)
+		sb.WriteString("\n\n")
+	}
+	text := sb.String()
+	p := mustParse(t, "big.txt", text)
+	mustIngest(t, st, p)
+	d, err := st.Document(ctx, knowledge.Everything, "big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Text != p.Doc.Text {
+		t.Fatalf("document text: %d bytes back, want the %d written", len(d.Text), len(p.Doc.Text))
+	}
+	ps, err := st.Passages(ctx, knowledge.Everything, "big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ps := range ps {
+		if d.Text[ps.Start:ps.End] != ps.Text {
+			t.Fatalf("%s is not the document's text at its offsets", ps.ID)
+		}
+	}
+	// Re-ingesting a changed version replaces the chunks too.
+	mustIngest(t, st, mustParse(t, "big.txt", "A short one now.\n\n"+para))
+	if d, err := st.Document(ctx, knowledge.Everything, "big"); err != nil || !strings.HasPrefix(d.Text, "A short one now.") || len(d.Text) > 200 {
+		t.Errorf("after replacing: %d bytes, %v", len(d.Text), err)
 	}
 }

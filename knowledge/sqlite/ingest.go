@@ -216,18 +216,21 @@ func (in *ingestion) ingestDoc(ctx context.Context, p knowledge.Parsed) (Ingeste
 			return got, fmt.Errorf("replace: %w", err)
 		}
 		_, err = in.tx.ExecContext(ctx,
-			`UPDATE documents SET slug = ?, title = ?, source = ?, text = ?, hash = ?, date = ?, date_source = ?, dropped = ?, ingested_at = ?,
+			`UPDATE documents SET slug = ?, title = ?, source = ?, text = '', hash = ?, date = ?, date_source = ?, dropped = ?, ingested_at = ?,
 			 origin = ?, guild = ?, words = ? WHERE id = ?`,
-			id, d.Title, d.Source, d.Text, d.Hash, d.Date, d.DateSource, string(dropped), at, origin, d.Guild, wordCount(p), docID)
+			id, d.Title, d.Source, d.Hash, d.Date, d.DateSource, string(dropped), at, origin, d.Guild, wordCount(p), docID)
 	} else {
 		var res sql.Result
 		res, err = in.tx.ExecContext(ctx,
 			`INSERT INTO documents (slug, title, source, text, hash, date, date_source, dropped, ingested_at, origin, guild, words)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, d.Title, d.Source, d.Text, d.Hash, d.Date, d.DateSource, string(dropped), at, origin, d.Guild, wordCount(p))
+			 VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, d.Title, d.Source, d.Hash, d.Date, d.DateSource, string(dropped), at, origin, d.Guild, wordCount(p))
 		if err == nil {
 			docID, err = res.LastInsertId()
 		}
+	}
+	if err == nil {
+		err = writeText(ctx, in.tx, docID, d.Text)
 	}
 	if err != nil {
 		return got, err

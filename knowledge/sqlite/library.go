@@ -56,15 +56,18 @@ func (s *Store) Documents(ctx context.Context, sc knowledge.Scope) ([]knowledge.
 func (s *Store) Document(ctx context.Context, sc knowledge.Scope, slug string) (knowledge.Document, error) {
 	cond, args := visible(sc)
 	var text string
-	d, err := scanDocument(s.db.QueryRowContext(ctx, `SELECT `+documentCols+`, d.text FROM documents d WHERE d.slug = ? AND `+cond,
-		append([]any{slug}, args...)...), &text)
+	var id int64
+	d, err := scanDocument(s.db.QueryRowContext(ctx, `SELECT `+documentCols+`, d.text, d.id FROM documents d WHERE d.slug = ? AND `+cond,
+		append([]any{slug}, args...)...), &text, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("document %q: %w", slug, knowledge.ErrNotFound)
+	}
+	if err == nil {
+		d.Text, err = readText(ctx, s.db, id, text)
 	}
 	if err != nil {
 		return d, fmt.Errorf("document %q: %w", slug, err)
 	}
-	d.Text = text
 	return d, nil
 }
 
