@@ -68,6 +68,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 
 	// Parse everything before touching the index, so a bad file changes nothing.
+	defer boundMemory(files)()
 	docs, err := parseInputs(ctx, files, func(name string) knowledge.ParseOptions {
 		return knowledge.ParseOptions{Name: filepath.Base(name), ID: *id, Title: *title, Date: *date, KeepAll: *keepAll}
 	})
@@ -243,27 +244,39 @@ func parseURL(ctx context.Context, u string, opt knowledge.ParseOptions) (knowle
 // userAgent is how storybot names itself to web servers.
 func userAgent() string { return "storybot/" + version + " (+https://github.com/storybot/storybot)" }
 
+// parseFile reads and parses the regular file name, holding its text in
+// memory once (see openFile and knowledge.ParseReader).
 func parseFile(name string, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
-	data, err := readFile(name, maxIngestBytes)
+	f, size, err := openFile(name, maxIngestBytes)
 	if err != nil {
 		return knowledge.Parsed{}, err
 	}
-	return parseData(name, data, opt)
+	defer f.Close()
+	p, err := knowledge.ParseReader(&capped{r: f, left: maxIngestBytes}, int(size), opt)
+	if errors.Is(err, errTooLarge) {
+		return p, tooLarge(name, maxIngestBytes)
+	}
+	return p, parseError(name, err)
 }
 
 // parseData parses a document read from name (a file or a URL), its
 // errors worded for the user.
 func parseData(name string, data []byte, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
 	p, err := knowledge.Parse(data, opt)
+	return p, parseError(name, err)
+}
+
+// parseError words an error of knowledge.Parse about name for the user.
+func parseError(name string, err error) error {
 	switch {
 	case errors.Is(err, knowledge.ErrNotText):
-		return p, fmt.Errorf("%s: not UTF-8 text (is it binary, or in another encoding? convert it with iconv -t UTF-8)", name)
+		return fmt.Errorf("%s: not UTF-8 text (is it binary, or in another encoding? convert it with iconv -t UTF-8)", name)
 	case errors.Is(err, knowledge.ErrEmptyDocument):
-		return p, fmt.Errorf("%s: has no text to index", name)
+		return fmt.Errorf("%s: has no text to index", name)
 	case err != nil:
-		return p, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	return p, nil
+	return nil
 }
 
 func anyDropped(docs []knowledge.Parsed) bool {

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func TestReadFileSizeCap(t *testing.T) {
+func TestIngestSizeCap(t *testing.T) {
 	dir := t.TempDir()
 	exact := filepath.Join(dir, "exact.txt")
 	over := filepath.Join(dir, "over.txt")
@@ -19,11 +19,13 @@ func TestReadFileSizeCap(t *testing.T) {
 	if err := os.WriteFile(over, []byte(strings.Repeat("a", 1001)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if data, err := readFile(exact, 1000); err != nil || len(data) != 1000 {
-		t.Errorf("readFile of a file at the cap: %d bytes, %v", len(data), err)
+	if f, size, err := openFile(exact, 1000); err != nil || size != 1000 {
+		t.Errorf("openFile of a file at the cap: size %d, %v", size, err)
+	} else {
+		f.Close()
 	}
-	if _, err := readFile(over, 1000); err == nil || !strings.Contains(err.Error(), "more than") {
-		t.Errorf("readFile of a file over the cap: err = %v, want the size error", err)
+	if _, _, err := openFile(over, 1000); err == nil || !strings.Contains(err.Error(), "more than") {
+		t.Errorf("openFile of a file over the cap: err = %v, want the size error", err)
 	}
 }
 
@@ -37,18 +39,14 @@ func (e *endless) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestReadAtMostStopsAtTheCap(t *testing.T) {
-	for _, size := range []int64{0, 10, 1 << 20} { // what a stat said: nothing, too little, too much
-		r := &endless{}
-		if _, err := readAtMost(r, size, 1<<20); !errors.Is(err, errTooLarge) {
-			t.Errorf("size hint %d: err = %v, want errTooLarge", size, err)
-		}
-		if r.read > 2<<20+1024 {
-			t.Errorf("size hint %d: read %d bytes of an endless reader with a 1 MB cap", size, r.read)
-		}
+func TestCappedStopsAtTheCap(t *testing.T) {
+	r := &endless{}
+	n, err := io.Copy(io.Discard, &capped{r: r, left: 1 << 20})
+	if !errors.Is(err, errTooLarge) || n != 1<<20+1 || r.read != n {
+		t.Errorf("reading an endless reader capped at 1 MB: %d bytes read, %d copied, %v; want errTooLarge just past the cap", r.read, n, err)
 	}
-	data, err := readAtMost(io.LimitReader(&endless{}, 1<<20), 0, 1<<20)
-	if err != nil || len(data) != 1<<20 {
-		t.Errorf("reader of exactly the cap: %d bytes, %v", len(data), err)
+	n, err = io.Copy(io.Discard, &capped{r: io.LimitReader(&endless{}, 1<<20), left: 1 << 20})
+	if err != nil || n != 1<<20 {
+		t.Errorf("a reader of exactly the cap: %d bytes, %v", n, err)
 	}
 }
