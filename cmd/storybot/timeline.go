@@ -21,8 +21,9 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 		"it comes from. \"Last year\", \"this week\" and the like are read from each document's\n"+
 		"date: the one given with 'storybot ingest --date' (or a date: line in Markdown front\n"+
 		"matter), else a web page's publication date from its metadata, else the latest date its\n"+
-		"text gives. Without --doc, every document is covered: a saga told over several articles\n"+
-		"is one timeline.\n"+
+		"text tells of in the past (not one it looks ahead to; none for a book, whose \"yesterday\"\n"+
+		"is the story's). Without --doc, every document is covered: a saga told over several\n"+
+		"articles is one timeline.\n"+
 		"With a model configured, events also get one-line labels it writes (one call, bounded by\n"+
 		"LLM_TIMEOUT), each kept only if it quotes its event word for word; without one, none.")
 	asJSON := fs.Bool("json", false, "print JSON: {\"document_date\", \"document_date_source\", \"events\": [{\"date\", \"expression\", \"text\", \"quote\", \"passage_id\", \"doc\"}]}\n"+
