@@ -603,19 +603,28 @@ func charBoundary(text string, i, end int) int {
 const maxTitleLen = 150
 
 // countWords counts the space-separated words in s, a run longer than
-// longRun bytes as one word per bytesPerWord bytes.
+// longRun bytes as one word per bytesPerWord bytes (runWords).
 func countWords(s string) int {
 	n := 0
-	run := 0 // bytes in the run of non-space bytes that ends here
+	prev := uint8(1) // whether the byte before was space
+	run := 0         // length of the run of non-space bytes that ends here
 	for i := 0; i < len(s); i++ {
-		if asciiSpace[s[i]] == 0 {
-			run++
-			continue
+		space := asciiSpace[s[i]]
+		n += int(prev &^ space) // a word starts here
+		prev = space
+		run = (run + 1) * int(1-space)
+		if run > longRun {
+			// The run counts runWords(run): more at longRun+1, then one
+			// more every bytesPerWord bytes.
+			switch {
+			case run == longRun+1:
+				n += (longRun+bytesPerWord)/bytesPerWord - 1
+			case (run-1)%bytesPerWord == 0:
+				n++
+			}
 		}
-		n += runWords(run)
-		run = 0
 	}
-	return n + runWords(run)
+	return n
 }
 
 // runWords is what a run of n bytes without a space counts for in countWords.

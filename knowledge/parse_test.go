@@ -562,6 +562,48 @@ func TestPassageBound(t *testing.T) {
 	}
 }
 
+// TestParseLargeText checks a plain text too large to be cleaned whole
+// (its long paragraphs keep their span as written, past its ends): its
+// boilerplate is still found at both ends, and its passages are those the
+// same paragraphs make in a small text.
+func TestParseLargeText(t *testing.T) {
+	cookie, _ := os.ReadFile(filepath.Join("testdata", "articles", "cookie-notice.txt"))
+	ad, _ := os.ReadFile(filepath.Join("testdata", "articles", "headphones-ad.txt"))
+	novel := strings.ReplaceAll(string(readDataset(t, "gutenberg/pg1342.txt")), "\r\n", "\n")
+	// The book's text alone, without the Project Gutenberg header and licence.
+	_, novel, _ = strings.Cut(novel, "*** START OF THE PROJECT GUTENBERG EBOOK PRIDE AND PREJUDICE ***\n")
+	novel, _, _ = strings.Cut(novel, "*** END OF THE PROJECT GUTENBERG EBOOK")
+	var body strings.Builder
+	for body.Len() < 5<<20 {
+		body.WriteString(novel)
+		body.WriteString("\n\n")
+	}
+	text := string(cookie) + "\n\n" + body.String() + "\n\n" + string(ad)
+	big := mustParseOpt(t, text, knowledge.ParseOptions{Name: "big.txt", KeepAll: false})
+	for _, want := range []string{"We use cookies", "This article contains affiliate links"} {
+		if !slices.ContainsFunc(big.Doc.Dropped, func(d string) bool { return strings.HasPrefix(d, want) }) {
+			t.Errorf("Dropped = %q, want a block starting %q", big.Doc.Dropped, want)
+		}
+	}
+	small := mustParseOpt(t, novel, knowledge.ParseOptions{Name: "pg1342.txt"})
+	first := func(p knowledge.Parsed, n int) []string {
+		var out []string
+		for _, ps := range p.Passages[:n] {
+			out = append(out, strings.Join(strings.Fields(ps.Text), " "))
+		}
+		return out
+	}
+	// The first copy of the novel, after the cookie notice, is cut as the
+	// novel alone is.
+	at := slices.IndexFunc(big.Passages, func(ps knowledge.Passage) bool { return ps.Text == small.Passages[1].Text })
+	if at < 0 {
+		t.Fatal("the novel's second passage is not a passage of the large text")
+	}
+	if got, want := first(knowledge.Parsed{Passages: big.Passages[at:]}, 500), first(knowledge.Parsed{Passages: small.Passages[1:]}, 500); !slices.Equal(got, want) {
+		t.Error("the large text's passages differ from the novel's")
+	}
+}
+
 // TestPassageCorpora checks the passage invariants and sizes on real
 // stories: the default story, this package's test articles, the Gutenberg
 // novels and the FairytaleQA training stories.

@@ -26,7 +26,7 @@ func parsePlain(text string, keepAll bool) draft {
 			d.dropped = g.dropped
 		}
 	}
-	d.blocks = plainBlocks(body, offset)
+	d.blocks = plainBlocks(body, offset, len(body) > minLazyText)
 	cleanEnds(text, d.blocks)
 	if d.title == "" && len(d.blocks) > 1 {
 		if t := plainTitle(body); t != "" && d.blocks[0].text == t {
@@ -48,8 +48,9 @@ type textLine struct {
 }
 
 // plainBlocks splits text, which starts at offset in the document's text,
-// into blocks whose spans are offsets into the document's text.
-func plainBlocks(text string, offset int) []block {
+// into blocks whose spans are offsets into the document's text; when lazy,
+// long blocks keep their span as written (see cleanEnds).
+func plainBlocks(text string, offset int, lazy bool) []block {
 	var blocks []block
 	var lines []textLine
 	for rest := text; rest != ""; {
@@ -62,10 +63,10 @@ func plainBlocks(text string, offset int) []block {
 			lines = append(lines, textLine{text: l, start: at + lead, end: at + trail})
 			continue
 		}
-		blocks = appendRun(blocks, lines, text, offset)
+		blocks = appendRun(blocks, lines, text, offset, lazy)
 		lines = lines[:0]
 	}
-	return appendRun(blocks, lines, text, offset)
+	return appendRun(blocks, lines, text, offset, lazy)
 }
 
 // appendRun makes blocks of a run of non-blank lines, which lie in text
@@ -75,7 +76,7 @@ func plainBlocks(text string, offset int) []block {
 // sentence: in hard-wrapped text (no line but the last longer than
 // wrapWidth characters) before a list item, otherwise after every such
 // line, as in text whose paragraphs are single long lines.
-func appendRun(blocks []block, lines []textLine, text string, offset int) []block {
+func appendRun(blocks []block, lines []textLine, text string, offset int, lazy bool) []block {
 	if len(lines) == 0 {
 		return blocks
 	}
@@ -99,7 +100,7 @@ func appendRun(blocks []block, lines []textLine, text string, offset int) []bloc
 		if k < len(lines) && !breakBefore(k) {
 			continue
 		}
-		blocks = append(blocks, joinLines(lines[first:k], text, offset))
+		blocks = append(blocks, joinLines(lines[first:k], text, offset, lazy))
 		first = k
 	}
 	return blocks
@@ -111,6 +112,7 @@ func appendRun(blocks []block, lines []textLine, text string, offset int) []bloc
 // copy of everything would hold a large book twice in memory. Its words
 // are counted as in the cleaned copy all the same.
 const (
+	minLazyText   = 4 << 20                 // text of up to this many bytes is cleaned whole
 	maxLazyBlock  = 150                     // a block of up to this many bytes always has its cleaned text
 	cleanEndWords = 2 * maxBoilerplateWords // cleanEnds cleans at least this many words at each end…
 	cleanEndBytes = 2 * bodySampleBytes     // …and this many bytes
@@ -172,15 +174,16 @@ func hardWrapped(lines []textLine) bool {
 
 // joinLines makes a block of lines, which lie in text (starting at offset
 // in the document's text): their span, and their cleaned copies joined into
-// one line, or for a long block the span as written (see cleanEnds).
-func joinLines(lines []textLine, text string, offset int) block {
+// one line, or when lazy for a long block the span as written (see
+// cleanEnds).
+func joinLines(lines []textLine, text string, offset int, lazy bool) block {
 	first, last := lines[0], lines[len(lines)-1]
 	if len(lines) == 1 {
 		return block{text: first.text, heading: looksLikeHeading(first.text), start: first.start, end: first.end}
 	}
-	b := block{start: first.start, end: last.end, words: joinedWords(lines)}
-	if b.end-b.start > maxLazyBlock {
-		b.text, b.raw = text[b.start-offset:b.end-offset], true
+	b := block{start: first.start, end: last.end}
+	if lazy && b.end-b.start > maxLazyBlock {
+		b.text, b.raw, b.words = text[b.start-offset:b.end-offset], true, joinedWords(lines)
 		return b
 	}
 	cleaned := make([]string, len(lines))

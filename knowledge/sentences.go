@@ -27,7 +27,16 @@ import (
 func Sentences(text string) [][2]int {
 	sp := splitter{text: text, start: skipSpace(text, 0), quoteEnd: -1}
 	for i := sp.start; i < len(text); {
-		i = sp.step(i)
+		// Most bytes only tell whether the sentence has a word yet.
+		switch c := text[i]; {
+		case c < utf8.RuneSelf && sentenceByte[c] == 0:
+			sp.hasWord = sp.hasWord || isASCIIAlnum(c)
+			i++
+		case c >= utf8.RuneSelf && sp.hasWord && c != 0xE2 && c != 0xE3 && c != 0xEF:
+			i++ // no terminator or quote mark starts with this byte
+		default:
+			i = sp.step(i)
+		}
 	}
 	sp.cut(len(text), len(text))
 	return sp.out
@@ -92,6 +101,10 @@ func (sp *splitter) step(i int) int {
 	sp.hasWord = unicode.IsLetter(r) || unicode.IsDigit(r)
 	return i + size
 }
+
+// sentenceByte is 1 for the ASCII bytes step looks at: line breaks,
+// terminators and straight quotes.
+var sentenceByte = [utf8.RuneSelf]uint8{'\n': 1, '.': 1, '!': 1, '?': 1, '"': 1}
 
 // blankLineAt reports whether the line break at text[i] starts a blank
 // line, and where the line break ending it is.
