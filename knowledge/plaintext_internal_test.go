@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,31 @@ func TestLazyBlocks(t *testing.T) {
 				t.Fatal("no block was kept as written; the test shows nothing")
 			}
 		})
+	}
+}
+
+// TestLazyBoilerplate checks that the boilerplate rule drops the same
+// blocks of a large text whether its long paragraphs were cleaned whole
+// or only at its ends (cleanEnds).
+func TestLazyBoilerplate(t *testing.T) {
+	para := "The miller walked down to the river every morning, and the\nwheel turned, and the village ate the bread he made from the grain\nthe farmers brought him in their carts over the old stone bridge.\n\n"
+	text := "We use cookies to improve your experience on our site. By continuing to browse,\nyou accept our cookie policy and our privacy policy.\n\n" +
+		strings.Repeat(para, 3000) +
+		"Best Budget Headphones of the Year\n\nOur testers picked five pairs under $100 that sound far better than\nthe price suggests, with long battery life and comfortable ear cushions.\n\n" +
+		"This article contains affiliate links, and we may earn a commission\nwhen you buy through them.\n"
+	run := func(lazy bool) ([]block, []string) {
+		blocks := plainBlocks(text, 0, lazy)
+		cleanEnds(text, blocks)
+		for i := range blocks {
+			if !blocks[i].raw {
+				blocks[i].words = countWords(blocks[i].text)
+			}
+		}
+		return dropBoilerplate(blocks, text, true)
+	}
+	eager, eagerDropped := run(false)
+	lazy, lazyDropped := run(true)
+	if len(eagerDropped) == 0 || !slices.Equal(lazyDropped, eagerDropped) || len(lazy) != len(eager) {
+		t.Errorf("dropped lazily %q (%d kept), whole %q (%d kept)", lazyDropped, len(lazy), eagerDropped, len(eager))
 	}
 }
