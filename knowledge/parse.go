@@ -74,7 +74,7 @@ const (
 // digit is left to index, and an error for an opt.Date not written
 // YYYY-MM-DD; each error is wrapped with opt.Name.
 func Parse(data []byte, opt ParseOptions) (Parsed, error) {
-	return ParseString(string(data), opt)
+	return ParseReader(bytes.NewReader(data), len(data), opt) // one copy of data, LF made as it is copied
 }
 
 // ParseString is Parse of input held in a string. Plain text without a

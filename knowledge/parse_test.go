@@ -76,7 +76,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 // TestParseReader checks that ParseReader, which makes line endings LF as
-// it reads, parses exactly as Parse does, whatever the reads' sizes.
+// it reads, parses exactly as ParseString does, whatever the reads' sizes.
 func TestParseReader(t *testing.T) {
 	inputs := map[string]string{
 		"crlf.txt":   "The Title\r\n\r\nIt rained.\r\nThe end came\r\n\r\nlater.\r\n",
@@ -99,7 +99,7 @@ func TestParseReader(t *testing.T) {
 		} {
 			t.Run(name+"/"+reads.name, func(t *testing.T) {
 				opt := knowledge.ParseOptions{Name: name}
-				want, wantErr := knowledge.Parse([]byte(in), opt)
+				want, wantErr := knowledge.ParseString(in, opt)
 				got, err := knowledge.ParseReader(reads.r(), len(in), opt)
 				if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
 					t.Errorf("ParseReader = %+v, %v\nwant %+v, %v", got.Doc, err, want.Doc, wantErr)
