@@ -207,9 +207,10 @@ func (m mention) resolve(ref *span) (Date, bool) {
 }
 
 // relative is how m is read against the document date: looking ahead when
-// its sentence does not tell of the past and m can be read either way.
+// its sentence tells of the present or the future and m can be read either
+// way.
 func (m mention) relative() func(ref day) span {
-	if m.ahead != nil && m.tense != past {
+	if m.ahead != nil && (m.tense == present || m.tense == future) {
 		return m.ahead
 	}
 	return m.rel
@@ -306,7 +307,7 @@ var vocabulary, triggers = func() (map[string]string, map[string]bool) {
 	for w := range notThisWeek {
 		vocab[w] = w
 	}
-	for _, m := range []map[string]bool{pastForms, futureWords, aheadBeforeTo} {
+	for _, m := range []map[string]bool{pastForms, presentForms, futureWords, aheadBeforeTo} {
 		for w := range m {
 			vocab[w] = w
 		}
@@ -895,8 +896,10 @@ func mentionOf(p partial) mention {
 }
 
 // maxWeekdayYears is how far from the document date dayNear looks for a
-// year in which a day and month fall on the weekday named with them.
-const maxWeekdayYears = 7
+// year in which a day and month fall on the weekday named with them: a text
+// that names the weekday of a date speaks of the year it is in, or the
+// next or last one.
+const maxWeekdayYears = 1
 
 // dayNear is the day of the given month and day nearest ref in direction
 // dir (-1: the latest on or before it, 1: the first on or after it), on

@@ -4,13 +4,16 @@ import "strings"
 
 // tense is how a sentence places what it tells about a date: a date the
 // text tells of in the past ("was sentenced in May"), one it looks ahead
-// to ("will reopen in March", "is due in March 2024"), or neither (the
-// present: "the fair takes place on Saturday 14 September").
+// to ("will reopen in March", "is due in March 2024"), one told in the
+// present ("the fair takes place on Saturday 14 September"), or none of
+// these, as in a letter's dateline ("Gracechurch Street, Monday, August 2"),
+// which is read as the past is.
 type tense uint8
 
 const (
-	present tense = iota
+	unmarked tense = iota
 	past
+	present
 	future
 )
 
@@ -21,6 +24,12 @@ var pastForms = wordSet("was were had did said told went came made took gave got
 	"built bought caught fought taught sought drove flew grew threw drew broke chose froze woke wore tore swore " +
 	"hid bit lit sat shot slept spent struck stuck swept wept fled fed bred dealt meant arose forgot forgave " +
 	"been done seen known given taken written spoken chosen begun gone")
+
+// presentForms are the verbs of a present that looks ahead to a date, as a
+// programme or a notice does ("the fair takes place on Saturday", "the
+// bridge reopens in March", "the museum is closed until May").
+var presentForms = wordSet("is are am takes opens reopens begins starts runs ends closes meets returns arrives " +
+	"happens falls comes goes plays holds launches kicks hosts")
 
 // notPast end in "-ed" without being past tenses.
 var notPast = wordSet("need needs indeed speed proceed succeed exceed feed breed seed deed steed weed greed heed " +
@@ -61,12 +70,15 @@ func tenseMarks(toks []token) []tense {
 			w == "ll" && i > 0 && isApostrophe(toks[i-1].text) && !toks[i].space,         // "we’ll"
 			w == "won" && isApostrophe(next) && i+2 < len(toks) && toks[i+2].text == "t": // "won’t"
 			marks[i] = future
+		case presentForms[w]:
+			marks[i] = present
 		case pastForms[w], pastTense(w):
 			marks[i] = past
-			// "will be held", "is going to be sold": the participle is the future's.
+			// "will be held", "is going to be sold": the participle is the
+			// future's; "is closed", "are held": the present's.
 			for k := i - 1; k >= max(0, i-3); k-- {
-				if marks[k] == future {
-					marks[i] = future
+				if marks[k] == future || marks[k] == present && k == i-1 {
+					marks[i] = marks[k]
 					break
 				}
 			}
@@ -84,13 +96,13 @@ func pastTense(w string) bool {
 }
 
 // tenseOf is the tense of the mention at toks[from:to]: that of the
-// nearest word marking one, present when none does; of two as near, the
+// nearest word marking one, unmarked when none does; of two as near, the
 // one after it (a date usually follows its verb in English, "was sold in
 // May"; so this only breaks ties).
 func tenseOf(marks []tense, from, to int) tense {
-	best, dist := present, len(marks)+1
+	best, dist := unmarked, len(marks)+1
 	for i, m := range marks {
-		if m == present {
+		if m == unmarked {
 			continue
 		}
 		d := from - i

@@ -301,7 +301,8 @@ func oneEach(fs []found) []found {
 }
 
 // inferDate infers the document date from the latest explicit date the
-// text tells of in the past (in the present, if it tells of none so): the
+// text tells of in the past, or without a tense (in the present, if it
+// tells of none so): the
 // text was written on or after it, and "this year" is read as its year.
 // Dates the text looks ahead to ("due in March 2024"), the ends it sets
 // ("by 2030", "until 2025") and the dates it compares with ("since 1987",
@@ -313,9 +314,9 @@ func inferDate(sentences []sentence, passages []knowledge.Passage) (ref *span, d
 	if isBook(passages) {
 		return nil, "", "a book tells \"yesterday\" and \"last year\" from within its story, not from a date of writing, so they are left out"
 	}
-	latest := latestDate(sentences, past)
+	latest := latestDate(sentences, past, unmarked)
 	if latest == nil {
-		latest = latestDate(sentences, present)
+		latest = latestDate(sentences, present, present)
 	}
 	if latest == nil {
 		return nil, "", "the text gives no date, so relative expressions (\"last year\") are left out"
@@ -330,13 +331,13 @@ func inferDate(sentences []sentence, passages []knowledge.Passage) (ref *span, d
 	return &s, d.String(), basis
 }
 
-// latestDate returns the latest explicit date told in tense t that may
-// stand for when the text was written, or nil.
-func latestDate(sentences []sentence, t tense) *found {
+// latestDate returns the latest explicit date told in tense t or u that
+// may stand for when the text was written, or nil.
+func latestDate(sentences []sentence, t, u tense) *found {
 	var latest *found
 	for _, s := range sentences {
 		for _, m := range s.mentions {
-			if !m.fixed || m.date.Decade || m.bound || boundWords[m.prep] || m.tense != t {
+			if !m.fixed || m.date.Decade || m.bound || boundWords[m.prep] || m.tense != t && m.tense != u {
 				continue
 			}
 			d := m.date
