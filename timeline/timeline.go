@@ -6,8 +6,9 @@
 // and makes one event per happening, each with its date at the precision
 // the text supports, the words that dated it and the sentence it stands in,
 // quoted verbatim. A date without its year ("Saturday 14 September", "in
-// March", "on Thursday") is read back from the document date in a sentence
-// that tells of the past, ahead of it otherwise, on the weekday it names; a
+// March", "on Thursday") is read ahead of the document date in a sentence
+// that tells of the future or of a present that looks ahead, back from it
+// otherwise, on the weekday it names when that fits a near year; a
 // date that only bounds or compares ("since 1987", "by 2030", "than in
 // 1987") dates no event; what happened at the document date ("this week")
 // comes after the explicit dates it was inferred from.
