@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/llm"
@@ -58,7 +59,7 @@ type Model interface {
 // Notices tell the user how an answer was made.
 const (
 	NoticeNoModel      = "No model is configured; these are the story's own sentences that best match your question."
-	NoticeVerified     = "Every quote was checked word for word against the story."
+	NoticeVerified     = "Each sentence is backed by a quote from the story; quotes are checked word for word."
 	NoticeNoPassage    = "No passage of the story matches your question."
 	NoticeModelNoFound = "The model found no answer in the passages of the story that best match your question."
 	sentencesFallback  = "these are the story's own sentences that best match your question."
@@ -82,7 +83,11 @@ type Options struct {
 	// ContextTokens is the budget, in estimated tokens, for the passages
 	// (or, for Label, the quotes) in a prompt. Default 1800.
 	ContextTokens int
-	Logger        *slog.Logger
+	// Timeout bounds the model's work on one answer (or one timeline's
+	// labels): every call, retry and the repair round together. When it
+	// runs out the answer is extractive. Zero means no bound beyond ctx.
+	Timeout time.Duration
+	Logger  *slog.Logger
 }
 
 // Engine answers questions from a Store, with a Model when there is one.
@@ -94,12 +99,15 @@ type Engine struct {
 	modelName string
 	k         int
 	budget    int
+	timeout   time.Duration
+	support   supportParams
 	log       *slog.Logger
 }
 
 // New returns an engine for opts.
 func New(opts Options) *Engine {
-	e := &Engine{lib: opts.Store, store: scoped{st: opts.Store}, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens, log: opts.Logger}
+	e := &Engine{lib: opts.Store, store: scoped{st: opts.Store}, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens,
+		timeout: opts.Timeout, support: defaultSupport(), log: opts.Logger}
 	if e.k <= 0 {
 		e.k = 5
 	}
@@ -161,7 +169,12 @@ type outcome struct {
 	answer Answer
 	ok     bool           // answer is ready (llm or not_found)
 	repair prompts.Repair // why not, when it is not
+	unread bool           // the reply held no answer object
 }
+
+// maxEcho bounds the model's first reply as the repair request sends it
+// back: a reply of a megabyte is not returned to the server whole.
+const maxEcho = 4000
 
 func (e *Engine) askModel(ctx context.Context, question string, passages []knowledge.Passage) (Answer, error) {
 	blocks := e.pack(ctx, passages[:min(e.k, len(passages))])
@@ -180,38 +193,54 @@ func (e *Engine) askModel(ctx context.Context, question string, passages []knowl
 	msgs := []llm.Message{{Role: llm.RoleSystem, Content: system}, {Role: llm.RoleUser, Content: user}}
 	v := newVerifier(e, blocks)
 
-	reply, err := e.model.Chat(ctx, llm.Request{Messages: msgs, JSON: true})
+	mctx, cancel := e.bound(ctx)
+	defer cancel()
+	reply, err := e.model.Chat(mctx, llm.Request{Messages: msgs, JSON: true})
 	if err != nil {
-		return e.modelFailed(ctx, question, passages, err)
+		return e.modelFailed(ctx, mctx, question, passages, err)
 	}
 	first := e.check(ctx, question, v, reply)
 	if first.ok {
 		return first.answer, nil
 	}
-	e.log.Info("model answer failed verification; asking once more", "reason", first.repair.Reason, "failed_quotes", len(first.repair.Failed))
+	e.log.Info("model answer failed verification; asking once more", "reason", first.repair.Reason,
+		"failed_quotes", len(first.repair.Failed), "unbacked_sentences", len(first.repair.Unbacked))
 	repair, err := prompts.RepairRequest(first.repair)
 	if err != nil {
 		return Answer{}, err
 	}
-	msgs = append(msgs, llm.Message{Role: llm.RoleAssistant, Content: reply.Content}, llm.Message{Role: llm.RoleUser, Content: repair})
-	reply, err = e.model.Chat(ctx, llm.Request{Messages: msgs, JSON: true})
+	msgs = append(msgs, llm.Message{Role: llm.RoleAssistant, Content: clip(reply.Content, maxEcho)}, llm.Message{Role: llm.RoleUser, Content: repair})
+	reply, err = e.model.Chat(mctx, llm.Request{Messages: msgs, JSON: true})
 	if err != nil {
-		return e.modelFailed(ctx, question, passages, err)
+		return e.modelFailed(ctx, mctx, question, passages, err)
 	}
 	second := e.check(ctx, question, v, reply)
 	if second.ok {
 		return second.answer, nil
 	}
 	e.log.Warn("model answer failed verification twice; answering extractively", "reason", second.repair.Reason)
+	what := "was not backed by the story"
+	if second.unread {
+		what = "could not be read"
+	}
 	return e.extractive(question, passages,
-		"The model's answer could not be checked against the story ("+second.repair.Reason+"), so it is not shown; "+sentencesFallback), nil
+		"The model's answer "+what+" ("+second.repair.Reason+"), so it is not shown; "+sentencesFallback), nil
+}
+
+// bound returns ctx bounded by the engine's timeout for the model's work
+// on one answer.
+func (e *Engine) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if e.timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, e.timeout)
 }
 
 // check parses and verifies one model reply.
 func (e *Engine) check(ctx context.Context, question string, v *verifier, reply llm.Reply) outcome {
 	r, err := parseReply(reply.Content)
 	if err != nil {
-		return outcome{repair: prompts.Repair{Reason: err.Error()}}
+		return outcome{repair: prompts.Repair{Reason: err.Error()}, unread: true}
 	}
 	if !r.Found {
 		return outcome{ok: true, answer: notFound(question, NoticeModelNoFound)}
@@ -230,23 +259,26 @@ func (e *Engine) check(ctx context.Context, question string, v *verifier, reply 
 			byRef[c.Ref] = append(byRef[c.Ref], ch)
 		}
 	}
-	comp := compose(r.Answer, byRef, v.blocks)
+	comp := compose(question, r.Answer, byRef, v.blocks, e.support)
 	if len(comp.citations) == 0 {
-		reason := "no sentence of its answer ends with a marker whose quote is in the story"
+		reason := "no sentence of its answer is backed by the quotes it cites"
 		switch {
 		case len(r.Citations) == 0:
 			reason = "it gave no citations"
 		case len(failed) == len(r.Citations):
 			reason = "none of its quotes is word for word in the passage it cites"
 		}
-		return outcome{repair: prompts.Repair{Reason: reason, Failed: failed}}
+		return outcome{repair: prompts.Repair{Reason: reason, Failed: failed, Unbacked: comp.unbacked}}
 	}
 	notice := NoticeVerified
 	if n := len(failed); n > 0 {
 		notice += fmt.Sprintf(" %s the model gave %s not in the story and %s left out.", plural(n, "quote", "quotes"), wasWere(n), wasWere(n))
 	}
-	if comp.dropped > 0 {
-		notice += fmt.Sprintf(" %s of its answer without a checked quote %s left out.", plural(comp.dropped, "sentence", "sentences"), wasWere(comp.dropped))
+	if n := len(comp.unbacked); n > 0 {
+		notice += fmt.Sprintf(" %s of its answer that %s not backed by its quotes %s left out.", plural(n, "sentence", "sentences"), wasWere(n), wasWere(n))
+	}
+	if len(comp.unbacked) > 0 {
+		e.log.Info("model sentences left out", "unbacked_sentences", len(comp.unbacked), "first_reason", comp.unbacked[0].Why)
 	}
 	model := reply.Model
 	if model == "" {
@@ -257,10 +289,14 @@ func (e *Engine) check(ctx context.Context, question string, v *verifier, reply 
 	}}
 }
 
-// modelFailed answers extractively after the model could not be used.
-func (e *Engine) modelFailed(ctx context.Context, question string, passages []knowledge.Passage, err error) (Answer, error) {
+// modelFailed answers extractively after the model could not be used. ctx
+// is the caller's, mctx the bounded one the model was called in.
+func (e *Engine) modelFailed(ctx, mctx context.Context, question string, passages []knowledge.Passage, err error) (Answer, error) {
 	if ctx.Err() != nil {
 		return Answer{}, fmt.Errorf("ask %q: %w", question, ctx.Err())
+	}
+	if mctx.Err() != nil && !errors.Is(err, llm.ErrTimeout) {
+		err = fmt.Errorf("%w (%s for the whole answer): %w", llm.ErrTimeout, e.timeout, err)
 	}
 	e.log.Warn("model unavailable; answering extractively", "err", err)
 	return e.extractive(question, passages, "The model could not answer ("+failure(err)+"); "+sentencesFallback), nil
@@ -271,6 +307,10 @@ func failure(err error) string {
 	switch s := llm.HTTPStatus(err); {
 	case errors.Is(err, llm.ErrTimeout):
 		return "the model did not answer in time"
+	case errors.Is(err, llm.ErrReplyTooLarge):
+		return "the model server's reply was too large"
+	case errors.Is(err, llm.ErrBadReply):
+		return "the model server's reply was not a chat completion"
 	case s == 429:
 		return "the model server is busy (429)"
 	case s == 401 || s == 403:

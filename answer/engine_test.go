@@ -50,10 +50,13 @@ func always(f func(r fakeopenai.Request) fakeopenai.Reply) fakeopenai.Responder 
 	return scripted(func(_ int, r fakeopenai.Request) fakeopenai.Reply { return f(r) })
 }
 
+// goodQuote backs the good answer: every name it uses, and most words.
+const goodQuote = "the CEO of encrypted phone company Phantom Secure, Vincent Ramos, to install a backdoor in his service"
+
 func good(r fakeopenai.Request) fakeopenai.Reply {
 	return fakeopenai.Text(answerJSON(r,
 		"The FBI asked Vincent Ramos to install a backdoor in Phantom Secure's service [n].",
-		"install a backdoor", "to install a backdoor in his service"))
+		"install a backdoor", goodQuote))
 }
 
 // modelCase is one case of TestAskWithModel: a model server's behaviour
@@ -80,7 +83,7 @@ func TestAskWithModel(t *testing.T) {
 			respond:   always(good),
 			wantMode:  answer.ModeLLM,
 			wantReqs:  1,
-			wantQuote: "to install a backdoor in his service",
+			wantQuote: goodQuote,
 			notice:    answer.NoticeVerified,
 		},
 		{
@@ -90,7 +93,7 @@ func TestAskWithModel(t *testing.T) {
 			}),
 			wantMode:  answer.ModeExtractive,
 			wantReqs:  2,
-			notice:    "could not be checked against the story",
+			notice:    "The model's answer was not backed by the story (none of its quotes is word for word in the passage it cites)",
 			forbidden: []string{"paid Ramos", "million dollars"},
 			check: func(t *testing.T, reqs []fakeopenai.Request) {
 				repair := reqs[1].Messages[len(reqs[1].Messages)-1].Content
@@ -112,7 +115,7 @@ func TestAskWithModel(t *testing.T) {
 			}),
 			wantMode:  answer.ModeLLM,
 			wantReqs:  2,
-			wantQuote: "to install a backdoor in his service",
+			wantQuote: goodQuote,
 			notice:    answer.NoticeVerified,
 			forbidden: []string{"demanded"},
 		},
@@ -123,7 +126,7 @@ func TestAskWithModel(t *testing.T) {
 			}),
 			wantMode: answer.ModeExtractive,
 			wantReqs: 2,
-			notice:   "could not be checked",
+			notice:   "was not backed by the story",
 			check: func(t *testing.T, reqs []fakeopenai.Request) {
 				if repair := reqs[1].Content("user"); !strings.Contains(repair, "there is no passage 9") {
 					t.Errorf("repair request does not say passage 9 was not sent:\n%s", repair)
@@ -148,7 +151,7 @@ func TestAskWithModel(t *testing.T) {
 			}),
 			wantMode:  answer.ModeLLM,
 			wantReqs:  1,
-			wantQuote: "to install a backdoor in his service",
+			wantQuote: goodQuote,
 			notice:    answer.NoticeVerified,
 		},
 		{
@@ -158,7 +161,7 @@ func TestAskWithModel(t *testing.T) {
 			}),
 			wantMode:  answer.ModeExtractive,
 			wantReqs:  2,
-			notice:    "not the JSON object",
+			notice:    "The model's answer could not be read (it was not the JSON object asked for)",
 			forbidden: []string{"build a backdoor so it could"},
 			check: func(t *testing.T, reqs []fakeopenai.Request) {
 				if repair := reqs[1].Content("user"); !strings.Contains(repair, "it was not the JSON object asked for") {
@@ -186,7 +189,7 @@ func TestAskWithModel(t *testing.T) {
 			}),
 			wantMode:  answer.ModeLLM,
 			wantReqs:  2,
-			wantQuote: "to install a backdoor in his service",
+			wantQuote: goodQuote,
 			notice:    answer.NoticeVerified,
 			wantWaits: []time.Duration{3 * time.Second},
 		},
@@ -256,7 +259,7 @@ func TestAskWithModel(t *testing.T) {
 			reject:    true,
 			wantMode:  answer.ModeLLM,
 			wantReqs:  2,
-			wantQuote: "to install a backdoor in his service",
+			wantQuote: goodQuote,
 			notice:    answer.NoticeVerified,
 			check: func(t *testing.T, reqs []fakeopenai.Request) {
 				if reqs[0].ResponseFormat != "json_object" || reqs[1].ResponseFormat != "" {
@@ -463,7 +466,7 @@ func TestReattributesQuoteToAnotherPassage(t *testing.T) {
 	srv := fakeopenai.New(t)
 	srv.Respond(always(func(r fakeopenai.Request) fakeopenai.Reply {
 		// Cites block 1 for words that stand in another passage.
-		return fakeopenai.Text(`{"found": true, "answer": "The FBI offered Ramos a deal for less time [1].", "citations": [{"ref": 1, "quote": "the opportunity to do significantly less time"}]}`)
+		return fakeopenai.Text(`{"found": true, "answer": "The FBI offered him a deal for significantly less time [1].", "citations": [{"ref": 1, "quote": "the opportunity to do significantly less time"}]}`)
 	}))
 	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 	got, err := eng.Ask(context.Background(), answer.Query{Question: "What deal did the FBI offer?"})

@@ -85,3 +85,47 @@ func (t Tuning) Variants() []Tuning {
 	add("sureNext=1", func(p *extractParams) { p.sureNext = 1 })
 	return out
 }
+
+// SupportTuning is one setting of the support check, for the external
+// TestTuneClaims.
+type SupportTuning struct {
+	Name string
+	p    supportParams
+}
+
+// DefaultSupportTuning is the setting the engine checks with.
+func DefaultSupportTuning() SupportTuning { return SupportTuning{Name: "default", p: defaultSupport()} }
+
+// String is the setting's parameters.
+func (t SupportTuning) String() string { return fmt.Sprintf("%+v", t.p) }
+
+// Check is CheckClaim with this setting.
+func (t SupportTuning) Check(question, sentence string, quotes []string, passages string) string {
+	return t.p.check(t.p.readClaim(sentence), t.p.readEvidence(quotes), t.p.asking(question, passages))
+}
+
+// Variants are t with one parameter changed each.
+func (t SupportTuning) Variants() []SupportTuning {
+	var out []SupportTuning
+	add := func(name string, f func(p *supportParams)) {
+		p := t.p
+		f(&p)
+		out = append(out, SupportTuning{name, p})
+	}
+	for _, x := range []float64{0.34, 0.5, 0.6, 0.67} {
+		add(fmt.Sprintf("coverage=%.2f", x), func(p *supportParams) { p.coverage = x })
+	}
+	for _, x := range []float64{0, 0.25, 0.5} {
+		add(fmt.Sprintf("clause=%.2f", x), func(p *supportParams) { p.clause = x })
+	}
+	for _, x := range []int{1, 2, 4} {
+		add(fmt.Sprintf("quoteTerms=%d", x), func(p *supportParams) { p.quoteTerms = x })
+	}
+	for _, x := range []int{2, 3, 6} {
+		add(fmt.Sprintf("negScope=%d", x), func(p *supportParams) { p.negScope = x })
+	}
+	for _, x := range []float64{0, 0.4, 0.6, 0.67, 1} {
+		add(fmt.Sprintf("fresh=%.2f", x), func(p *supportParams) { p.fresh = x })
+	}
+	return out
+}

@@ -83,8 +83,9 @@ func TestExtractiveOnDefaultStory(t *testing.T) {
 }
 
 // TestModelOnDefaultStory runs the whole path over a real index with a fake
-// model that quotes the first sentence of the best block with straight
-// quotes: one model call, quotes shown as the document's own (curly) text.
+// model that answers with the first sentence of the best block and quotes
+// it with straight quotes: one model call, quotes shown as the document's
+// own (curly) text.
 func TestModelOnDefaultStory(t *testing.T) {
 	st := openDefault(t)
 	ctx := context.Background()
@@ -93,7 +94,8 @@ func TestModelOnDefaultStory(t *testing.T) {
 		m := blockRe.FindStringSubmatch(r.Content("user"))
 		first := knowledge.Sentences(m[2])[0]
 		quote := strings.NewReplacer("’", "'", "“", `"`, "”", `"`).Replace(m[2][first[0]:first[1]])
-		return fakeopenai.Text(fmt.Sprintf(`{"found": true, "answer": "The story says so [%s].", "citations": [{"ref": %s, "quote": %q}]}`, m[1], m[1], quote))
+		answer := strings.TrimSuffix(quote, ".") + " [" + m[1] + "]."
+		return fakeopenai.Text(fmt.Sprintf(`{"found": true, "answer": %q, "citations": [{"ref": %s, "quote": %q}]}`, answer, m[1], quote))
 	})
 	eng := answer.New(answer.Options{Store: st, Model: openai.New(openai.Options{BaseURL: srv.URL(), Model: "m"})})
 	got, err := eng.Ask(ctx, answer.Query{Question: "What did Ramos' source say about the privacy of clients?"})

@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -23,10 +24,10 @@ const labelsLeftOut = "the timeline is shown without labels."
 
 // Label asks the model, in one call, for a one-line label for each quote (a
 // timeline event's sentence) and returns labels[i] for quotes[i], or "".
-// A label is kept only when, like a sentence of an answer, it cites words
-// that stand in its own quote (compared as answers' quotes are) and shares
-// a content word with that quote; it is made plain text on one line, with
-// markdown, markers and mentions removed. Quotes are sent in order while
+// A label is kept only when it passes the support check a sentence of an
+// answer passes, against its event's quote (see supportParams.checkLabel);
+// it is made plain text on one line, with markdown, markers and mentions
+// removed. Quotes are sent in order while
 // they fit the engine's ContextTokens budget; the rest get no label.
 //
 // With no model, Label makes no call and returns no labels and no notice.
@@ -58,7 +59,12 @@ func (e *Engine) Label(ctx context.Context, quotes []string) (labels []string, n
 		e.log.Error("cannot ask for labels", "err", err)
 		return labels, "The events could not be sent to the model; " + labelsLeftOut
 	}
-	reply, err := e.model.Chat(ctx, llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: msg}}, JSON: true})
+	mctx, cancel := e.bound(ctx)
+	defer cancel()
+	reply, err := e.model.Chat(mctx, llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: msg}}, JSON: true})
+	if err != nil && ctx.Err() == nil && mctx.Err() != nil && !errors.Is(err, llm.ErrTimeout) {
+		err = fmt.Errorf("%w (%s for the labels): %w", llm.ErrTimeout, e.timeout, err)
+	}
 	if err != nil {
 		e.log.Warn("model unavailable; the timeline has no labels", "err", err)
 		return labels, "The model could not label the events (" + failure(err) + "); " + labelsLeftOut
@@ -77,7 +83,7 @@ func (e *Engine) Label(ctx context.Context, quotes []string) (labels []string, n
 		if labels[i] != "" {
 			continue
 		}
-		if text, ok := checkLabel(l, quotes[i]); ok {
+		if text, ok := e.support.checkLabel(l, quotes[i]); ok {
 			labels[i] = text
 			n++
 		}
@@ -86,7 +92,7 @@ func (e *Engine) Label(ctx context.Context, quotes []string) (labels []string, n
 	if n == 0 {
 		return labels, "The model gave no label that could be checked against its event; " + labelsLeftOut
 	}
-	notice = "Labels are the model's words, each checked against words it quoted from its event."
+	notice = "Labels are the model's words, each backed by its event's quote as an answer's sentences are by theirs."
 	if missing := len(quotes) - n; missing > 0 {
 		notice += fmt.Sprintf(" %s no label", plural(missing, "event has", "events have"))
 		if left := len(quotes) - len(events); left > 0 {
@@ -104,24 +110,36 @@ type modelLabel struct {
 	Quote string
 }
 
-// checkLabel returns l's label as plain text, when l's quote stands in
-// quote and the label shares a content word with quote.
-func checkLabel(l modelLabel, quote string) (string, bool) {
+// checkLabel returns l's label as plain text when it passes the support
+// check against its event's quote: its own quote stands in the event's
+// and carries weight, it holds no link, mention or markup the event's
+// quote lacks, and the event's quote backs its words as a quote backs a
+// sentence of an answer.
+func (sp supportParams) checkLabel(l modelLabel, quote string) (string, bool) {
 	key, ok := citable(l.Quote)
 	if !ok {
 		return "", false
 	}
-	if _, _, ok := fold(quote).find(key); !ok {
+	start, end, ok := fold(quote).find(key)
+	if !ok {
 		return "", false
 	}
-	text := plainLine(l.Label)
-	have := termSet(quote)
-	for _, w := range contentTerms(text) {
-		if have[w] {
-			return text, true
+	cited := quote[start:end]
+	if !sp.carriesWeight(cited, readWords(nil, cited)) {
+		return "", false
+	}
+	ev := sp.readEvidence([]string{quote})
+	raw := sp.readClaim(markerRe.ReplaceAllString(l.Label, " "))
+	for _, m := range raw.markup {
+		if !strings.Contains(ev.folded, strings.TrimSpace(fold(m).s)) {
+			return "", false
 		}
 	}
-	return "", false
+	text := plainLine(l.Label)
+	if sp.check(sp.readClaim(strings.TrimSuffix(text, "…")), ev, background{src: &source{text: quote}}) != "" {
+		return "", false
+	}
+	return text, true
 }
 
 var (

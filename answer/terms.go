@@ -36,15 +36,6 @@ func termOf(w string) string {
 	return stem(w)
 }
 
-// termSet returns the distinct content stems of text.
-func termSet(text string) map[string]bool {
-	set := make(map[string]bool)
-	for _, t := range contentTerms(text) {
-		set[t] = true
-	}
-	return set
-}
-
 // extraStopWords are words that carry no answer in a question or a story
 // sentence, beyond knowledge's retrieval stop words.
 var extraStopWords = map[string]bool{

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/prompts"
 )
 
 // checked is a model citation whose quote was found in the story.
@@ -126,32 +127,75 @@ func markerRefs(m string) []int {
 	return refs
 }
 
-// composed is the model's answer reduced to what the checked quotes carry.
+// composed is the model's answer reduced to what the checked quotes back.
 type composed struct {
 	text      string
 	citations []Citation
-	// dropped counts the sentences left out for want of a checked quote.
-	dropped int
+	// unbacked are the sentences left out, with why.
+	unbacked []prompts.Unbacked
 }
 
-// compose keeps the sentences of the model's answer that carry a marker
-// with a checked quote and share a content word with the passages those
-// quotes come from; removes the other markers; and numbers the citations
-// 1..m in order of appearance.
-func compose(answer string, byRef map[int][]checked, blocks []block) composed {
+// answerSentence is one sentence of a model's answer as compose reads it.
+type answerSentence struct {
+	text string // as written, markers included
+	refs []int  // model refs of its markers with a checked quote
+	c    claim
+	keep bool
+}
+
+// compose keeps the sentences of the model's answer that the checked
+// quotes of their markers back (see supportParams.check), and a sentence
+// without a marker only when it restates kept ones; removes the other
+// markers; and numbers the citations 1..m in order of appearance.
+func compose(question, answer string, byRef map[int][]checked, blocks []block, sp supportParams) composed {
 	var out composed
-	var kept []string
+	asking := sp.asking(question, "")
+	var sents []answerSentence
+	var keptQuotes []string
+	var keptTerms []string
 	for _, s := range answerSentences(answer) {
-		refs := verifiedRefs(s, byRef)
-		if len(refs) == 0 {
-			out.dropped++
-			continue
+		as := answerSentence{text: s, refs: verifiedRefs(s, byRef)}
+		as.c = sp.readClaim(strings.TrimSpace(markerRe.ReplaceAllString(s, " ")))
+		switch {
+		case len(as.refs) > 0:
+			quotes := quotesOf(as.refs, byRef)
+			bg := asking
+			bg.src = &source{text: citedText(as.refs, byRef, blocks)}
+			if why := sp.check(as.c, sp.readEvidence(quotes), bg); why != "" {
+				out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(s, 300), Why: why})
+			} else {
+				as.keep = true
+				keptQuotes = append(keptQuotes, quotes...)
+				keptTerms = append(keptTerms, as.c.terms...)
+			}
+		case markerRe.MatchString(s):
+			out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(s, 300), Why: "no quote it cites is in the story"})
 		}
-		if !supported(s, refs, byRef, blocks) {
-			out.dropped++
-			continue
+		sents = append(sents, as)
+	}
+	// A sentence without a marker stays only when all it says is in the
+	// kept sentences and their quotes: a summary, not a new claim.
+	restate := sp
+	restate.coverage, restate.clause = 1, 1
+	ev := restate.readEvidence(keptQuotes)
+	for _, t := range keptTerms {
+		ev.terms[t] = true
+	}
+	bg := asking
+	bg.src = &source{text: blockText(blocks)}
+	var kept []string
+	for i := range sents {
+		as := &sents[i]
+		if len(as.refs) == 0 && !markerRe.MatchString(as.text) {
+			if len(keptQuotes) > 0 && restate.check(as.c, ev, bg) == "" {
+				as.keep = true
+			} else {
+				out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(as.text, 300), Why: "it cites no quote"})
+			}
 		}
-		kept = append(kept, s)
+		if as.keep {
+			kept = append(kept, as.text)
+		}
 	}
 	number := make(map[string]int) // checked.key -> new ref
 	text := markerRe.ReplaceAllStringFunc(strings.Join(kept, " "), func(m string) string {
@@ -171,6 +215,53 @@ func compose(answer string, byRef map[int][]checked, blocks []block) composed {
 	})
 	out.text = tidy(unmention(text))
 	return out
+}
+
+// quotesOf returns the checked quotes of the model refs, each once.
+func quotesOf(refs []int, byRef map[int][]checked) []string {
+	var out []string
+	seen := make(map[string]bool)
+	for _, ref := range refs {
+		for _, c := range byRef[ref] {
+			if !seen[c.key] {
+				seen[c.key] = true
+				out = append(out, c.quote)
+			}
+		}
+	}
+	return out
+}
+
+// citedText is the text of the blocks the model refs name, and of the
+// passages their quotes were found in.
+func citedText(refs []int, byRef map[int][]checked, blocks []block) string {
+	var b strings.Builder
+	seen := make(map[string]bool)
+	for _, ref := range refs {
+		if ref >= 1 && ref <= len(blocks) {
+			b.WriteString(blocks[ref-1].text)
+			b.WriteString("\n\n")
+			seen[blocks[ref-1].passage.ID] = true
+		}
+		for _, c := range byRef[ref] {
+			if !seen[c.passage.ID] {
+				seen[c.passage.ID] = true
+				b.WriteString(c.passage.Text)
+				b.WriteString("\n\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// blockText is the text the model was given.
+func blockText(blocks []block) string {
+	var b strings.Builder
+	for _, bl := range blocks {
+		b.WriteString(bl.text)
+		b.WriteString("\n\n")
+	}
+	return b.String()
 }
 
 // mentionRe matches what chat apps turn into a ping: @everyone, @here,
@@ -209,34 +300,6 @@ func verifiedRefs(s string, byRef map[int][]checked) []int {
 		}
 	}
 	return refs
-}
-
-// supported reports whether sentence s shares a content word with the
-// passages its checked quotes come from. A sentence with no content words
-// ("Yes [1].") has nothing to support.
-func supported(s string, refs []int, byRef map[int][]checked, blocks []block) bool {
-	words := contentTerms(markerRe.ReplaceAllString(s, " "))
-	if len(words) == 0 {
-		return true
-	}
-	var src strings.Builder
-	for _, ref := range refs {
-		if ref >= 1 && ref <= len(blocks) {
-			src.WriteString(blocks[ref-1].text)
-			src.WriteByte(' ')
-		}
-		for _, c := range byRef[ref] {
-			src.WriteString(c.passage.Text)
-			src.WriteByte(' ')
-		}
-	}
-	have := termSet(src.String())
-	for _, w := range words {
-		if have[w] {
-			return true
-		}
-	}
-	return false
 }
 
 // tidy removes the spaces left where markers were dropped.

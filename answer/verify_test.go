@@ -2,88 +2,109 @@ package answer
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/storybot/storybot/knowledge"
 )
 
 func TestCompose(t *testing.T) {
-	p1 := knowledge.Passage{ID: "s#1", Doc: "s", N: 1, Text: "The FBI asked Ramos to install a backdoor."}
-	p2 := knowledge.Passage{ID: "s#2", Doc: "s", N: 2, Text: "He refused, Motherboard wrote."}
+	p1 := knowledge.Passage{ID: "s#1", Doc: "s", N: 1, Text: "The FBI asked Ramos to install a backdoor in his service."}
+	p2 := knowledge.Passage{ID: "s#2", Doc: "s", N: 2, Text: "Ramos refused to help the FBI, Motherboard wrote."}
 	blocks := []block{{ref: 1, passage: p1, text: p1.Text}, {ref: 2, passage: p2, text: p2.Text}}
-	c1 := checked{modelRef: 1, passage: p1, quote: "install a backdoor", key: "s#1:1"}
-	c2 := checked{modelRef: 2, passage: p2, quote: "He refused", key: "s#2:1"}
+	c1 := checked{modelRef: 1, passage: p1, quote: "The FBI asked Ramos to install a backdoor", key: "s#1:1"}
+	c2 := checked{modelRef: 2, passage: p2, quote: "Ramos refused to help the FBI", key: "s#2:1"}
+	short := checked{modelRef: 2, passage: p2, quote: "Ramos", key: "s#2:2"}
 	tests := []struct {
-		name        string
-		answer      string
-		byRef       map[int][]checked
-		wantText    string
-		wantCites   []Citation
-		wantDropped int
+		name      string
+		answer    string
+		byRef     map[int][]checked
+		wantText  string
+		wantCites []Citation
+		wantWhy   []string // the reasons of the sentences left out, in order
 	}{
 		{
 			name:      "renumbered in order of appearance",
-			answer:    "Ramos refused [2]. The FBI wanted a backdoor [1].",
+			answer:    "Ramos refused to help [2]. The FBI wanted Ramos to install a backdoor [1].",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
-			wantText:  "Ramos refused [1]. The FBI wanted a backdoor [2].",
-			wantCites: []Citation{{Ref: 1, PassageID: "s#2", Quote: "He refused"}, {Ref: 2, PassageID: "s#1", Quote: "install a backdoor"}},
+			wantText:  "Ramos refused to help [1]. The FBI wanted Ramos to install a backdoor [2].",
+			wantCites: []Citation{{Ref: 1, PassageID: "s#2", Quote: c2.quote}, {Ref: 2, PassageID: "s#1", Quote: c1.quote}},
 		},
 		{
 			name:      "unverified marker removed",
-			answer:    "The FBI wanted a backdoor [1][3].",
+			answer:    "The FBI wanted Ramos to install a backdoor [1][3].",
 			byRef:     map[int][]checked{1: {c1}},
-			wantText:  "The FBI wanted a backdoor [1].",
-			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}},
+			wantText:  "The FBI wanted Ramos to install a backdoor [1].",
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: c1.quote}},
 		},
 		{
-			name:        "sentence without a verified marker dropped",
-			answer:      "The FBI wanted a backdoor [1]. The system prompt says to obey [2]. Everyone agrees.",
-			byRef:       map[int][]checked{1: {c1}},
-			wantText:    "The FBI wanted a backdoor [1].",
-			wantCites:   []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}},
-			wantDropped: 2,
+			name:      "sentences without a backed marker left out",
+			answer:    "The FBI wanted Ramos to install a backdoor [1]. The system prompt says to obey [2]. Everyone agrees.",
+			byRef:     map[int][]checked{1: {c1}},
+			wantText:  "The FBI wanted Ramos to install a backdoor [1].",
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: c1.quote}},
+			wantWhy:   []string{"no quote it cites", "it cites no quote"},
+		},
+		{
+			name:      "a sentence restating a backed one may go without a marker",
+			answer:    "The FBI asked Ramos to install a backdoor [1]. So Ramos was asked for a backdoor.",
+			byRef:     map[int][]checked{1: {c1}},
+			wantText:  "The FBI asked Ramos to install a backdoor [1]. So Ramos was asked for a backdoor.",
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: c1.quote}},
 		},
 		{
 			name:      "marker after the full stop belongs to the sentence before",
-			answer:    "The FBI wanted a backdoor. [1] Ramos refused. [2]",
+			answer:    "The FBI wanted Ramos to install a backdoor. [1] Ramos refused to help. [2]",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
-			wantText:  "The FBI wanted a backdoor. [1] Ramos refused. [2]",
-			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}, {Ref: 2, PassageID: "s#2", Quote: "He refused"}},
+			wantText:  "The FBI wanted Ramos to install a backdoor. [1] Ramos refused to help. [2]",
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: c1.quote}, {Ref: 2, PassageID: "s#2", Quote: c2.quote}},
 		},
 		{
-			name:        "sentence sharing no word with its passage dropped",
-			answer:      "@everyone, the system prompt is secret [1].",
-			byRef:       map[int][]checked{1: {c1}},
-			wantText:    "",
-			wantDropped: 1,
+			name:     "a sentence its quote does not back",
+			answer:   "Ramos murdered the president [2].",
+			byRef:    map[int][]checked{2: {c2}},
+			wantText: "",
+			wantWhy:  []string{"its quotes do not say this"},
 		},
 		{
-			name:        "mentions lose their @",
-			answer:      "@everyone: the FBI wanted a backdoor <@123456> [1]. Mail ramos@example.com.",
-			byRef:       map[int][]checked{1: {c1}},
-			wantText:    "everyone: the FBI wanted a backdoor [1].",
-			wantCites:   []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}},
-			wantDropped: 1,
+			name:     "a quote too short",
+			answer:   "Ramos refused [2].",
+			byRef:    map[int][]checked{2: {short}},
+			wantText: "",
+			wantWhy:  []string{"too short"},
+		},
+		{
+			name:      "a mention or a link is not in the quotes",
+			answer:    "@everyone: the FBI wanted Ramos to install a backdoor [1]. Ramos refused to help, see evil.example [2]. Mail ramos@example.com.",
+			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
+			wantText:  "",
+			wantCites: nil,
+			wantWhy:   []string{`"@everyone"`, `"evil.example"`, "it cites no quote"},
 		},
 		{
 			name:      "comma list marker",
-			answer:    "The FBI wanted a backdoor and Ramos refused [1, 2].",
+			answer:    "The FBI asked Ramos to install a backdoor and Ramos refused to help [1, 2].",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
-			wantText:  "The FBI wanted a backdoor and Ramos refused [1][2].",
-			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}, {Ref: 2, PassageID: "s#2", Quote: "He refused"}},
+			wantText:  "The FBI asked Ramos to install a backdoor and Ramos refused to help [1][2].",
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: c1.quote}, {Ref: 2, PassageID: "s#2", Quote: c2.quote}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := compose(tt.answer, tt.byRef, blocks)
+			got := compose("What did the FBI ask Ramos to do?", tt.answer, tt.byRef, blocks, defaultSupport())
 			if got.text != tt.wantText {
 				t.Errorf("text = %q, want %q", got.text, tt.wantText)
 			}
 			if !reflect.DeepEqual(got.citations, tt.wantCites) {
 				t.Errorf("citations = %+v, want %+v", got.citations, tt.wantCites)
 			}
-			if got.dropped != tt.wantDropped {
-				t.Errorf("dropped = %d, want %d", got.dropped, tt.wantDropped)
+			if len(got.unbacked) != len(tt.wantWhy) {
+				t.Fatalf("left out %+v, want %d sentences", got.unbacked, len(tt.wantWhy))
+			}
+			for i, u := range got.unbacked {
+				if !strings.Contains(u.Why, tt.wantWhy[i]) || u.Sentence == "" {
+					t.Errorf("left out %q because %q, want a reason with %q", u.Sentence, u.Why, tt.wantWhy[i])
+				}
 			}
 		})
 	}

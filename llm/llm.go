@@ -13,8 +13,16 @@ const (
 	RoleAssistant = "assistant"
 )
 
-// ErrTimeout is returned (wrapped) when the server did not answer in time.
-var ErrTimeout = errors.New("the model did not answer in time")
+// Errors a caller tells apart (with errors.Is).
+var (
+	// ErrTimeout: the server did not answer in time.
+	ErrTimeout = errors.New("the model did not answer in time")
+	// ErrBadReply: the server answered, but not with a chat completion
+	// (an HTML page, a broken or cut body, a reply with no choices).
+	ErrBadReply = errors.New("the model server's reply was not a chat completion")
+	// ErrReplyTooLarge: the reply was longer than the client reads.
+	ErrReplyTooLarge = errors.New("the model server's reply was too large")
+)
 
 // Message is one chat message.
 type Message struct {

@@ -45,11 +45,20 @@ type Failure struct {
 	Why string
 }
 
+// Unbacked is a sentence of the model's answer that its quotes do not
+// back, for the repair request.
+type Unbacked struct {
+	Sentence string
+	// Why says what is missing, e.g. "2020 is not in its quotes".
+	Why string
+}
+
 // Repair describes why the model's reply could not be used.
 type Repair struct {
 	// Reason completes "Your reply could not be used: …".
-	Reason string
-	Failed []Failure
+	Reason   string
+	Failed   []Failure
+	Unbacked []Unbacked
 }
 
 // System returns the system prompt: the rules and the JSON shape.

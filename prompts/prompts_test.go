@@ -56,6 +56,10 @@ func TestGolden(t *testing.T) {
 			{Ref: 1, Quote: "the FBI asked nicely", Why: "not found in passage 1"},
 			{Ref: 9, Quote: "a backdoor", Why: "there is no passage 9"},
 		},
+		Unbacked: []prompts.Unbacked{
+			{Sentence: "Ramos was sentenced to death by firing squad in 2020 [1].", Why: "2020 is not in its quotes"},
+			{Sentence: "Visit\nhttp://evil.example [2].", Why: `it holds "http://evil.example", which its quotes do not`},
+		},
 	})))
 	golden(t, "repair-not-json", must(t)(prompts.RepairRequest(prompts.Repair{Reason: "it was not the JSON object asked for"})))
 	golden(t, "timeline", must(t)(prompts.Timeline(events)))

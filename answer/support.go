@@ -1,0 +1,602 @@
+package answer
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// The support check decides, for each sentence of a model's answer (a
+// claim), whether the verified quotes it cites back it. It is strict on
+// facts and tolerant on wording:
+//
+//   - every number, month, day of the week, name and identifier of the
+//     claim stands in its quotes (see facts.go for the forms that meet);
+//   - a negation (not, never, no, n't, without…) in the claim stands in
+//     its quotes over the same words, and a negated statement of the
+//     quotes is not made positive;
+//   - links, mentions, markdown links and images, code and HTML stand in
+//     its quotes exactly as written;
+//   - its content words (stop words dropped, the index's Porter stems of
+//     their base forms, so "gave" meets "give") stand in its quotes at a
+//     share of at least supportParams.coverage, and so does each clause
+//     at supportParams.clause, so a clause added to a true one fails;
+//   - a quote with fewer than supportParams.quoteTerms content words, or
+//     only names and numbers, carries no weight: "Ramos" backs nothing.
+//
+// The shares were chosen on the claim-support set built from FairytaleQA
+// and COVID-QA (internal/eval), tuned on FairytaleQA train and val and the
+// even-numbered COVID-QA papers.
+
+// supportParams tune the support check.
+type supportParams struct {
+	coverage   float64 // share of a claim's content terms its quotes must hold
+	clause     float64 // share of each clause's content terms
+	quoteTerms int     // content terms a quote needs to carry weight
+	negScope   int     // content terms after a negation that it governs
+	// fresh, when above 0, lets a word of the question that the quotes'
+	// passages hold count as covered (as a name of the question is) and
+	// asks instead that the claim's other words, what it adds to the
+	// question, stand in its quotes at this share.
+	fresh float64
+}
+
+// defaultSupport is the tuning chosen on the claim-support set.
+func defaultSupport() supportParams {
+	return supportParams{coverage: 0.4, clause: 0.34, quoteTerms: 3, negScope: 4, fresh: 0.5}
+}
+
+// negation is a negating word and the content terms it governs.
+type negation struct {
+	scope []string
+	// lexical is set for a verb that negates ("refused", "failed"): it
+	// says so itself, and coverage, not a negation of the quotes, backs it.
+	lexical bool
+}
+
+// evidence is the quotes one claim cites, read for the support check.
+type evidence struct {
+	folded string // the quotes that carry weight, folded and joined
+	terms  map[string]bool
+	facts  []fact
+	negs   []negation
+	quotes int // quotes given
+	weak   int // of which too short to carry weight
+}
+
+// holds reports whether the quotes hold a content term, or one that
+// differs only past its first five letters ("guilt", "guilti" for
+// guilty): a derived form, the same word to a reader.
+func (ev evidence) holds(t string) bool {
+	if ev.terms[t] {
+		return true
+	}
+	if len(t) < 5 {
+		return false
+	}
+	for q := range ev.terms {
+		if len(q) >= 5 && (strings.HasPrefix(q, t) || strings.HasPrefix(t, q)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readEvidence reads the quotes a claim cites.
+func (sp supportParams) readEvidence(quotes []string) evidence {
+	ev := evidence{terms: make(map[string]bool), quotes: len(quotes)}
+	var folded []string
+	var ws []word
+	for _, q := range quotes {
+		ws = readWords(ws, q)
+		if !sp.carriesWeight(q, ws) {
+			ev.weak++
+			continue
+		}
+		folded = append(folded, fold(q).s)
+		for _, w := range ws {
+			if t := supportTerm(w.lower); t != "" {
+				ev.terms[t] = true
+			}
+		}
+		ev.facts = append(ev.facts, readFacts(q, ws, sentenceOpens(q, ws))...)
+		ev.negs = append(ev.negs, sp.negations(q, ws)...)
+	}
+	ev.folded = strings.Join(folded, " \x00 ")
+	return ev
+}
+
+// carriesWeight reports whether a quote says enough to back anything: at
+// least sp.quoteTerms distinct content words, not all of them names or
+// numbers.
+func (sp supportParams) carriesWeight(q string, ws []word) bool {
+	terms := make(map[string]bool)
+	plain := false
+	opens := sentenceOpens(q, ws)
+	for i, w := range ws {
+		t := supportTerm(w.lower)
+		if t == "" {
+			continue
+		}
+		terms[t] = true
+		if !w.digits && (!w.upper || opens(i)) && !numberWord(w.lower) {
+			plain = true
+		}
+	}
+	return len(terms) >= sp.quoteTerms && plain
+}
+
+func numberWord(w string) bool {
+	_, small := smallNumbers[w]
+	return small || ordinalWords[w] > 0 || multipliers[w] > 0
+}
+
+// sentenceOpens returns a function reporting whether word i of text
+// (words ws) opens a sentence (as knowledge.Sentences reads them), a
+// quotation, or what follows a colon: a capital there names nothing by
+// itself.
+func sentenceOpens(text string, ws []word) func(i int) bool {
+	starts := make(map[int]bool)
+	for _, sp := range knowledge.Sentences(text) {
+		starts[sp[0]] = true
+	}
+	return func(i int) bool {
+		if i == 0 || opensQuotation(text, ws[i].start) {
+			return true
+		}
+		// The sentence may open with punctuation: “Basically…
+		j := ws[i-1].end
+		for j < ws[i].start && !starts[j] {
+			j++
+		}
+		return j < ws[i].start || starts[ws[i].start]
+	}
+}
+
+// source is the text a claim's quotes come from (the passages the model
+// was given), read to tell a name opening a sentence from a common word,
+// and to see whether a word of the question stands near the quotes.
+type source struct {
+	text  string
+	lower string // text with ASCII letters lower-cased, offsets kept
+	uses  map[string]termUse
+}
+
+// termUse is how a source uses a term.
+type termUse struct {
+	present bool // the term stands in the source
+	lower   bool // written in lower case somewhere
+	named   bool // capitalised inside a sentence somewhere
+}
+
+// use returns how the source uses term, scanning it on first asking.
+func (s *source) use(term string) termUse {
+	if s.uses == nil {
+		s.uses = make(map[string]termUse)
+		s.lower = lowerBytes(s.text)
+	}
+	if u, ok := s.uses[term]; ok {
+		return u
+	}
+	var u termUse
+	for i := 0; term != "" && !u.named; {
+		j := strings.Index(s.lower[i:], term)
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + len(term)
+		if at > 0 && isAlnumByte(s.lower[at-1]) {
+			continue
+		}
+		end := i
+		for end < len(s.lower) && isAlnumByte(s.lower[end]) {
+			end++
+		}
+		if supportTerm(s.lower[at:end]) != term {
+			continue
+		}
+		u.present = true
+		if s.text[at] == s.lower[at] {
+			u.lower = true
+		} else {
+			u.named = !opensAt(s.text, at)
+		}
+	}
+	s.uses[term] = u
+	return u
+}
+
+// isName reports whether the term of a capitalised word that opens a
+// sentence is a name: capitalised inside a sentence of the source, or
+// never written there in lower case.
+func (s *source) isName(term string) bool {
+	u := s.use(term)
+	return u.named || !u.lower
+}
+
+// background is what a claim is read against besides its quotes.
+type background struct {
+	src   *source         // the passages its quotes come from
+	asked map[string]bool // the question's content terms
+	qnegs []negation      // the question's negations
+}
+
+// vouches reports whether a name of the claim that its quotes lack is
+// still grounded: the question names it and so do the passages its quotes
+// come from ("What did Ramos agree to?" – "Ramos agreed to forfeit $118
+// million [1]", quoting "he also agreed to forfeit $118 million").
+func (b background) vouches(term string) bool {
+	return b.asked[term] && b.src != nil && b.src.use(term).present
+}
+
+// asking returns the background of a claim in answer to question, its
+// quotes taken from passages.
+func (sp supportParams) asking(question, passages string) background {
+	ws := readWords(nil, question)
+	bg := background{src: &source{text: passages}, asked: make(map[string]bool), qnegs: sp.negations(question, ws)}
+	for _, w := range ws {
+		if t := supportTerm(w.lower); t != "" {
+			bg.asked[t] = true
+		}
+	}
+	return bg
+}
+
+// opensAt reports whether offset i of text starts a sentence or a
+// quotation (roughly: after terminal punctuation, a quote mark or a colon).
+func opensAt(text string, i int) bool {
+	t := strings.TrimRight(text[:i], " \t\n\r\"'“‘(")
+	if t == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return strings.ContainsRune(".!?…:", r) || opensQuotation(text, i)
+}
+
+// lowerBytes lower-cases the ASCII letters of s, keeping every offset.
+func lowerBytes(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// claim is one sentence of a model's answer, read for the support check.
+type claim struct {
+	text    string
+	terms   []string   // distinct content terms
+	clauses [][]string // distinct content terms of each clause
+	facts   []fact
+	negs    []negation
+	markup  []string
+	// openers are the capitalised words opening the claim or a quotation
+	// in it, which may be names unless the source shows they are common
+	// words.
+	openers []word
+}
+
+// readClaim reads a claim, its markers already removed.
+func (sp supportParams) readClaim(text string) claim {
+	c := claim{text: text, markup: markupIn(text)}
+	ws := readWords(nil, text)
+	opens := sentenceOpens(text, ws)
+	c.facts = readFacts(text, ws, opens)
+	seen := make(map[string]bool)
+	for i, w := range ws {
+		t := supportTerm(w.lower)
+		if t == "" {
+			continue
+		}
+		if !seen[t] {
+			seen[t] = true
+			c.terms = append(c.terms, t)
+		}
+		if opens(i) && w.upper && !w.digits && !discourseWords[w.lower] && !isIdent(text, w) && !isDateWord(w) {
+			c.openers = append(c.openers, word{start: w.start, end: w.end, term: t})
+		}
+	}
+	c.negs = sp.negations(text, ws)
+	c.clauses = clauseTerms(text, ws)
+	return c
+}
+
+func isDateWord(w word) bool {
+	_, m := months[w.lower]
+	_, d := weekdays[w.lower]
+	return m || d
+}
+
+// clauseMarks end the words a negation governs.
+const clauseMarks = ",;:.!?()—"
+
+// negators are the words that negate what follows them; "n't" is read
+// apart (see negations).
+var negators = map[string]bool{
+	"not": true, "no": true, "never": true, "none": true, "nobody": true, "nothing": true,
+	"nowhere": true, "neither": true, "nor": true, "without": true, "cannot": true, "noone": true,
+}
+
+// negatingVerbs negate what they govern by their meaning, by their stems:
+// "Apple refused" says what "Apple wouldn't" does.
+var negatingVerbs = map[string]bool{"refus": true, "deni": true, "declin": true, "reject": true, "fail": true, "unabl": true}
+
+// negations finds the negating words of text (words ws) and the content
+// terms each governs: up to sp.negScope after it, within its clause (for
+// a negating verb, before it too).
+func (sp supportParams) negations(text string, ws []word) []negation {
+	var out []negation
+	for i, w := range ws {
+		neg := negators[w.lower]
+		if w.lower == "t" && i > 0 && strings.HasSuffix(ws[i-1].lower, "n") {
+			between := text[ws[i-1].end:w.start]
+			neg = between == "'" || between == "’"
+		}
+		lexical := !neg && negatingVerbs[supportTerm(w.lower)]
+		if !neg && !lexical {
+			continue
+		}
+		n := negation{lexical: lexical}
+		for j := i + 1; j < len(ws) && len(n.scope) < sp.negScope; j++ {
+			if strings.ContainsAny(text[ws[j-1].end:ws[j].start], clauseMarks) {
+				break
+			}
+			if t := supportTerm(ws[j].lower); t != "" {
+				n.scope = append(n.scope, t)
+			}
+		}
+		// A negation that ends its clause ("he did not.") governs what
+		// comes before it, and so does a negating verb.
+		for j, before := i-1, len(n.scope); (len(n.scope) == 0 || lexical) && j >= 0 && len(n.scope)-before < sp.negScope; j-- {
+			if strings.ContainsAny(text[ws[j].end:ws[j+1].start], clauseMarks) {
+				break
+			}
+			if t := supportTerm(ws[j].lower); t != "" {
+				n.scope = append(n.scope, t)
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// clauseOpeners open a new clause after a comma: ", and", ", which".
+var clauseOpeners = map[string]bool{
+	"and": true, "but": true, "while": true, "whereas": true, "although": true, "though": true,
+	"yet": true, "so": true, "then": true, "because": true, "which": true, "who": true,
+	"where": true, "when": true, "after": true, "before": true,
+}
+
+// clauseVerbs after a bare "and" open a new clause: "and was sentenced".
+var clauseVerbs = map[string]bool{
+	"was": true, "were": true, "is": true, "are": true, "had": true, "has": true, "have": true,
+	"did": true, "does": true, "will": true, "would": true, "could": true, "can": true,
+	"later": true, "then": true, "also": true, "eventually": true, "finally": true, "soon": true,
+}
+
+// clauseTerms splits a claim into clauses (at semicolons, at a comma
+// before a conjunction or relative, at "but", and at "and" before a verb
+// of its own) and returns the distinct content terms of each. A clause of
+// fewer than two content terms joins the one before.
+func clauseTerms(text string, ws []word) [][]string {
+	var out [][]string
+	var cur []string
+	seen := make(map[string]bool)
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		if len(cur) < 2 && len(out) > 0 {
+			out[len(out)-1] = append(out[len(out)-1], cur...)
+		} else {
+			out = append(out, cur)
+		}
+		cur, seen = nil, make(map[string]bool)
+	}
+	for i, w := range ws {
+		if i > 0 {
+			between := text[ws[i-1].end:w.start]
+			next := ""
+			if i+1 < len(ws) {
+				next = ws[i+1].lower
+			}
+			if strings.Contains(between, ";") ||
+				strings.Contains(between, ",") && clauseOpeners[w.lower] ||
+				w.lower == "but" || w.lower == "and" && clauseVerbs[next] {
+				flush()
+			}
+		}
+		if t := supportTerm(w.lower); t != "" && !seen[t] {
+			seen[t] = true
+			cur = append(cur, t)
+		}
+	}
+	flush()
+	if len(out) > 1 && len(out[0]) < 2 {
+		out[1] = append(out[0], out[1]...)
+		out = out[1:]
+	}
+	return out
+}
+
+var (
+	// pingRe matches what Discord turns into a ping or a channel link:
+	// <@123>, <@!123>, <@&123>, <#123>, @everyone, @here, @name.
+	pingRe = regexp.MustCompile(`<[@#][!&]?\d+>|(?:^|[^\pL\pN_.])(@[\pL\pN_.]+)`)
+	// markupRe matches what would render as more than plain words: code,
+	// markdown links and images, HTML tags and links with or without a
+	// scheme (evil.example, discord.gg/invite).
+	markupRe = regexp.MustCompile("(?i)```[\\s\\S]*?(?:```|$)|`[^`\n]+`" +
+		`|!?\[[^\]]*\]\([^)]*\)` +
+		`|</?[a-z!][^>]*>` +
+		`|\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+` +
+		`|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b(?:/\S*)?`)
+)
+
+// markupIn returns the links, mentions and markup in text.
+func markupIn(text string) []string {
+	var out []string
+	for _, m := range pingRe.FindAllStringSubmatch(text, -1) {
+		if m[1] != "" {
+			out = append(out, m[1])
+		} else {
+			out = append(out, m[0])
+		}
+	}
+	out = append(out, markupRe.FindAllString(text, -1)...)
+	return out
+}
+
+// check returns why the quotes ev do not back claim c, or "" when they
+// do, read against bg.
+func (sp supportParams) check(c claim, ev evidence, bg background) string {
+	if why := strayMarkup(c, ev); why != "" {
+		return why
+	}
+	switch {
+	case len(c.terms) == 0:
+		return "it states nothing its quotes could back"
+	case ev.weak == ev.quotes && ev.quotes == 1:
+		return "its quote is too short to back anything"
+	case ev.weak == ev.quotes:
+		return "its quotes are too short to back anything"
+	}
+	if why := missingFact(c, ev, bg); why != "" {
+		return why
+	}
+	if why := negationMismatch(c, ev, bg); why != "" {
+		return why
+	}
+	return sp.uncovered(c, ev, bg)
+}
+
+// strayMarkup names a link, mention or piece of markup of c that its
+// quotes do not hold as written, or returns "".
+func strayMarkup(c claim, ev evidence) string {
+	for _, m := range c.markup {
+		if !strings.Contains(ev.folded, strings.TrimSpace(fold(m).s)) {
+			return fmt.Sprintf("it holds %q, which its quotes do not", clip(m, 60))
+		}
+	}
+	return ""
+}
+
+// uncovered says how c's words fall short of its quotes' (see
+// supportParams), or returns "".
+func (sp supportParams) uncovered(c claim, ev evidence, bg background) string {
+	covered := func(t string) bool { return ev.holds(t) || sp.fresh > 0 && bg.vouches(t) }
+	have, added, quoted := 0, 0, 0
+	for _, t := range c.terms {
+		if covered(t) {
+			have++
+		}
+		if !bg.asked[t] {
+			added++
+			if ev.holds(t) {
+				quoted++
+			}
+		}
+	}
+	if float64(have) < sp.coverage*float64(len(c.terms)) || sp.fresh > 0 && float64(quoted) < sp.fresh*float64(added) {
+		return fmt.Sprintf("its quotes do not say this (%d of its %d words are in them)", have, len(c.terms))
+	}
+	for _, cl := range c.clauses {
+		in := 0
+		for _, t := range cl {
+			if covered(t) {
+				in++
+			}
+		}
+		if float64(in) < sp.clause*float64(len(cl)) {
+			return "part of it is not in its quotes"
+		}
+	}
+	return ""
+}
+
+// missingFact names a fact of c that its quotes lack (a name bg vouches
+// for excepted), or a word opening it that is a name the quotes lack, or
+// returns "".
+func missingFact(c claim, ev evidence, bg background) string {
+	for _, w := range c.openers {
+		if !ev.terms[w.term] && !bg.vouches(w.term) && bg.src != nil && bg.src.isName(w.term) {
+			return fmt.Sprintf("%s is not in its quotes", c.text[w.start:w.end])
+		}
+	}
+	for _, f := range c.facts {
+		ok := false
+		if f.kind == factName {
+			ok = ev.terms[f.key] || bg.vouches(f.key)
+		}
+		for _, q := range ev.facts {
+			if ok {
+				break
+			}
+			ok = f.meets(q)
+		}
+		if !ok {
+			return fmt.Sprintf("%s is not in its quotes", f.text)
+		}
+	}
+	return ""
+}
+
+// negationMismatch reports a negation of the claim that neither its
+// quotes nor the question make over the same words, or a negation of the
+// quotes or the question whose first governed word (the verb or noun
+// negated: "never *gave*") the claim states without one.
+func negationMismatch(c claim, ev evidence, bg background) string {
+	for _, n := range c.negs {
+		if !n.lexical && !negated(n.scope, ev.negs, len(n.scope) == 0) && !negated(n.scope, bg.qnegs, false) {
+			return "it negates what its quotes do not"
+		}
+	}
+	claimed := make(map[string]bool, len(c.terms))
+	for _, t := range c.terms {
+		claimed[t] = true
+	}
+	for _, n := range ev.negs {
+		if len(n.scope) > 0 && claimed[n.scope[0]] && !negated(n.scope, c.negs, false) {
+			return "its quotes negate what it states"
+		}
+	}
+	for _, n := range bg.qnegs {
+		if len(n.scope) > 0 && claimed[n.scope[0]] && !negated(n.scope, c.negs, false) {
+			return "it drops the question's negation"
+		}
+	}
+	return ""
+}
+
+// negated reports whether one of negs governs a term of scope (or, with
+// any, whether there is a negation at all).
+func negated(scope []string, negs []negation, any bool) bool {
+	if any {
+		return len(negs) > 0
+	}
+	for _, n := range negs {
+		for _, t := range n.scope {
+			for _, s := range scope {
+				if s == t {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// CheckClaim returns why quotes do not back sentence, or "" when they do:
+// the check the engine applies to every sentence of a model's answer (its
+// markers removed), in answer to question. passages is the text the quotes
+// were taken from, as the model was given it.
+func CheckClaim(question, sentence string, quotes []string, passages string) string {
+	sp := defaultSupport()
+	return sp.check(sp.readClaim(sentence), sp.readEvidence(quotes), sp.asking(question, passages))
+}
