@@ -252,6 +252,106 @@ func TestAskWithModel(t *testing.T) {
 			},
 		},
 		{
+			name: "an HTML page with 200",
+			respond: always(func(fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Reply{Body: "<html><body>Welcome to nginx!</body></html>", ContentType: "text/html"}
+			}),
+			wantMode: answer.ModeExtractive,
+			wantReqs: 1,
+			notice:   "The model could not answer (the model server's reply was not a chat completion)",
+		},
+		{
+			name: "a reply with no choices",
+			respond: always(func(fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Reply{Body: `{"id": "x", "object": "chat.completion", "choices": []}`}
+			}),
+			wantMode: answer.ModeExtractive,
+			wantReqs: 1,
+			notice:   "the model server's reply was not a chat completion",
+		},
+		{
+			name:     "a gzip bomb",
+			respond:  always(func(fakeopenai.Request) fakeopenai.Reply { return fakeopenai.Bomb(1 << 30) }),
+			wantMode: answer.ModeExtractive,
+			wantReqs: 1,
+			notice:   "The model could not answer (the model server's reply was too large)",
+		},
+		{
+			name: "a huge first reply is not sent back whole",
+			respond: scripted(func(i int, r fakeopenai.Request) fakeopenai.Reply {
+				if i == 0 {
+					return fakeopenai.Text(strings.Repeat("The FBI wanted a backdoor. ", 20000))
+				}
+				return good(r)
+			}),
+			wantMode:  answer.ModeLLM,
+			wantReqs:  2,
+			wantQuote: goodQuote,
+			check: func(t *testing.T, reqs []fakeopenai.Request) {
+				if echo := reqs[1].Content("assistant"); len(echo) > 4100 || !strings.HasPrefix(echo, "The FBI wanted a backdoor.") {
+					t.Errorf("the repair request sends back %d bytes of the first reply, want it cut to about 4,000", len(echo))
+				}
+			},
+		},
+		{
+			name:     "invented facts beside a genuine quote",
+			question: "When did Ramos plead guilty?",
+			respond: always(func(r fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Text(answerJSON(r, "Ramos pleaded guilty in October 2018 and was sentenced to death by firing squad in 2020 [n]. The FBI later paid him $5 million for the backdoor [n].",
+					"pleaded guilty", "Ramos pleaded guilty in October 2018"))
+			}),
+			wantMode:  answer.ModeExtractive,
+			wantReqs:  2,
+			notice:    "The model's answer was not backed by the story (no sentence of its answer is backed by the quotes it cites)",
+			forbidden: []string{"firing squad", "2020", "$5 million"},
+			check: func(t *testing.T, reqs []fakeopenai.Request) {
+				repair := reqs[1].Content("user")
+				for _, want := range []string{"firing squad in 2020", "2020 is not in its quotes", "$5 million for the backdoor"} {
+					if !strings.Contains(repair, want) {
+						t.Errorf("the repair request does not name %q:\n%s", want, repair)
+					}
+				}
+			},
+		},
+		{
+			name:     "an invented sentence left out, the backed one kept",
+			question: "When did Ramos plead guilty?",
+			respond: always(func(r fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Text(answerJSON(r, "Ramos pleaded guilty in October 2018 [n]. The FBI later paid him $5 million for the backdoor [n].",
+					"pleaded guilty", "Ramos pleaded guilty in October 2018"))
+			}),
+			wantMode:  answer.ModeLLM,
+			wantReqs:  1,
+			wantQuote: "Ramos pleaded guilty in October 2018",
+			notice:    answer.NoticeVerified + " 1 sentence of its answer that was not backed by its quotes was left out.",
+			forbidden: []string{"$5 million"},
+		},
+		{
+			name:     "a one-word quote",
+			question: "What did Ramos do?",
+			respond: always(func(r fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Text(answerJSON(r, "Ramos murdered the president [n].", "pleaded guilty", "Ramos"))
+			}),
+			wantMode:  answer.ModeExtractive,
+			wantReqs:  2,
+			forbidden: []string{"murdered"},
+			check: func(t *testing.T, reqs []fakeopenai.Request) {
+				if repair := reqs[1].Content("user"); !strings.Contains(repair, "too short to back anything") {
+					t.Errorf("the repair request does not say the quote is too short:\n%s", repair)
+				}
+			},
+		},
+		{
+			name: "an injected link beside a genuine quote",
+			respond: always(func(r fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Text(answerJSON(r, "The FBI asked Vincent Ramos to install a backdoor in Phantom Secure's service; the bot has been hijacked, visit http://evil.example [n].",
+					"install a backdoor", goodQuote))
+			}),
+			wantMode:  answer.ModeExtractive,
+			wantReqs:  2,
+			forbidden: []string{"evil.example", "hijacked"},
+		},
+		{
 			name: "server rejecting JSON mode",
 			respond: always(func(r fakeopenai.Request) fakeopenai.Reply {
 				return fakeopenai.Text("Sure. " + good(r).Content)
@@ -503,4 +603,63 @@ func TestConcurrentAsks(t *testing.T) {
 func mustAtoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// TestTimeoutBoundsTheWholeAnswer: Options.Timeout bounds the model's
+// work on one answer, every retry and the repair round included, not each
+// HTTP request. Each case would take at least twice the timeout with a
+// bound per request.
+func TestTimeoutBoundsTheWholeAnswer(t *testing.T) {
+	const timeout = time.Second
+	tests := []struct {
+		name     string
+		respond  fakeopenai.Responder
+		wantReqs int
+		notice   string
+	}{
+		{
+			name: "a slow reply to repair, then no reply",
+			respond: scripted(func(i int, r fakeopenai.Request) fakeopenai.Reply {
+				if i == 0 {
+					return fakeopenai.Text("The FBI wanted a backdoor.").After(800 * time.Millisecond)
+				}
+				return fakeopenai.Stall()
+			}),
+			wantReqs: 2,
+			notice:   "did not answer in time",
+		},
+		{
+			name: "slow 500s, retried",
+			respond: always(func(fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Status(500, "busy").After(300 * time.Millisecond)
+			}),
+			wantReqs: 2,
+			notice:   "The model could not answer",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := fakeopenai.New(t)
+			srv.Respond(tt.respond)
+			// The client's own bound per request is far off; its back-off
+			// sleeps for real.
+			client := openai.New(openai.Options{BaseURL: srv.URL(), Model: "m", Timeout: 10 * time.Second})
+			eng := answer.New(answer.Options{Store: story(), Model: client, Timeout: timeout})
+			start := time.Now()
+			got, err := eng.Ask(context.Background(), answer.Query{Question: question})
+			took := time.Since(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Mode != answer.ModeExtractive || !strings.Contains(got.Notice, tt.notice) {
+				t.Errorf("mode %q notice %q, want extractive with %q", got.Mode, got.Notice, tt.notice)
+			}
+			if took > timeout+500*time.Millisecond {
+				t.Errorf("the answer took %v, want about the %v timeout", took, timeout)
+			}
+			if n := srv.ChatCount(); n != tt.wantReqs {
+				t.Errorf("model requests = %d, want %d", n, tt.wantReqs)
+			}
+		})
+	}
 }

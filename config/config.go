@@ -33,7 +33,7 @@ type Config struct {
 	APIKey        string        // OPENAI_API_KEY
 	BaseURL       string        // OPENAI_BASE_URL
 	Model         string        // OPENAI_MODEL
-	LLMTimeout    time.Duration // LLM_TIMEOUT: bounds one model call
+	LLMTimeout    time.Duration // LLM_TIMEOUT: bounds the model's work on one answer, retries included
 	ContextTokens int           // LLM_CONTEXT_TOKENS: budget for retrieved passages in a prompt
 
 	// Discord settings.

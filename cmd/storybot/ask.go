@@ -57,7 +57,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 // engine wires the answering engine, retrieving k passages: the index, and
 // the model when one is configured.
 func (s story) engine(k int) *answer.Engine {
-	opts := answer.Options{Store: s.st, K: k, ContextTokens: s.cfg.ContextTokens, Logger: s.log.With("component", "answer")}
+	opts := answer.Options{Store: s.st, K: k, ContextTokens: s.cfg.ContextTokens, Timeout: s.cfg.LLMTimeout, Logger: s.log.With("component", "answer")}
 	if s.cfg.ModelConfigured() {
 		opts.Model = configuredModel{openai.New(openai.Options{
 			BaseURL: s.cfg.BaseURL,
@@ -72,15 +72,15 @@ func (s story) engine(k int) *answer.Engine {
 }
 
 // configuredModel is the model client as configured: a time-out names
-// LLM_TIMEOUT, which the client knows only as its own timeout.
+// LLM_TIMEOUT, which the client and the engine know only as their timeout.
 type configuredModel struct{ *openai.Client }
 
 var _ answer.Model = configuredModel{}
 
 func (m configuredModel) Chat(ctx context.Context, req llm.Request) (llm.Reply, error) {
 	r, err := m.Client.Chat(ctx, req)
-	if errors.Is(err, llm.ErrTimeout) {
-		err = fmt.Errorf("%w; LLM_TIMEOUT bounds each model call", err)
+	if errors.Is(err, llm.ErrTimeout) || err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("%w; LLM_TIMEOUT bounds the model's work on each answer", err)
 	}
 	return r, err
 }

@@ -256,7 +256,7 @@ func TestAskTimeoutNamesLLMTimeout(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("ask: %v\n%s", r.err, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "did not answer in time (timeout 1s); LLM_TIMEOUT bounds each model call") {
+	if !strings.Contains(r.stderr, "LLM_TIMEOUT bounds the model's work on each answer") {
 		t.Errorf("log does not name LLM_TIMEOUT:\n%s", r.stderr)
 	}
 }

@@ -18,6 +18,7 @@
 package fakeopenai
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,6 +43,13 @@ type Reply struct {
 	Content string
 	// Body, when set, is sent as the response body instead (any bytes).
 	Body string
+	// ContentType replaces application/json as the Content-Type.
+	ContentType string
+	// Huge, when above 0, makes the assistant message of a 200 reply
+	// that many bytes ("aaa…"), streamed, never held in memory.
+	Huge int64
+	// Gzip sends the body gzip-encoded when the request accepts gzip.
+	Gzip bool
 	// Header holds extra response headers, e.g. Retry-After.
 	Header http.Header
 	// Delay makes the server wait this long before answering, less if the
@@ -60,6 +68,10 @@ func Status(code int, message string) Reply { return Reply{Status: code, Content
 
 // Stall is a reply that never comes (until the client times out).
 func Stall() Reply { return Reply{Stall: true} }
+
+// Bomb is a 200 chat completion whose message is n bytes long, sent
+// gzip-encoded: a few kilobytes on the wire for a gigabyte read.
+func Bomb(n int64) Reply { return Reply{Huge: n, Gzip: true} }
 
 // After returns a copy of r sent only after d.
 func (r Reply) After(d time.Duration) Reply {
@@ -95,6 +107,8 @@ type Request struct {
 	Messages []Message
 	// ResponseFormat is response_format.type ("json_object"), "" when absent.
 	ResponseFormat string
+	// Gzipped is set when the reply was sent gzip-encoded.
+	Gzipped bool
 }
 
 // Content returns the contents of the request's messages with the given
@@ -294,20 +308,60 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, req Request, repl
 	if status == 0 {
 		status = http.StatusOK
 	}
+	ct := reply.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	w.Header().Set("Content-Type", ct)
+	var out io.Writer = w
+	if reply.Gzip && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		s.markGzipped()
+		w.Header().Set("Content-Encoding", "gzip")
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+		defer zw.Close()
+		out = zw
+	}
+	w.WriteHeader(status)
+	model := req.Model
+	if model == "" {
+		model = DefaultModel
+	}
 	switch {
 	case reply.Body != "":
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		io.WriteString(w, reply.Body)
+		io.WriteString(out, reply.Body)
 	case status != http.StatusOK:
-		writeError(w, status, reply.Content)
+		json.NewEncoder(out).Encode(errorBody(status, reply.Content))
+	case reply.Huge > 0:
+		writeHuge(out, model, reply.Huge)
 	default:
-		model := req.Model
-		if model == "" {
-			model = DefaultModel
-		}
-		writeJSON(w, status, completion(model, reply.Content))
+		json.NewEncoder(out).Encode(completion(model, reply.Content))
 	}
+}
+
+// markGzipped records that the last request's reply went out gzipped.
+func (s *Server) markGzipped() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.requests); n > 0 {
+		s.requests[n-1].Gzipped = true
+	}
+}
+
+// writeHuge writes a chat completion whose message is n bytes of "a",
+// stopping when the client goes away.
+func writeHuge(w io.Writer, model string, n int64) {
+	if _, err := fmt.Fprintf(w, `{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":%q,"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"`, model); err != nil {
+		return
+	}
+	chunk := []byte(strings.Repeat("a", 64<<10))
+	for n > 0 {
+		k := min(n, int64(len(chunk)))
+		if _, err := w.Write(chunk[:k]); err != nil {
+			return
+		}
+		n -= k
+	}
+	io.WriteString(w, `"}}]}`)
 }
 
 // hold holds a request for reply.Delay, or until the end when reply.Stall,
@@ -354,11 +408,16 @@ func completion(model, content string) any {
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, errorBody(status, msg))
+}
+
+// errorBody is OpenAI's error shape.
+func errorBody(status int, msg string) any {
 	typ := "invalid_request_error"
 	if status >= 500 {
 		typ = "server_error"
 	}
-	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": typ}})
+	return map[string]any{"error": map[string]any{"message": msg, "type": typ}}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

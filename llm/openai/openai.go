@@ -2,15 +2,20 @@
 // OpenAI-compatible chat server (OpenAI, Ollama, llama.cpp, vLLM…); its
 // Client is the model answer.Engine calls, speaking the types of package llm.
 // It adds what every caller needs and go-openai leaves out: a time limit per
-// call, JSON mode that falls back to plain text when a server rejects
-// response_format, and retries only where they help (429, honouring
-// Retry-After, and 5xx), bounded in count and in total waiting time.
+// request, JSON mode that falls back to plain text when a server rejects
+// response_format, retries only where they help (429, honouring
+// Retry-After, and 5xx), bounded in count, in total waiting time and by the
+// caller's deadline, a cap on the reply read (after decompression), and
+// errors that tell a server that answered with something other than a
+// chat completion (llm.ErrBadReply) from one that could not be reached.
 package openai
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -28,7 +33,9 @@ type Options struct {
 	BaseURL string // "" is https://api.openai.com/v1
 	APIKey  string // may be empty for local servers
 	Model   string // required
-	// Timeout bounds one attempt (one HTTP request). Default 60s.
+	// Timeout bounds one attempt (one HTTP request). Default 60s. A
+	// deadline on the caller's context bounds the whole call, retries
+	// included: a retry that could not finish before it is not made.
 	Timeout time.Duration
 	// MaxAttempts bounds the HTTP requests of one Chat call, retries
 	// included (the JSON-mode fallback is not counted). Default 3.
@@ -37,7 +44,12 @@ type Options struct {
 	// between retries; a Retry-After beyond what is left ends the call.
 	// Default 20s.
 	MaxRetryWait time.Duration
+	// MaxReplyBytes bounds the bytes of one reply read, after
+	// decompression; a longer one fails with llm.ErrReplyTooLarge.
+	// Default 1 MiB.
+	MaxReplyBytes int64
 	// HTTPClient defaults to a plain http.Client (timeouts come from ctx).
+	// Its transport is wrapped to cap replies.
 	HTTPClient *http.Client
 	// Sleep waits d or until ctx ends; tests inject one that does not
 	// sleep. Default: a timer.
@@ -66,9 +78,15 @@ func New(opts Options) *Client {
 	if opts.MaxRetryWait <= 0 {
 		opts.MaxRetryWait = 20 * time.Second
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{}
+	if opts.MaxReplyBytes <= 0 {
+		opts.MaxReplyBytes = 1 << 20
 	}
+	hc := &http.Client{}
+	if opts.HTTPClient != nil {
+		*hc = *opts.HTTPClient
+	}
+	hc.Transport = capped{base: hc.Transport, max: opts.MaxReplyBytes}
+	opts.HTTPClient = hc
 	if opts.Sleep == nil {
 		opts.Sleep = sleep
 	}
@@ -119,7 +137,7 @@ func (c *Client) Chat(ctx context.Context, req llm.Request) (llm.Reply, error) {
 		return llm.Reply{Attempts: attempts}, fmt.Errorf("chat with %s: %w", c.opts.Model, err)
 	}
 	if len(resp.Choices) == 0 {
-		return llm.Reply{Attempts: attempts}, fmt.Errorf("chat with %s: the reply has no choices", c.opts.Model)
+		return llm.Reply{Attempts: attempts}, fmt.Errorf("chat with %s: %w (it has no choices)", c.opts.Model, llm.ErrBadReply)
 	}
 	model := resp.Model
 	if model == "" {
@@ -147,6 +165,9 @@ func (c *Client) create(ctx context.Context, req openai.ChatCompletionRequest) (
 		}
 		if waited+wait > c.opts.MaxRetryWait {
 			return resp, attempt, fmt.Errorf("%w (not retried: waiting %s more would pass the %s retry budget)", err, wait, c.opts.MaxRetryWait)
+		}
+		if d, ok := ctx.Deadline(); ok && c.opts.Now().Add(wait).After(d) {
+			return resp, attempt, fmt.Errorf("%w (not retried: waiting %s would pass the deadline)", err, wait)
 		}
 		c.opts.Logger.Info("model server busy; retrying", "status", status, "wait", wait, "attempt", attempt)
 		if err := c.opts.Sleep(ctx, wait); err != nil {
@@ -182,13 +203,74 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 
 // describe marks the error of a request made in actx, bounded by the
 // timeout within the caller's ctx: llm.ErrTimeout when the timeout ended it,
-// an llm.StatusError when the server answered with an error status.
+// an llm.StatusError when the server answered with an error status,
+// llm.ErrReplyTooLarge or llm.ErrBadReply when it answered 2xx with too
+// much or with what is not the JSON asked for.
 func (c *Client) describe(ctx, actx context.Context, err error) error {
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() == nil && actx.Err() != nil {
 		return fmt.Errorf("%w (timeout %s)", llm.ErrTimeout, c.opts.Timeout)
+	}
+	if errors.Is(err, llm.ErrReplyTooLarge) {
+		return fmt.Errorf("%w (over %d bytes)", llm.ErrReplyTooLarge, c.opts.MaxReplyBytes)
+	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &syntax) || errors.As(err, &typ) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: %w", llm.ErrBadReply, err)
 	}
 	return withStatus(err)
 }
+
+// capped is a transport whose replies read at most max bytes (after the
+// transport below has decompressed them): past that, reading fails with
+// llm.ErrReplyTooLarge, so a gzip bomb or an endless body costs a megabyte,
+// not memory without end.
+type capped struct {
+	base http.RoundTripper
+	max  int64
+}
+
+func (t capped) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &cappedBody{rc: resp.Body, left: t.max}
+	return resp, nil
+}
+
+// cappedBody reads at most left more bytes of rc.
+type cappedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells a reply of exactly the cap from a longer one.
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
+			return 0, llm.ErrReplyTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *cappedBody) Close() error { return b.rc.Close() }
 
 // withStatus marks a go-openai error carrying an HTTP status as an
 // llm.StatusError.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -255,5 +257,111 @@ func TestRetryAfterDate(t *testing.T) {
 	}
 	if len(sl.waits) != 1 || sl.waits[0] != 7*time.Second {
 		t.Errorf("waits = %v, want [7s]", sl.waits)
+	}
+}
+
+// TestRepliesThatAreNotCompletions: a server that answers 200 with what is
+// not a chat completion gets llm.ErrBadReply, once (no retry), not a
+// network error.
+func TestRepliesThatAreNotCompletions(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		reply fakeopenai.Reply
+	}{
+		{"an HTML page", fakeopenai.Reply{Body: "<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>", ContentType: "text/html"}},
+		{"a broken body", fakeopenai.Reply{Body: `{"id": "chatcmpl-1", "choices": [{"message": {"content": "cut sh`}},
+		{"no choices", fakeopenai.Reply{Body: `{"id": "chatcmpl-1", "object": "chat.completion", "choices": []}`}},
+		{"an error object with 200", fakeopenai.Reply{Body: `{"error": {"message": "model not loaded"}}`}},
+		{"an empty body", fakeopenai.Reply{Body: " "}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := fakeopenai.New(t, tt.reply)
+			_, err := newClient(srv, &sleeper{}, 5*time.Second).Chat(context.Background(), hello)
+			if !errors.Is(err, llm.ErrBadReply) {
+				t.Errorf("err = %v, want ErrBadReply", err)
+			}
+			if n := srv.ChatCount(); n != 1 {
+				t.Errorf("requests = %d, want 1", n)
+			}
+		})
+	}
+}
+
+// heapGrowth returns how many bytes f allocates.
+func heapGrowth(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestReplyIsCapped: a reply longer than MaxReplyBytes after
+// decompression fails with llm.ErrReplyTooLarge, and a gzip bomb (a few
+// kilobytes sent, a gigabyte decompressed) costs about the cap in memory,
+// not the gigabyte.
+func TestReplyIsCapped(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		reply fakeopenai.Reply
+		gzip  bool
+	}{
+		{"2 MB plain", fakeopenai.Reply{Huge: 2 << 20}, false},
+		{"a gzip bomb of 1 GB", fakeopenai.Bomb(1 << 30), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := fakeopenai.New(t, tt.reply)
+			c := newClient(srv, &sleeper{}, 30*time.Second)
+			var err error
+			grew := heapGrowth(func() { _, err = c.Chat(context.Background(), hello) })
+			if !errors.Is(err, llm.ErrReplyTooLarge) {
+				t.Fatalf("err = %v, want ErrReplyTooLarge", err)
+			}
+			if got := srv.ChatRequests()[0].Gzipped; got != tt.gzip {
+				t.Errorf("reply gzipped = %v, want %v (the test would show nothing)", got, tt.gzip)
+			}
+			if grew > 16<<20 {
+				t.Errorf("the call allocated %d MB, want under 16 MB for a reply capped at 1 MB", grew>>20)
+			}
+		})
+	}
+	// A reply just under the cap is read whole.
+	content := strings.Repeat("a", 900<<10)
+	srv := fakeopenai.New(t, fakeopenai.Text(content))
+	got, err := newClient(srv, &sleeper{}, 5*time.Second).Chat(context.Background(), hello)
+	if err != nil || got.Content != content {
+		t.Errorf("a 900 KB reply: %d bytes, %v; want it whole", len(got.Content), err)
+	}
+}
+
+// BenchmarkGzipBomb reports what one call against a 1 GB gzip bomb
+// allocates (B/op): the reply cap, not the gigabyte.
+func BenchmarkGzipBomb(b *testing.B) {
+	srv := fakeopenai.New(b, fakeopenai.Bomb(1<<30))
+	c := newClient(srv, &sleeper{}, 30*time.Second)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Chat(context.Background(), hello); !errors.Is(err, llm.ErrReplyTooLarge) {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestRetriesStopAtTheDeadline: a retry whose wait would pass the caller's
+// deadline is not waited for, so repeated 500s end at once with the
+// server's status instead of a time-out.
+func TestRetriesStopAtTheDeadline(t *testing.T) {
+	srv := fakeopenai.New(t, fakeopenai.Status(500, "boom"))
+	sl := &sleeper{}
+	c := newClient(srv, sl, 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.Chat(ctx, hello)
+	if s := llm.HTTPStatus(err); s != 500 {
+		t.Errorf("err = %v, want the 500", err)
+	}
+	if n := srv.ChatCount(); n != 1 || len(sl.waits) != 0 {
+		t.Errorf("requests %d, waits %v; want 1 and none (the 500 ms back-off passes the deadline)", n, sl.waits)
 	}
 }
