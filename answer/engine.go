@@ -63,6 +63,7 @@ const (
 	NoticeNoPassage    = "No passage of the story matches your question."
 	NoticeModelNoFound = "The model found no answer in the passages of the story that best match your question."
 	sentencesFallback  = "these are the story's own sentences that best match your question."
+	notAnswered        = "the passages of the story that best match your question do not answer it."
 )
 
 // NotFoundText is the answer when the story does not say.
@@ -101,13 +102,14 @@ type Engine struct {
 	budget    int
 	timeout   time.Duration
 	support   supportParams
+	abstain   abstainParams
 	log       *slog.Logger
 }
 
 // New returns an engine for opts.
 func New(opts Options) *Engine {
 	e := &Engine{lib: opts.Store, store: scoped{st: opts.Store}, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens,
-		timeout: opts.Timeout, support: defaultSupport(), log: opts.Logger}
+		timeout: opts.Timeout, support: defaultSupport(), abstain: defaultAbstain(), log: opts.Logger}
 	if e.k <= 0 {
 		e.k = 5
 	}
@@ -321,7 +323,18 @@ func failure(err error) string {
 	return "the model server could not be reached"
 }
 
+// extractive answers from the story's own sentences, with notice, or
+// says the story doesn't say when the passages do not answer the question
+// (see abstainParams); a notice that ends by presenting the sentences then
+// ends by saying so.
 func (e *Engine) extractive(question string, passages []knowledge.Passage, notice string) Answer {
+	if why := e.abstain.unanswered(question, passages); why != "" {
+		e.log.Debug("extractive answer withheld", "why", why)
+		if lead, ok := strings.CutSuffix(notice, sentencesFallback); ok {
+			return notFound(question, lead+notAnswered)
+		}
+		return notFound(question, NoticeNotAnswered)
+	}
 	cites := extract(question, passages, defaultExtract())
 	if len(cites) == 0 {
 		return notFound(question, NoticeNoPassage)

@@ -129,3 +129,49 @@ func (t SupportTuning) Variants() []SupportTuning {
 	}
 	return out
 }
+
+// AbstainTuning is one setting of the extractive answerer's abstention,
+// for the external TestTuneAbstention.
+type AbstainTuning struct {
+	Name string
+	p    abstainParams
+}
+
+// DefaultAbstainTuning is the setting the engine abstains with.
+func DefaultAbstainTuning() AbstainTuning { return AbstainTuning{Name: "default", p: defaultAbstain()} }
+
+// String is the setting's parameters.
+func (t AbstainTuning) String() string { return fmt.Sprintf("%+v", t.p) }
+
+// Unanswered returns why the passages do not answer question, or "".
+func (t AbstainTuning) Unanswered(question string, passages []knowledge.Passage) string {
+	return t.p.unanswered(question, passages)
+}
+
+// Variants are t with one parameter changed each.
+func (t AbstainTuning) Variants() []AbstainTuning {
+	var out []AbstainTuning
+	add := func(name string, f func(p *abstainParams)) {
+		p := t.p
+		f(&p)
+		out = append(out, AbstainTuning{name, p})
+	}
+	for _, x := range []int{2, 5} {
+		add(fmt.Sprintf("passages=%d", x), func(p *abstainParams) { p.passages = x })
+	}
+	for _, x := range []float64{0.4, 0.6} {
+		add(fmt.Sprintf("coverage=%.2f", x), func(p *abstainParams) { p.coverage = x })
+	}
+	for _, x := range []float64{1, 3} {
+		add(fmt.Sprintf("names=%.0f", x), func(p *abstainParams) { p.names = x })
+	}
+	add(fmt.Sprintf("facts=%v", !t.p.facts), func(p *abstainParams) { p.facts = !p.facts })
+	add(fmt.Sprintf("numbers=%v", !t.p.numbers), func(p *abstainParams) { p.numbers = !p.numbers })
+	add(fmt.Sprintf("idf=%v", !t.p.idf), func(p *abstainParams) { p.idf = !p.idf })
+	for _, w := range []int{2, 3} {
+		for _, x := range []float64{0.35, 0.4, 0.45} {
+			add(fmt.Sprintf("window=%d,near=%.1f", w, x), func(p *abstainParams) { p.window, p.near = w, x })
+		}
+	}
+	return out
+}

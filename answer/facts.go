@@ -50,8 +50,8 @@ func (f fact) meets(q fact) bool {
 }
 
 // smallNumbers are the number words below a hundred that make up others.
-// "one" is left out: "one day", "one of them" state no count, and a
-// count swapped for "one" is rare next to one swapped away from it.
+// "one" is read apart: it backs a 1 in a claim, but a claim's own "one"
+// ("one day", "one of them") states no count and is not held to its quotes.
 var smallNumbers = map[string]float64{
 	"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -233,11 +233,14 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 		f = fact{kind: factNumber, unit: unit}
 		next = scale(ws, next, &v)
 		f.key = numberKey(v)
-	case smallNumbers[w.lower] > 0 || w.lower == "zero":
+	case smallNumbers[w.lower] > 0 || w.lower == "zero" || w.lower == "one":
 		v := 0.0
 		next = i
 		for next < len(ws) {
 			n, ok := smallNumbers[ws[next].lower]
+			if ws[next].lower == "one" {
+				n, ok = 1, true
+			}
 			if !ok {
 				break
 			}

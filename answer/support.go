@@ -287,7 +287,11 @@ func (sp supportParams) readClaim(text string) claim {
 	c := claim{text: text, markup: markupIn(text)}
 	ws := readWords(nil, text)
 	opens := sentenceOpens(text, ws)
-	c.facts = readFacts(text, ws, opens)
+	for _, f := range readFacts(text, ws, opens) {
+		if !strings.EqualFold(f.text, "one") {
+			c.facts = append(c.facts, f)
+		}
+	}
 	seen := make(map[string]bool)
 	for i, w := range ws {
 		t := supportTerm(w.lower)

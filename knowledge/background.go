@@ -51,3 +51,9 @@ var loadBackground = sync.OnceValue(func() *background {
 	}
 	return b
 })
+
+// CommonShare returns the share of passages of ordinary English prose (the
+// novels of background.txt) that hold the index term: near 1 for "the",
+// tiny for a name. A term too rare to be listed counts as in half a
+// passage.
+func CommonShare(term string) float64 { return loadBackground().share(term) }
