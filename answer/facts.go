@@ -49,9 +49,9 @@ func (f fact) meets(q fact) bool {
 	return f.unit == q.unit || q.unit == "" && f.unit != "%" && f.unit != "th"
 }
 
-// smallNumbers are the number words below a hundred that make up others.
-// "one" is read apart: it backs a 1 in a claim, but a claim's own "one"
-// ("one day", "one of them") states no count and is not held to its quotes.
+// smallNumbers are the number words below a hundred that make up others
+// ("one" is read with them: a claim's "one", even "one of them", is held
+// to its quotes as any number is).
 var smallNumbers = map[string]float64{
 	"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,

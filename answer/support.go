@@ -287,11 +287,7 @@ func (sp supportParams) readClaim(text string) claim {
 	c := claim{text: text, markup: markupIn(text)}
 	ws := readWords(nil, text)
 	opens := sentenceOpens(text, ws)
-	for _, f := range readFacts(text, ws, opens) {
-		if !strings.EqualFold(f.text, "one") {
-			c.facts = append(c.facts, f)
-		}
-	}
+	c.facts = readFacts(text, ws, opens)
 	seen := make(map[string]bool)
 	for i, w := range ws {
 		t := supportTerm(w.lower)
@@ -329,7 +325,7 @@ var negators = map[string]bool{
 
 // negatingVerbs negate what they govern by their meaning, by their stems:
 // "Apple refused" says what "Apple wouldn't" does.
-var negatingVerbs = map[string]bool{"refus": true, "deni": true, "declin": true, "reject": true, "fail": true, "unabl": true}
+var negatingVerbs = map[string]bool{"refus": true, "deni": true, "declin": true, "reject": true, "fail": true, "unabl": true, "lack": true}
 
 // negations finds the negating words of text (words ws) and the content
 // terms each governs: up to sp.negScope after it, within its clause (for

@@ -68,7 +68,7 @@ func footerText(a answer.Answer) string {
 		if model == "" {
 			model = "a model"
 		}
-		return fmt.Sprintf("Written by %s from the story · every quote checked word for word", model)
+		return fmt.Sprintf("Written by %s from the story · each sentence backed by a quote, quotes checked word for word", model)
 	case answer.ModeExtractive:
 		return "Quotes only · the story's own sentences, no model wrote this"
 	default:
@@ -446,10 +446,11 @@ func renderHelp(docs []knowledge.Document, commands []*discordgo.ApplicationComm
 	}
 	b.WriteString("\n**How answers are grounded**\n" +
 		"I search the story for the passages that best match your question and answer only from them. " +
-		"Every quote is checked word for word against the story before it is shown; a [n] marker in the answer points to quote n below it, " +
+		"Every quote is checked word for word against the story before it is shown, and every sentence a model writes must be backed by the quotes it cites " +
+		"(its names, numbers and dates in them, nothing they deny, most of its words): a sentence that is not is left out. A [n] marker in the answer points to quote n below it, " +
 		"and the id under a quote opens the whole passage with `/source`.\n")
 	b.WriteString("\n**What the footer means**\n" +
-		"- *Written by* a model: the model wrote the sentences, from the quotes, and every quote was verified.\n" +
+		"- *Written by* a model: the model wrote the sentences; each is backed by a quote from the story, and every quote was checked word for word.\n" +
 		"- *Quotes only*: no model was used (none is set up, or it failed); you get the story's own sentences that best answer you.\n" +
 		"- *Not in the story*: no passage answers the question, so I don't guess.\n")
 	return textReply(b.String(), true)

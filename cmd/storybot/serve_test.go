@@ -182,6 +182,12 @@ type serving struct {
 // startServe starts serve and returns once it has registered its commands.
 func startServe(t *testing.T, ctx context.Context) *serving {
 	t.Helper()
+	return startServeWith(t, ctx, nil)
+}
+
+// startServeWith is startServe with more variables set (a model).
+func startServeWith(t *testing.T, ctx context.Context, more map[string]string) *serving {
+	t.Helper()
 	fake := fakediscord.New(fakediscord.Options{Token: "serve-token"})
 	t.Cleanup(fake.Close)
 	db := filepath.Join(t.TempDir(), "storybot.db")
@@ -189,6 +195,9 @@ func startServe(t *testing.T, ctx context.Context) *serving {
 	vars := map[string]string{
 		"DISCORD_TOKEN": "serve-token", "DISCORD_API_BASE_URL": fake.URL, "STORYBOT_DB": db,
 		"HEALTH_ADDR": s.health, "HOME": t.TempDir(), "LOG_LEVEL": "info", "RATE_LIMIT_BURST": "20",
+	}
+	for k, v := range more {
+		vars[k] = v
 	}
 	serveCtx, stop := context.WithCancel(ctx)
 	t.Cleanup(stop)
