@@ -56,14 +56,15 @@ func (m *instantModel) Chat(ctx context.Context, req llm.Request) (llm.Reply, er
 }
 
 // quoteFirstSentence is a well-behaved model's reply: the first sentence
-// of block [1], quoted exactly.
+// of block [1], given as the answer and quoted exactly.
 func quoteFirstSentence(user string) string {
 	m := blockRe.FindStringSubmatch(user)
 	if m == nil {
 		return `{"found": false, "answer": "", "citations": []}`
 	}
 	s := knowledge.Sentences(m[2])[0]
-	return fmt.Sprintf(`{"found": true, "answer": "The story says so [1].", "citations": [{"ref": 1, "quote": %q}]}`, m[2][s[0]:s[1]])
+	quote := m[2][s[0]:s[1]]
+	return fmt.Sprintf(`{"found": true, "answer": %q, "citations": [{"ref": 1, "quote": %q}]}`, strings.TrimRight(quote, ".")+" [1].", quote)
 }
 
 func openNovel(tb testing.TB) *sqlite.Store {

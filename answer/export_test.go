@@ -101,7 +101,7 @@ func (t SupportTuning) String() string { return fmt.Sprintf("%+v", t.p) }
 
 // Check is CheckClaim with this setting.
 func (t SupportTuning) Check(question, sentence string, quotes []string, passages string) string {
-	return t.p.check(t.p.readClaim(sentence), t.p.readEvidence(quotes), t.p.asking(question, passages))
+	return t.p.check(t.p.readClaim(sentence), t.p.readEvidence(quotes, nil), t.p.asking(question, passages))
 }
 
 // Variants are t with one parameter changed each.

@@ -124,16 +124,13 @@ func (sp supportParams) checkLabel(l modelLabel, quote string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	cited := quote[start:end]
-	if !sp.carriesWeight(cited, readWords(nil, cited)) {
+	if !sp.readQuote(quote[start:end]).weighty {
 		return "", false
 	}
-	ev := sp.readEvidence([]string{quote})
+	ev := sp.readEvidence([]string{quote}, nil)
 	raw := sp.readClaim(markerRe.ReplaceAllString(l.Label, " "))
-	for _, m := range raw.markup {
-		if !strings.Contains(ev.folded, strings.TrimSpace(fold(m).s)) {
-			return "", false
-		}
+	if strayMarkup(raw, ev) != "" {
+		return "", false
 	}
 	text := plainLine(l.Label)
 	if sp.check(sp.readClaim(strings.TrimSuffix(text, "…")), ev, background{src: &source{text: quote}}) != "" {

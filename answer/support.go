@@ -59,12 +59,65 @@ type negation struct {
 
 // evidence is the quotes one claim cites, read for the support check.
 type evidence struct {
-	folded string // the quotes that carry weight, folded and joined
-	terms  map[string]bool
-	facts  []fact
-	negs   []negation
-	quotes int // quotes given
-	weak   int // of which too short to carry weight
+	weighty []string // the quotes that carry weight, as written
+	terms   map[string]bool
+	facts   []fact
+	negs    []negation
+	quotes  int // quotes given
+	weak    int // of which too short to carry weight
+}
+
+// quoteReading is one quote read for the support check.
+type quoteReading struct {
+	weighty bool
+	terms   []string
+	facts   []fact
+	negs    []negation
+}
+
+// readQuote reads one quote.
+func (sp supportParams) readQuote(q string) quoteReading {
+	ws := readWords(nil, q)
+	terms := termsOf(ws)
+	opens := sentenceOpens(q, ws)
+	r := quoteReading{weighty: sp.carriesWeight(ws, terms, opens)}
+	if !r.weighty {
+		return r
+	}
+	for _, t := range terms {
+		if t != "" {
+			r.terms = append(r.terms, t)
+		}
+	}
+	r.facts = readFacts(q, ws, opens)
+	r.negs = sp.negations(q, ws, terms)
+	return r
+}
+
+// readEvidence reads the quotes a claim cites; read, when not nil, keeps
+// each quote's reading for the next claim citing it.
+func (sp supportParams) readEvidence(quotes []string, read map[string]quoteReading) evidence {
+	ev := evidence{terms: make(map[string]bool), quotes: len(quotes)}
+	for _, q := range quotes {
+		r, ok := read[q]
+		if !ok {
+			r = sp.readQuote(q)
+			if read != nil {
+				read[q] = r
+			}
+		}
+		if !r.weighty {
+			ev.weak++
+			continue
+		}
+		ev.weighty = append(ev.weighty, q)
+		for _, t := range r.terms {
+			ev.terms[t] = true
+		}
+		ev.facts = append(ev.facts, r.facts...)
+		ev.negs = append(ev.negs, r.negs...)
+	}
+	return ev
 }
 
 // holds reports whether the quotes hold a content term, or one that
@@ -85,48 +138,32 @@ func (ev evidence) holds(t string) bool {
 	return false
 }
 
-// readEvidence reads the quotes a claim cites.
-func (sp supportParams) readEvidence(quotes []string) evidence {
-	ev := evidence{terms: make(map[string]bool), quotes: len(quotes)}
-	var folded []string
-	var ws []word
-	for _, q := range quotes {
-		ws = readWords(ws, q)
-		if !sp.carriesWeight(q, ws) {
-			ev.weak++
-			continue
-		}
-		folded = append(folded, fold(q).s)
-		for _, w := range ws {
-			if t := supportTerm(w.lower); t != "" {
-				ev.terms[t] = true
-			}
-		}
-		ev.facts = append(ev.facts, readFacts(q, ws, sentenceOpens(q, ws))...)
-		ev.negs = append(ev.negs, sp.negations(q, ws)...)
+// termsOf returns the support term of each word ("" for a stop word).
+func termsOf(ws []word) []string {
+	terms := make([]string, len(ws))
+	for i, w := range ws {
+		terms[i] = supportTerm(w.lower)
 	}
-	ev.folded = strings.Join(folded, " \x00 ")
-	return ev
+	return terms
 }
 
-// carriesWeight reports whether a quote says enough to back anything: at
-// least sp.quoteTerms distinct content words, not all of them names or
-// numbers.
-func (sp supportParams) carriesWeight(q string, ws []word) bool {
-	terms := make(map[string]bool)
+// carriesWeight reports whether a quote (words ws, their terms) says
+// enough to back anything: at least sp.quoteTerms distinct content words,
+// not all of them names or numbers.
+func (sp supportParams) carriesWeight(ws []word, terms []string, opens func(int) bool) bool {
+	distinct := make(map[string]bool)
 	plain := false
-	opens := sentenceOpens(q, ws)
 	for i, w := range ws {
-		t := supportTerm(w.lower)
+		t := terms[i]
 		if t == "" {
 			continue
 		}
-		terms[t] = true
+		distinct[t] = true
 		if !w.digits && (!w.upper || opens(i)) && !numberWord(w.lower) {
 			plain = true
 		}
 	}
-	return len(terms) >= sp.quoteTerms && plain
+	return len(distinct) >= sp.quoteTerms && plain
 }
 
 func numberWord(w string) bool {
@@ -237,7 +274,7 @@ func (b background) vouches(term string) bool {
 // quotes taken from passages.
 func (sp supportParams) asking(question, passages string) background {
 	ws := readWords(nil, question)
-	bg := background{src: &source{text: passages}, asked: make(map[string]bool), qnegs: sp.negations(question, ws)}
+	bg := background{src: &source{text: passages}, asked: make(map[string]bool), qnegs: sp.negations(question, ws, termsOf(ws))}
 	for _, w := range ws {
 		if t := supportTerm(w.lower); t != "" {
 			bg.asked[t] = true
@@ -286,11 +323,12 @@ type claim struct {
 func (sp supportParams) readClaim(text string) claim {
 	c := claim{text: text, markup: markupIn(text)}
 	ws := readWords(nil, text)
+	terms := termsOf(ws)
 	opens := sentenceOpens(text, ws)
 	c.facts = readFacts(text, ws, opens)
 	seen := make(map[string]bool)
 	for i, w := range ws {
-		t := supportTerm(w.lower)
+		t := terms[i]
 		if t == "" {
 			continue
 		}
@@ -302,8 +340,8 @@ func (sp supportParams) readClaim(text string) claim {
 			c.openers = append(c.openers, word{start: w.start, end: w.end, term: t})
 		}
 	}
-	c.negs = sp.negations(text, ws)
-	c.clauses = clauseTerms(text, ws)
+	c.negs = sp.negations(text, ws, terms)
+	c.clauses = clauseTerms(text, ws, terms)
 	return c
 }
 
@@ -327,10 +365,10 @@ var negators = map[string]bool{
 // "Apple refused" says what "Apple wouldn't" does.
 var negatingVerbs = map[string]bool{"refus": true, "deni": true, "declin": true, "reject": true, "fail": true, "unabl": true, "lack": true}
 
-// negations finds the negating words of text (words ws) and the content
-// terms each governs: up to sp.negScope after it, within its clause (for
-// a negating verb, before it too).
-func (sp supportParams) negations(text string, ws []word) []negation {
+// negations finds the negating words of text (words ws, their terms) and
+// the content terms each governs: up to sp.negScope after it, within its
+// clause (for a negating verb, before it too).
+func (sp supportParams) negations(text string, ws []word, terms []string) []negation {
 	var out []negation
 	for i, w := range ws {
 		neg := negators[w.lower]
@@ -338,7 +376,7 @@ func (sp supportParams) negations(text string, ws []word) []negation {
 			between := text[ws[i-1].end:w.start]
 			neg = between == "'" || between == "’"
 		}
-		lexical := !neg && negatingVerbs[supportTerm(w.lower)]
+		lexical := !neg && negatingVerbs[terms[i]]
 		if !neg && !lexical {
 			continue
 		}
@@ -347,7 +385,7 @@ func (sp supportParams) negations(text string, ws []word) []negation {
 			if strings.ContainsAny(text[ws[j-1].end:ws[j].start], clauseMarks) {
 				break
 			}
-			if t := supportTerm(ws[j].lower); t != "" {
+			if t := terms[j]; t != "" {
 				n.scope = append(n.scope, t)
 			}
 		}
@@ -357,7 +395,7 @@ func (sp supportParams) negations(text string, ws []word) []negation {
 			if strings.ContainsAny(text[ws[j].end:ws[j+1].start], clauseMarks) {
 				break
 			}
-			if t := supportTerm(ws[j].lower); t != "" {
+			if t := terms[j]; t != "" {
 				n.scope = append(n.scope, t)
 			}
 		}
@@ -384,7 +422,7 @@ var clauseVerbs = map[string]bool{
 // before a conjunction or relative, at "but", and at "and" before a verb
 // of its own) and returns the distinct content terms of each. A clause of
 // fewer than two content terms joins the one before.
-func clauseTerms(text string, ws []word) [][]string {
+func clauseTerms(text string, ws []word, terms []string) [][]string {
 	var out [][]string
 	var cur []string
 	seen := make(map[string]bool)
@@ -412,7 +450,7 @@ func clauseTerms(text string, ws []word) [][]string {
 				flush()
 			}
 		}
-		if t := supportTerm(w.lower); t != "" && !seen[t] {
+		if t := terms[i]; t != "" && !seen[t] {
 			seen[t] = true
 			cur = append(cur, t)
 		}
@@ -441,6 +479,9 @@ var (
 
 // markupIn returns the links, mentions and markup in text.
 func markupIn(text string) []string {
+	if !mayHoldMarkup(text) {
+		return nil
+	}
 	var out []string
 	for _, m := range pingRe.FindAllStringSubmatch(text, -1) {
 		if m[1] != "" {
@@ -451,6 +492,21 @@ func markupIn(text string) []string {
 	}
 	out = append(out, markupRe.FindAllString(text, -1)...)
 	return out
+}
+
+// mayHoldMarkup reports whether text has a character any markup needs: a
+// mention's @ or <, code's backtick, a link's [ or :, or a dot inside a
+// word (a domain).
+func mayHoldMarkup(text string) bool {
+	if strings.ContainsAny(text, "@<`[:") {
+		return true
+	}
+	for i := 1; i+1 < len(text); i++ {
+		if text[i] == '.' && isAlnumByte(text[i-1]) && isAlnumByte(text[i+1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // check returns why the quotes ev do not back claim c, or "" when they
@@ -479,8 +535,16 @@ func (sp supportParams) check(c claim, ev evidence, bg background) string {
 // strayMarkup names a link, mention or piece of markup of c that its
 // quotes do not hold as written, or returns "".
 func strayMarkup(c claim, ev evidence) string {
+	if len(c.markup) == 0 {
+		return ""
+	}
+	var quoted []string
+	for _, q := range ev.weighty {
+		quoted = append(quoted, fold(q).s)
+	}
+	all := strings.Join(quoted, " \x00 ")
 	for _, m := range c.markup {
-		if !strings.Contains(ev.folded, strings.TrimSpace(fold(m).s)) {
+		if !strings.Contains(all, strings.TrimSpace(fold(m).s)) {
 			return fmt.Sprintf("it holds %q, which its quotes do not", clip(m, 60))
 		}
 	}
@@ -598,5 +662,5 @@ func negated(scope []string, negs []negation, any bool) bool {
 // were taken from, as the model was given it.
 func CheckClaim(question, sentence string, quotes []string, passages string) string {
 	sp := defaultSupport()
-	return sp.check(sp.readClaim(sentence), sp.readEvidence(quotes), sp.asking(question, passages))
+	return sp.check(sp.readClaim(sentence), sp.readEvidence(quotes, nil), sp.asking(question, passages))
 }

@@ -1,8 +1,11 @@
 package answer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/storybot/storybot/knowledge"
 )
 
 // phantomPassages are passages of the default story, as a model is given
@@ -149,5 +152,44 @@ func TestReadFacts(t *testing.T) {
 		if g := strings.Join(got, " "); g != tt.want {
 			t.Errorf("readFacts(%q) = %q, want %q", tt.text, g, tt.want)
 		}
+	}
+}
+
+// BenchmarkSupportCheck times the support check of one answer on the
+// default story: three sentences, each citing a verified quote of the
+// passages a model is sent for the question (compose, which reads every
+// sentence and quote and checks each sentence).
+//
+//	go test ./answer -run '^$' -bench SupportCheck -benchmem
+func BenchmarkSupportCheck(b *testing.B) {
+	p, err := knowledge.Parse(knowledge.DefaultStory, knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var blocks []block
+	for i, ps := range p.Passages[:5] {
+		blocks = append(blocks, block{ref: i + 1, passage: ps, text: ps.Text})
+	}
+	byRef := make(map[int][]checked)
+	cite := func(ref int, quote string) {
+		bl := blocks[ref-1]
+		i := strings.Index(bl.text, quote)
+		if i < 0 {
+			b.Fatalf("%q is not in block %d", quote, ref)
+		}
+		byRef[ref] = append(byRef[ref], checked{modelRef: ref, passage: bl.passage, quote: quote, key: fmt.Sprint(ref, i)})
+	}
+	cite(1, "The FBI tried to get the CEO of encrypted phone company Phantom Secure, Vincent Ramos, to install a backdoor in his service")
+	cite(4, "Ramos pleaded guilty in October 2018 to running a criminal enterprise that facilitated drug trafficking")
+	cite(4, "he also agreed to forfeit $118 million in cash")
+	answer := "The FBI tried to get Vincent Ramos, the CEO of Phantom Secure, to put a backdoor in his service [1]. " +
+		"He pleaded guilty in October 2018 to running a criminal enterprise [4]. He also agreed to forfeit 118 million dollars in cash [4]."
+	question := "What happened to Phantom Secure's CEO?"
+	if got := compose(question, answer, byRef, blocks, defaultSupport()); len(got.unbacked) > 0 || len(got.citations) != 3 {
+		b.Fatalf("compose left out %+v, kept %d quotes", got.unbacked, len(got.citations))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		compose(question, answer, byRef, blocks, defaultSupport())
 	}
 }

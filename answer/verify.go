@@ -150,6 +150,7 @@ type answerSentence struct {
 func compose(question, answer string, byRef map[int][]checked, blocks []block, sp supportParams) composed {
 	var out composed
 	asking := sp.asking(question, "")
+	read := make(map[string]quoteReading)
 	var sents []answerSentence
 	var keptQuotes []string
 	var keptTerms []string
@@ -161,7 +162,7 @@ func compose(question, answer string, byRef map[int][]checked, blocks []block, s
 			quotes := quotesOf(as.refs, byRef)
 			bg := asking
 			bg.src = &source{text: citedText(as.refs, byRef, blocks)}
-			if why := sp.check(as.c, sp.readEvidence(quotes), bg); why != "" {
+			if why := sp.check(as.c, sp.readEvidence(quotes, read), bg); why != "" {
 				out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(s, 300), Why: why})
 			} else {
 				as.keep = true
@@ -177,17 +178,21 @@ func compose(question, answer string, byRef map[int][]checked, blocks []block, s
 	// kept sentences and their quotes: a summary, not a new claim.
 	restate := sp
 	restate.coverage, restate.clause = 1, 1
-	ev := restate.readEvidence(keptQuotes)
-	for _, t := range keptTerms {
-		ev.terms[t] = true
-	}
+	var ev *evidence
 	bg := asking
 	bg.src = &source{text: blockText(blocks)}
 	var kept []string
 	for i := range sents {
 		as := &sents[i]
 		if len(as.refs) == 0 && !markerRe.MatchString(as.text) {
-			if len(keptQuotes) > 0 && restate.check(as.c, ev, bg) == "" {
+			if ev == nil && len(keptQuotes) > 0 {
+				e := restate.readEvidence(keptQuotes, read)
+				for _, t := range keptTerms {
+					e.terms[t] = true
+				}
+				ev = &e
+			}
+			if ev != nil && restate.check(as.c, *ev, bg) == "" {
 				as.keep = true
 			} else {
 				out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(as.text, 300), Why: "it cites no quote"})
