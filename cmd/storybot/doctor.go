@@ -173,6 +173,8 @@ func modelError(base string, hasKey bool, timeout time.Duration, err error) stri
 	switch status := llm.HTTPStatus(err); {
 	case errors.Is(err, llm.ErrTimeout):
 		return fmt.Sprintf("%s did not answer within %s; is the server running and OPENAI_BASE_URL right?", base, timeout)
+	case errors.Is(err, llm.ErrBadReply) || errors.Is(err, llm.ErrReplyTooLarge):
+		return fmt.Sprintf("%s answered, but not as an OpenAI-compatible server does (%s); OPENAI_BASE_URL should be its API, usually ending in /v1", base, oneLine(err.Error(), 160))
 	case (status == http.StatusUnauthorized || status == http.StatusForbidden) && hasKey:
 		return fmt.Sprintf("%s refused OPENAI_API_KEY (%d %s); check the key", base, status, http.StatusText(status))
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -239,5 +241,21 @@ func TestTimelineInventedLabels(t *testing.T) {
 	}
 	if !strings.Contains(tl.Notice, "no label that could be checked") {
 		t.Errorf("notice %q", tl.Notice)
+	}
+}
+
+// TestDoctorServerThatIsNotAModel: a server answering with a web page is
+// said to answer, but not as a model server, not to be unreachable.
+func TestDoctorServerThatIsNotAModel(t *testing.T) {
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<!doctype html><html><body>It works!</body></html>"))
+	}))
+	defer page.Close()
+	vars := testEnv(t)
+	vars["OPENAI_BASE_URL"] = page.URL + "/v1"
+	r := runCLI(t, vars, "doctor")
+	if !strings.Contains(r.stdout, "answered, but not as an OpenAI-compatible server does") || strings.Contains(r.stdout, "cannot reach") {
+		t.Errorf("doctor printed\n%s", r.stdout)
 	}
 }
