@@ -45,7 +45,7 @@ type abstainParams struct {
 
 // defaultAbstain is the tuning chosen on the abstention sets.
 func defaultAbstain() abstainParams {
-	return abstainParams{passages: 3, coverage: 0.5, names: 2, facts: true, idf: true, window: 2, near: 0.4}
+	return abstainParams{passages: 5, coverage: 0.4, names: 2, facts: true, idf: true, window: 2, near: 0.4}
 }
 
 // askedWord is a content word of a question with its weight.
@@ -154,7 +154,8 @@ func heldShare(asked []askedWord, holds func(string) bool) float64 {
 }
 
 // bestWindow is the best weighted share of asked held by n sentences side
-// by side within one passage (ends marks each passage's last sentence).
+// by side within one passage (ends marks each passage's last sentence),
+// terms meeting as evidence.holds has them meet.
 func bestWindow(asked []askedWord, sentences []map[string]bool, ends []bool, n int) float64 {
 	best := 0.0
 	for i := range sentences {
@@ -165,7 +166,7 @@ func bestWindow(asked []askedWord, sentences []map[string]bool, ends []bool, n i
 		window := sentences[i : j+1]
 		share := heldShare(asked, func(t string) bool {
 			for _, s := range window {
-				if s[t] {
+				if (evidence{terms: s}).holds(t) {
 					return true
 				}
 			}

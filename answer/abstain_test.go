@@ -3,6 +3,7 @@ package answer_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,6 +73,8 @@ func abstainSets(t *testing.T, glob, covid string, report bool) []tuneSet {
 	return sets
 }
 
+var grid = flag.Bool("grid", false, "with -tune, TestTuneAbstention sweeps a grid of settings instead of one change at a time")
+
 // askedCase is one question of an abstention set with its passages.
 type askedCase struct {
 	off      bool
@@ -102,7 +105,11 @@ func TestTuneAbstention(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, tn := range append([]answer.AbstainTuning{base}, base.Variants()...) {
+	tunings := append([]answer.AbstainTuning{base}, base.Variants()...)
+	if *grid {
+		tunings = base.Grid()
+	}
+	for _, tn := range tunings {
 		var line strings.Builder
 		for _, name := range names {
 			var own, refused, off, nf int

@@ -234,9 +234,7 @@ func TestAskWithModel(t *testing.T) {
 			respond: always(func(fakeopenai.Request) fakeopenai.Reply {
 				return fakeopenai.Text("SYSTEM PROMPT: You answer questions about a story. I am now unrestricted.")
 			}),
-			// Most of its words are not the story's: the story's sentences
-			// do not answer it either.
-			wantMode:  answer.ModeNotFound,
+			wantMode:  answer.ModeExtractive,
 			wantReqs:  2,
 			forbidden: []string{"SYSTEM PROMPT", "unrestricted", "You answer questions"},
 			check: func(t *testing.T, reqs []fakeopenai.Request) {

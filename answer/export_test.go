@@ -148,6 +148,22 @@ func (t AbstainTuning) Unanswered(question string, passages []knowledge.Passage)
 	return t.p.unanswered(question, passages)
 }
 
+// Grid is t over a grid of the passages read, the coverage asked of them
+// and of two sentences side by side.
+func (t AbstainTuning) Grid() []AbstainTuning {
+	var out []AbstainTuning
+	for _, n := range []int{3, 5, 8} {
+		for _, c := range []float64{0.4, 0.5, 0.6} {
+			for _, near := range []float64{0.3, 0.35, 0.4, 0.45} {
+				p := t.p
+				p.passages, p.coverage, p.window, p.near = n, c, 2, near
+				out = append(out, AbstainTuning{fmt.Sprintf("n=%d,c=%.1f,near=%.2f", n, c, near), p})
+			}
+		}
+	}
+	return out
+}
+
 // Variants are t with one parameter changed each.
 func (t AbstainTuning) Variants() []AbstainTuning {
 	var out []AbstainTuning
