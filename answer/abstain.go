@@ -62,51 +62,73 @@ func (ap abstainParams) unanswered(question string, passages []knowledge.Passage
 		return "nothing to answer from"
 	}
 	read := passages[:min(ap.passages, len(passages))]
-	ev := evidence{terms: make(map[string]bool)}
-	var sentences []map[string]bool // every sentence's terms, passage after passage
-	var ends []bool                 // ends[i]: sentence i ends its passage
+	opens := sentenceOpens(question, ws)
+	if why := ap.missingDate(question, ws, opens, read); why != "" {
+		return why
+	}
+	asked := ap.askedWords(ws, opens)
+	if len(asked) == 0 {
+		return ""
+	}
+	// Each sentence's mask says which of the asked words it holds.
+	var masks []uint64
+	var ends []bool // ends[i]: sentence i ends its passage
 	var tws []word
+	memo := make(map[string]uint64, 256)
 	for _, p := range read {
 		for _, sp := range knowledge.Sentences(p.Text) {
-			text := p.Text[sp[0]:sp[1]]
-			tws = readWords(tws, text)
-			set := make(map[string]bool, len(tws))
+			tws = readWords(tws, p.Text[sp[0]:sp[1]])
+			var m uint64
 			for _, w := range tws {
-				if t := supportTerm(w.lower); t != "" {
-					set[t] = true
-					ev.terms[t] = true
+				bits, ok := memo[w.lower]
+				if !ok {
+					bits = askedBits(asked, supportTerm(w.lower))
+					memo[w.lower] = bits
 				}
+				m |= bits
 			}
-			sentences = append(sentences, set)
+			masks = append(masks, m)
 			ends = append(ends, false)
-			if ap.facts {
-				ev.facts = append(ev.facts, readFacts(text, tws, sentenceOpens(text, tws))...)
-			}
 		}
 		if len(ends) > 0 {
 			ends[len(ends)-1] = true
 		}
 	}
-	opens := sentenceOpens(question, ws)
-	if ap.facts {
-		c := claim{text: question}
-		for _, f := range readFacts(question, ws, opens) {
-			if f.kind == factMonth || f.kind == factWeekday || f.kind == factNumber && (ap.numbers || isYearFact(f)) {
-				c.facts = append(c.facts, f)
-			}
-		}
-		if why := missingFact(c, ev, background{}); why != "" {
-			return why
-		}
+	var all uint64
+	for _, m := range masks {
+		all |= m
 	}
-	asked := ap.askedWords(ws, opens)
-	if share := heldShare(asked, ev.holds); share < ap.coverage {
+	if share := heldShare(asked, all); share < ap.coverage {
 		return fmt.Sprintf("they hold too few of its words (%.0f%%)", 100*share)
 	}
-	if ap.window > 0 && bestWindow(asked, sentences, ends, ap.window) < ap.near {
+	if ap.window > 0 && bestWindow(asked, masks, ends, ap.window) < ap.near {
 		return "no sentences of theirs hold enough of its words together"
 	}
 	return ""
+}
+
+// missingDate names a year, month or day of the week (with ap.numbers,
+// any number) of the question (words ws) that the passages lack, or
+// returns "".
+func (ap abstainParams) missingDate(question string, ws []word, opens func(int) bool, read []knowledge.Passage) string {
+	if !ap.facts {
+		return ""
+	}
+	c := claim{text: question}
+	for _, f := range readFacts(question, ws, opens) {
+		if f.kind == factMonth || f.kind == factWeekday || f.kind == factNumber && (ap.numbers || isYearFact(f)) {
+			c.facts = append(c.facts, f)
+		}
+	}
+	if len(c.facts) == 0 {
+		return ""
+	}
+	var ev evidence
+	for _, p := range read {
+		pws := readWords(nil, p.Text)
+		ev.facts = append(ev.facts, readFacts(p.Text, pws, sentenceOpens(p.Text, pws))...)
+	}
+	return missingFact(c, ev, background{})
 }
 
 // isYearFact reports whether f is a year: a plain number from 1000 to 2099.
@@ -114,15 +136,19 @@ func isYearFact(f fact) bool {
 	return f.kind == factNumber && f.unit == "" && len(f.key) == 4 && f.key >= "1000" && f.key <= "2099"
 }
 
+// maxAsked bounds the words of a question the abstention weighs (one bit
+// each of a mask).
+const maxAsked = 64
+
 // askedWords are the distinct content words of a question (words ws) with
-// their weights; the words that frame questions ("happen", "tell") are
-// left out.
+// their weights, at most maxAsked; the words that frame questions
+// ("happen", "tell") are left out.
 func (ap abstainParams) askedWords(ws []word, opens func(int) bool) []askedWord {
 	var out []askedWord
 	seen := make(map[string]bool)
 	for i, w := range ws {
 		t := supportTerm(w.lower)
-		if t == "" || extraStopWords[w.lower] || seen[t] {
+		if t == "" || extraStopWords[w.lower] || seen[t] || len(out) == maxAsked {
 			continue
 		}
 		seen[t] = true
@@ -138,12 +164,26 @@ func (ap abstainParams) askedWords(ws []word, opens func(int) bool) []askedWord 
 	return out
 }
 
-// heldShare is the weighted share of asked that holds reports held.
-func heldShare(asked []askedWord, holds func(string) bool) float64 {
+// askedBits is the mask of the asked words that term meets (termsMeet).
+func askedBits(asked []askedWord, term string) uint64 {
+	if term == "" {
+		return 0
+	}
+	var m uint64
+	for i, a := range asked {
+		if termsMeet(a.term, term) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// heldShare is the weighted share of asked whose bits are in mask.
+func heldShare(asked []askedWord, mask uint64) float64 {
 	total, have := 0.0, 0.0
-	for _, a := range asked {
+	for i, a := range asked {
 		total += a.weight
-		if holds(a.term) {
+		if mask&(1<<i) != 0 {
 			have += a.weight
 		}
 	}
@@ -154,25 +194,16 @@ func heldShare(asked []askedWord, holds func(string) bool) float64 {
 }
 
 // bestWindow is the best weighted share of asked held by n sentences side
-// by side within one passage (ends marks each passage's last sentence),
-// terms meeting as evidence.holds has them meet.
-func bestWindow(asked []askedWord, sentences []map[string]bool, ends []bool, n int) float64 {
+// by side within one passage (masks holds each sentence's, ends marks each
+// passage's last sentence).
+func bestWindow(asked []askedWord, masks []uint64, ends []bool, n int) float64 {
 	best := 0.0
-	for i := range sentences {
-		j := i
-		for j < len(sentences)-1 && j-i+1 < n && !ends[j] {
-			j++
+	for i := range masks {
+		m := masks[i]
+		for j := i; j < len(masks)-1 && j-i+1 < n && !ends[j]; j++ {
+			m |= masks[j+1]
 		}
-		window := sentences[i : j+1]
-		share := heldShare(asked, func(t string) bool {
-			for _, s := range window {
-				if (evidence{terms: s}).holds(t) {
-					return true
-				}
-			}
-			return false
-		})
-		best = max(best, share)
+		best = max(best, heldShare(asked, m))
 	}
 	return best
 }

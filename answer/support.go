@@ -120,9 +120,8 @@ func (sp supportParams) readEvidence(quotes []string, read map[string]quoteReadi
 	return ev
 }
 
-// holds reports whether the quotes hold a content term, or one that
-// differs only past its first five letters ("guilt", "guilti" for
-// guilty): a derived form, the same word to a reader.
+// holds reports whether the quotes hold a content term, or one it meets
+// (see termsMeet).
 func (ev evidence) holds(t string) bool {
 	if ev.terms[t] {
 		return true
@@ -131,11 +130,21 @@ func (ev evidence) holds(t string) bool {
 		return false
 	}
 	for q := range ev.terms {
-		if len(q) >= 5 && (strings.HasPrefix(q, t) || strings.HasPrefix(t, q)) {
+		if termsMeet(q, t) {
 			return true
 		}
 	}
 	return false
+}
+
+// termsMeet reports whether two terms are one, or differ only past their
+// first five letters ("guilt", "guilti" for guilty): a derived form, the
+// same word to a reader.
+func termsMeet(a, b string) bool {
+	if a == b {
+		return true
+	}
+	return len(a) >= 5 && len(b) >= 5 && (strings.HasPrefix(a, b) || strings.HasPrefix(b, a))
 }
 
 // termsOf returns the support term of each word ("" for a stop word).
