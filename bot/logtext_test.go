@@ -74,7 +74,9 @@ func (l *lockedBuffer) String() string {
 // answer was cancelled while the model worked (the engine's error quotes the
 // question), failed in the search, or came.
 func TestQuestionTextOnlyInTheDebugLog(t *testing.T) {
-	const question = `Where did the "captain" sail, Zanzibar?`
+	// Answerable from the story (the extractive answer abstains on a
+	// question the story cannot answer), with a word of its own to look for.
+	const question = `Where did the "captain" sail in 1850, zanzibar?`
 	tests := []struct {
 		name      string
 		outcome   string
@@ -112,7 +114,7 @@ func TestQuestionTextOnlyInTheDebugLog(t *testing.T) {
 				if !strings.Contains(got, tt.outcome) {
 					t.Fatalf("log lacks %s:\n%s", tt.outcome, got)
 				}
-				shown := strings.Contains(got, "Zanzibar")
+				shown := strings.Contains(got, "zanzibar")
 				if level == slog.LevelDebug && !shown {
 					t.Errorf("debug log lacks the question:\n%s", got)
 				}
