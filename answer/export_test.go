@@ -172,10 +172,10 @@ func (t AbstainTuning) Variants() []AbstainTuning {
 		f(&p)
 		out = append(out, AbstainTuning{name, p})
 	}
-	for _, x := range []int{2, 5} {
+	for _, x := range []int{3, 8} {
 		add(fmt.Sprintf("passages=%d", x), func(p *abstainParams) { p.passages = x })
 	}
-	for _, x := range []float64{0.4, 0.6} {
+	for _, x := range []float64{0.3, 0.5} {
 		add(fmt.Sprintf("coverage=%.2f", x), func(p *abstainParams) { p.coverage = x })
 	}
 	for _, x := range []float64{1, 3} {
@@ -184,10 +184,10 @@ func (t AbstainTuning) Variants() []AbstainTuning {
 	add(fmt.Sprintf("facts=%v", !t.p.facts), func(p *abstainParams) { p.facts = !p.facts })
 	add(fmt.Sprintf("numbers=%v", !t.p.numbers), func(p *abstainParams) { p.numbers = !p.numbers })
 	add(fmt.Sprintf("idf=%v", !t.p.idf), func(p *abstainParams) { p.idf = !p.idf })
-	for _, w := range []int{2, 3} {
-		for _, x := range []float64{0.35, 0.4, 0.45} {
-			add(fmt.Sprintf("window=%d,near=%.1f", w, x), func(p *abstainParams) { p.window, p.near = w, x })
-		}
+	add("window=0", func(p *abstainParams) { p.window = 0 })
+	for _, x := range []float64{0.35, 0.45} {
+		add(fmt.Sprintf("near=%.2f", x), func(p *abstainParams) { p.near = x })
 	}
+	add("window=3", func(p *abstainParams) { p.window = 3 })
 	return out
 }

@@ -234,26 +234,28 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 		next = scale(ws, next, &v)
 		f.key = numberKey(v)
 	case smallNumbers[w.lower] > 0 || w.lower == "zero" || w.lower == "one":
-		v := 0.0
-		next = i
-		for next < len(ws) {
-			n, ok := smallNumbers[ws[next].lower]
-			if ws[next].lower == "one" {
-				n, ok = 1, true
+		v := wordValue(w.lower)
+		// Tens and units make one number: "twenty five", "twenty-five".
+		if v >= 20 && int(v)%10 == 0 && next < len(ws) {
+			u := wordValue(ws[next].lower)
+			gap := strings.TrimSpace(text[w.end:ws[next].start])
+			if u >= 1 && u <= 9 && (gap == "" || gap == "-") {
+				v += u
+				next++
 			}
-			if !ok {
-				break
-			}
-			v += n
-			next++
 		}
 		next = scale(ws, next, &v)
 		f = fact{kind: factNumber, key: numberKey(v)}
 	case ordinalWords[w.lower] > 0:
 		f = fact{kind: factNumber, key: numberKey(ordinalWords[w.lower]), unit: "th"}
-	case w.lower == "a" && i+1 < len(ws) && multipliers[ws[i+1].lower] > 0:
+	case w.lower == "a" && i+1 < len(ws) && multipliers[ws[i+1].lower] > 0, multipliers[w.lower] > 0:
+		// "a hundred", and "hundred" alone ("the Hundred-Fighter").
 		v := 1.0
-		next = scale(ws, i+1, &v)
+		start := i
+		if w.lower == "a" {
+			start = i + 1
+		}
+		next = scale(ws, start, &v)
 		f = fact{kind: factNumber, key: numberKey(v)}
 	default:
 		return fact{}, 0, false
@@ -267,6 +269,14 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 	}
 	f.text = text[start:ws[next-1].end]
 	return f, next, true
+}
+
+// wordValue is the value of a number word below a hundred, or 0.
+func wordValue(w string) float64 {
+	if w == "one" {
+		return 1
+	}
+	return smallNumbers[w]
 }
 
 // scale applies the multipliers from word j on ("million", "hundred

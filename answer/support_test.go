@@ -135,6 +135,8 @@ func TestReadFacts(t *testing.T) {
 		{"It cost £5m.", "0:5000000£"},
 		{"A rise of 12% or 3.5 per cent.", "0:12% 0:3.5%"},
 		{"Twenty five men and a dozen eggs.", "0:25 0:12"},
+		{"Three trolls, one with three, one with twenty-one heads.", "0:3 0:1 0:21"},
+		{"Conn, the Hundred-Fighter, had a thousand men.", "0:100 0:1000"},
 		{"On the 3rd, the third time.", "0:3th"},
 		{"In Oct. 2018, on a Thursday in May 2019.", "1:10 0:2018 2:4 1:5 0:2019"},
 		{"You may march in March.", "1:3"},

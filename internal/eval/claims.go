@@ -314,13 +314,13 @@ var nextNumber = map[string]string{
 	"forty": "fifty", "fifty": "sixty", "hundred": "thousand", "thousand": "million", "million": "billion",
 }
 
-// swapNumber replaces the first number of text (not a year, and not part
-// of a name such as COVID-19) that quoted also holds with another that
-// quoted lacks.
+// swapNumber replaces the first number of text (not a year, not a
+// reference mark, and not part of a name such as COVID-19) that quoted
+// also holds with another that quoted lacks.
 func swapNumber(text, quoted string) (string, bool) {
 	for _, loc := range digitsRe.FindAllStringIndex(text, -1) {
 		d := text[loc[0]:loc[1]]
-		if yearRe.MatchString(d) && len(d) == 4 || joined(text, loc) || !hasWord(quoted, d) {
+		if yearRe.MatchString(d) && len(d) == 4 || joined(text, loc) || bracketed(text, loc) || !hasWord(quoted, d) {
 			continue
 		}
 		n, err := strconv.Atoi(strings.NewReplacer(",", "", ".", "").Replace(d))
@@ -340,6 +340,13 @@ func swapNumber(text, quoted string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// bracketed reports whether the digits at loc stand inside square
+// brackets: a reference mark ("[41]", "[5, 14]"), not a number stated.
+func bracketed(text string, loc []int) bool {
+	open := strings.LastIndexByte(text[:loc[0]], '[')
+	return open >= 0 && strings.LastIndexByte(text[:loc[0]], ']') < open && strings.IndexByte(text[loc[1]:], ']') >= 0
 }
 
 // joined reports whether the digits at loc are part of a word with
