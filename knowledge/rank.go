@@ -99,19 +99,45 @@ type Plan struct {
 	// Lookup are the index terms whose document frequencies Rank reads.
 	Lookup []string
 
-	k     int
-	terms []string        // the query's index terms (base forms with lemmas)
-	lem   *lemmaTable     // nil without lemmas
-	subj  map[string]bool // the question's subject terms
+	k      int
+	terms  []string           // the query's index terms (base forms with lemmas)
+	weight map[string]float64 // of terms, when some weigh less than 1 (PlanWeighted)
+	part   map[string]int     // the text of each term, when there are several
+	lem    *lemmaTable        // nil without lemmas
+	subj   map[string]bool    // the question's subject terms
+}
+
+// Weighted is a text to search for, with a weight from 0 to 1 (see
+// PlanWeighted).
+type Weighted struct {
+	Text   string
+	Weight float64
 }
 
 // Plan turns a user's text into the search an index runs for the best k
 // passages. Any text is safe; one with no words returns ErrEmptyQuery.
 func (r Ranking) Plan(text string, k int) (Plan, error) {
-	query, err := BuildQuery(text)
+	return r.PlanWeighted([]Weighted{{Text: text, Weight: 1}}, k)
+}
+
+// PlanWeighted is Plan for several texts searched as one query, each term
+// weighing (its IDF multiplied by) the largest weight of the texts it is
+// in: a follow-up question at 1 and the earlier turns of its conversation
+// lower, so that they tell what it refers to without outweighing it. The
+// first text is read as Plan reads a question (its stop words kept when it
+// has nothing else, its subject found); the others add only their content
+// words, and a text of weight 0 or less adds nothing. Word pairs are only
+// looked for within one text. It returns ErrEmptyQuery when the first text
+// has no words.
+func (r Ranking) PlanWeighted(texts []Weighted, k int) (Plan, error) {
+	if len(texts) == 0 {
+		return Plan{}, ErrEmptyQuery
+	}
+	query, err := BuildQuery(texts[0].Text)
 	if err != nil {
 		return Plan{}, err
 	}
+	weight, part := weighTerms(&query, texts)
 	if k <= 0 {
 		k = 5
 	}
@@ -126,7 +152,21 @@ func (r Ranking) Plan(text string, k int) (Plan, error) {
 		p.terms = p.lem.canonicalTerms(p.terms)
 		p.Match = query.Expanded
 	}
-	p.subj = subjectTerms(text, p.lem)
+	if weight != nil {
+		p.weight, p.part = make(map[string]float64), make(map[string]int)
+		for w, x := range weight {
+			for _, t := range Terms(w) {
+				c := p.lem.canonical(t)
+				if old, ok := p.weight[c]; !ok || x > old {
+					p.weight[c] = x
+				}
+				if old, ok := p.part[c]; !ok || part[w] < old {
+					p.part[c] = part[w]
+				}
+			}
+		}
+	}
+	p.subj = subjectTerms(texts[0].Text, p.lem)
 	for _, t := range p.terms {
 		if forms := p.lem.formsOf(t); len(forms) > 0 {
 			p.Lookup = append(p.Lookup, forms...)
@@ -135,6 +175,47 @@ func (r Ranking) Plan(text string, k int) (Plan, error) {
 		p.Lookup = append(p.Lookup, t)
 	}
 	return p, nil
+}
+
+// weighTerms adds to q the content words of texts after the first that it
+// lacks, at most maxQueryTerms in all, and returns each word's weight and
+// the text it was taken from (nil when there is only the first text).
+func weighTerms(q *Query, texts []Weighted) (weight map[string]float64, part map[string]int) {
+	if len(texts) < 2 {
+		return nil, nil
+	}
+	weight, part = make(map[string]float64), make(map[string]int)
+	for _, w := range q.Terms {
+		weight[w] = texts[0].Weight
+	}
+	added := false
+	for i, t := range texts[1:] {
+		if t.Weight <= 0 {
+			continue
+		}
+		for _, w := range Words(t.Text) {
+			if len(q.Terms) == maxQueryTerms {
+				break
+			}
+			if _, ok := weight[w]; ok || IsStopWord(w) {
+				if ok && t.Weight > weight[w] {
+					weight[w] = t.Weight
+				}
+				continue
+			}
+			weight[w], part[w] = t.Weight, i+1
+			q.Terms = append(q.Terms, w)
+			added = true
+		}
+	}
+	if added {
+		q.Match = orQuoted(q.Terms)
+		q.Expanded = q.Match
+		if forms := loadLemmas().otherForms(q.Terms); len(forms) > 0 {
+			q.Expanded += " OR " + orQuoted(forms)
+		}
+	}
+	return weight, part
 }
 
 // Rank orders the candidates an index found for p, best first, and returns
@@ -146,7 +227,7 @@ func (r Ranking) Rank(p Plan, cands []Candidate, st CorpusStats) []Passage {
 			df[p.lem.canonical(term)] += n
 		}
 		st.DF = df
-		r.rerank(p.terms, cands, st, loadBackground(), p.lem, p.subj)
+		r.rerank(p, cands, st, loadBackground())
 	}
 	ps := make([]Passage, 0, min(p.k, len(cands)))
 	for _, c := range cands[:min(p.k, len(cands))] {
@@ -156,10 +237,12 @@ func (r Ranking) Rank(p Plan, cands []Candidate, st CorpusStats) []Passage {
 	return ps
 }
 
-// queryTerm is a distinct index term of the query with its weight.
+// queryTerm is a distinct index term of the query with its weight, and
+// the text of the query it comes from (see PlanWeighted).
 type queryTerm struct {
 	term string
 	idf  float64
+	part int
 }
 
 // queryTerms returns the distinct index terms of the query's words, in
@@ -178,11 +261,11 @@ func queryTerms(q Query) []string {
 	return out
 }
 
-// rerank scores the candidates and sorts them best first. terms are the
-// query's index terms (base forms when lem is set); lem, when not nil, maps
-// passage terms to base forms too; subj holds the terms of the question's
-// subject, if any.
-func (r Ranking) rerank(terms []string, cands []Candidate, st CorpusStats, bg *background, lem *lemmaTable, subj map[string]bool) {
+// rerank scores the candidates for p and sorts them best first. p's terms
+// are base forms when p.lem is set, which maps passage terms to base forms
+// too.
+func (r Ranking) rerank(p Plan, cands []Candidate, st CorpusStats, bg *background) {
+	terms, lem, subj := p.terms, p.lem, p.subj
 	index := make(map[string]int, len(terms))
 	for i, t := range terms {
 		index[t] = i
@@ -215,7 +298,10 @@ func (r Ranking) rerank(terms []string, cands []Candidate, st CorpusStats, bg *b
 			df += r.Background * bg.share(t)
 		}
 		N := n + r.Background
-		qt[i] = queryTerm{term: t, idf: math.Log(1 + (N-df+0.5)/(df+0.5))}
+		qt[i] = queryTerm{term: t, idf: math.Log(1 + (N-df+0.5)/(df+0.5)), part: p.part[t]}
+		if w, ok := p.weight[t]; ok {
+			qt[i].idf *= w
+		}
 		if r.GenericVerb > 0 && genericVerbTerms()[t] {
 			qt[i].idf *= r.GenericVerb
 		}
@@ -280,14 +366,14 @@ func bestWindow(hits []int16, qt []queryTerm, w int) float64 {
 	return best
 }
 
-// bigrams sums, over pairs of query terms next to each other in the query,
-// the smaller IDF of the pair when the passage has the first followed by
+// bigrams sums, over pairs of query terms next to each other in one text
+// of the query, the smaller IDF of the pair when the passage has the first followed by
 // the second within three tokens.
 func bigrams(hits []int16, qt []queryTerm) float64 {
 	const gap = 3
 	found := make([]bool, len(qt))
 	for i, h := range hits {
-		if h < 0 || int(h)+1 >= len(qt) || found[h] {
+		if h < 0 || int(h)+1 >= len(qt) || found[h] || qt[h].part != qt[h+1].part {
 			continue
 		}
 		for j := i + 1; j < len(hits) && j <= i+gap; j++ {

@@ -6,7 +6,7 @@ import (
 )
 
 func TestBestWindow(t *testing.T) {
-	qt := []queryTerm{{"a", 1}, {"b", 2}, {"c", 4}}
+	qt := []queryTerm{{term: "a", idf: 1}, {term: "b", idf: 2}, {term: "c", idf: 4}}
 	tests := []struct {
 		name string
 		hits []int16
@@ -27,7 +27,7 @@ func TestBestWindow(t *testing.T) {
 }
 
 func TestBigrams(t *testing.T) {
-	qt := []queryTerm{{"seven", 3}, {"son", 2}, {"daughter", 5}}
+	qt := []queryTerm{{term: "seven", idf: 3}, {term: "son", idf: 2}, {term: "daughter", idf: 5}}
 	tests := []struct {
 		name string
 		hits []int16

@@ -15,7 +15,15 @@ import (
 // is a safe query; one with no words returns knowledge.ErrEmptyQuery. The
 // ranking's statistics are those of the whole index.
 func (s *Store) Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
-	plan, err := s.Ranking.Plan(q, k)
+	return s.SearchWeighted(ctx, sc, []knowledge.Weighted{{Text: q, Weight: 1}}, k)
+}
+
+// SearchWeighted is Search for several texts searched as one query, each
+// with its weight (see knowledge.Ranking.PlanWeighted): a follow-up
+// question and the earlier turns of its conversation. It returns
+// knowledge.ErrEmptyQuery when the first text has no words.
+func (s *Store) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
+	plan, err := s.Ranking.PlanWeighted(texts, k)
 	if err != nil {
 		return nil, err
 	}
