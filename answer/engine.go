@@ -18,6 +18,11 @@ import (
 // returns knowledge.ErrEmptyQuery for a query with no words.
 type Searcher interface {
 	Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error)
+	// SearchWeighted searches for several texts as one query, each term
+	// weighing as much as the heaviest text it is in (see
+	// knowledge.Ranking.PlanWeighted): a follow-up question and the turns
+	// before it.
+	SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error)
 }
 
 // Store is what the engine needs from the index: search, a passage's
@@ -41,6 +46,10 @@ type scoped struct {
 
 func (s scoped) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
 	return s.st.Search(ctx, s.sc, q, k)
+}
+
+func (s scoped) SearchWeighted(ctx context.Context, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
+	return s.st.SearchWeighted(ctx, s.sc, texts, k)
 }
 
 func (s scoped) Passage(ctx context.Context, id string) (knowledge.Passage, error) {
@@ -88,7 +97,10 @@ type Options struct {
 	// labels): every call, retry and the repair round together. When it
 	// runs out the answer is extractive. Zero means no bound beyond ctx.
 	Timeout time.Duration
-	Logger  *slog.Logger
+	// FollowUp says how earlier turns join the search for a question;
+	// nil means DefaultFollowUp.
+	FollowUp *FollowUp
+	Logger   *slog.Logger
 }
 
 // Engine answers questions from a Store, with a Model when there is one.
@@ -103,6 +115,8 @@ type Engine struct {
 	timeout   time.Duration
 	support   supportParams
 	abstain   abstainParams
+	followUp  FollowUp
+	history   []Turn // the earlier turns of the question being answered
 	log       *slog.Logger
 }
 
@@ -119,6 +133,10 @@ func New(opts Options) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
+	e.followUp = DefaultFollowUp()
+	if opts.FollowUp != nil {
+		e.followUp = *opts.FollowUp
+	}
 	return e
 }
 
@@ -129,6 +147,11 @@ type Query struct {
 	// Scope is the documents to answer from. The zero Scope reads those
 	// that belong to every Discord server; knowledge.Everything reads all.
 	Scope knowledge.Scope
+	// History holds the earlier turns of the conversation the question is
+	// asked in, oldest first; the engine reads the latest of them, within
+	// MaxTurns and HistoryTokens. They tell what the question refers to;
+	// the answer still comes from the story alone.
+	History []Turn
 }
 
 // Ask answers q. Model failures never make it fail: they give an
@@ -137,11 +160,12 @@ type Query struct {
 // store or of ctx.
 func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 	e = e.within(q.Scope)
+	e.history = bounded(q.History)
 	question := strings.TrimSpace(q.Question)
 	// One search serves both answerers: the model is sent the top k
 	// passages, the extractive answerer (also the model's fallback) reads
 	// a few more.
-	passages, err := e.store.Search(ctx, question, max(e.k, defaultExtract().reads()))
+	passages, err := e.retrieve(ctx, question, e.history, max(e.k, defaultExtract().reads()))
 	if err != nil {
 		return Answer{}, fmt.Errorf("search %q: %w", question, err)
 	}
@@ -159,10 +183,12 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 }
 
 // within returns a copy of e that reads only the documents sc selects, so
-// that nothing it does for one question can reach another's documents.
+// that nothing it does for one question can reach another's documents, or
+// its conversation another's.
 func (e *Engine) within(sc knowledge.Scope) *Engine {
 	c := *e
 	c.store = scoped{st: e.lib, sc: sc}
+	c.history = nil
 	return &c
 }
 
@@ -188,7 +214,7 @@ func (e *Engine) askModel(ctx context.Context, question string, passages []knowl
 	for i, b := range blocks {
 		pp[i] = prompts.Passage{Ref: b.ref, Text: b.text}
 	}
-	user, err := prompts.User(question, pp)
+	user, err := prompts.User(question, e.earlier(), pp)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -335,7 +361,7 @@ func (e *Engine) extractive(question string, passages []knowledge.Passage, notic
 		}
 		return notFound(question, NoticeNotAnswered)
 	}
-	cites := extract(question, passages, defaultExtract())
+	cites := extractFollowUp(question, e.followUp.texts(question, e.history)[1:], passages, defaultExtract())
 	if len(cites) == 0 {
 		return notFound(question, NoticeNoPassage)
 	}

@@ -30,6 +30,7 @@ type extractParams struct {
 	minWords      int     // a sentence of fewer words is a fragment, not offered
 	sureSentences int     // sentences at most when the best one is sure (see sentence.sure)
 	sureNext      int     // next, when the best sentence is sure
+	context       float64 // share of its search weight an earlier turn's word counts (extractFollowUp)
 }
 
 // defaultExtract is the tuning chosen with TestTuneExtractive on
@@ -45,10 +46,13 @@ type extractParams struct {
 // there and keeps a title that echoes the question from leading the
 // answer. Headings, and fragments of fewer than minWords words (“I
 // asked.”), are never offered: they do not answer on their own.
+// The share for earlier turns' words was chosen on the tuning half of
+// Doc2Dial (any small share breaks ties the right way; 0.25 quoted the
+// gold span most often).
 func defaultExtract() extractParams {
 	return extractParams{
 		sentences: 4, words: 100, passages: 3, typedPassages: 8, rankBonus: 0.25, lengthPenalty: 0.15, minShare: 0.35, next: 1,
-		typeBonus: 1, near: 8, farShare: 0.5, minWords: 4, sureSentences: 2, sureNext: 0,
+		typeBonus: 1, near: 8, farShare: 0.5, minWords: 4, sureSentences: 2, sureNext: 0, context: 0.25,
 	}
 }
 
@@ -87,6 +91,14 @@ type sentence struct {
 // citations (pr.sureSentences when the best is sure), and past two of
 // them no more than pr.words words.
 func extract(question string, passages []knowledge.Passage, pr extractParams) []Citation {
+	return extractFollowUp(question, nil, passages, pr)
+}
+
+// extractFollowUp is extract for a question asked after earlier turns:
+// the words of context (the texts after the question that FollowUp.texts
+// returns) that the question lacks count too, each at its text's weight,
+// so that a sentence about what "he" or "it" stands for wins a tie.
+func extractFollowUp(question string, context []knowledge.Weighted, passages []knowledge.Passage, pr extractParams) []Citation {
 	qws := readWords(nil, question)
 	asked := make(map[string]float64)
 	var terms []string
@@ -97,6 +109,19 @@ func extract(question string, passages []knowledge.Passage, pr extractParams) []
 		}
 	}
 	sc := scorer{pr: pr, q: readQuestion(qws), asked: asked, terms: terms}
+	for _, c := range context {
+		for _, t := range contentTerms(c.Text) {
+			if _, ok := asked[t]; ok || c.Weight <= 0 {
+				continue
+			}
+			if sc.context == nil {
+				sc.context = make(map[string]float64)
+			}
+			if c.Weight > sc.context[t] {
+				sc.context[t] = c.Weight
+			}
+		}
+	}
 	all := collect(passages)
 	sc.weigh(all)
 	var cands []*sentence
@@ -151,21 +176,31 @@ type scorer struct {
 	q     question
 	asked map[string]float64 // the question's terms and their weights
 	terms []string           // the same terms, in question order
+	// context weighs the terms of earlier turns the question lacks (see
+	// extractFollowUp); their rarity weights are multiplied by these.
+	context map[string]float64
 }
 
 // weigh weights each of the question's terms by how rare it is among the
 // retrieved sentences (0 for a term none holds).
 func (sc *scorer) weigh(all []sentence) {
-	for _, t := range sc.terms {
+	rarity := func(t string) float64 {
 		df := 0
 		for _, c := range all {
 			if c.terms[t] {
 				df++
 			}
 		}
-		if df > 0 {
-			sc.asked[t] = math.Log(1 + float64(len(all))/float64(df))
+		if df == 0 {
+			return 0
 		}
+		return math.Log(1 + float64(len(all))/float64(df))
+	}
+	for _, t := range sc.terms {
+		sc.asked[t] = rarity(t)
+	}
+	for t, w := range sc.context {
+		sc.context[t] = w * sc.pr.context * rarity(t)
 	}
 }
 
@@ -177,6 +212,11 @@ func (sc *scorer) score(c *sentence, exprs *[]typed) bool {
 	for _, t := range sc.terms {
 		if c.terms[t] {
 			c.score += sc.asked[t]
+		}
+	}
+	for t, w := range sc.context {
+		if c.terms[t] {
+			c.score += w
 		}
 	}
 	if c.score > 0 && sc.q.want != typeAny {

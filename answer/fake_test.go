@@ -38,14 +38,32 @@ func newFakeStore(slug string, paragraphs ...string) *fakeStore {
 	return s
 }
 
-func (s *fakeStore) Search(ctx context.Context, _ knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
-	query, err := knowledge.BuildQuery(q)
+func (s *fakeStore) Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
+	return s.SearchWeighted(ctx, sc, []knowledge.Weighted{{Text: q, Weight: 1}}, k)
+}
+
+// SearchWeighted scores each passage by the summed weights of the words
+// it holds (the heaviest weight of each word), the first text's words
+// counting 1.
+func (s *fakeStore) SearchWeighted(ctx context.Context, _ knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
+	query, err := knowledge.BuildQuery(texts[0].Text)
 	if err != nil {
 		return nil, err
 	}
+	weight := map[string]float64{}
+	for _, t := range query.Terms {
+		weight[t] = 1
+	}
+	for _, x := range texts[1:] {
+		for _, w := range knowledge.Words(x.Text) {
+			if !knowledge.IsStopWord(w) && x.Weight > weight[w] {
+				weight[w] = x.Weight
+			}
+		}
+	}
 	type hit struct {
 		p     knowledge.Passage
-		score int
+		score float64
 	}
 	var hits []hit
 	for _, p := range s.passages {
@@ -53,10 +71,10 @@ func (s *fakeStore) Search(ctx context.Context, _ knowledge.Scope, q string, k i
 		for _, w := range knowledge.Words(p.Text) {
 			words[w] = true
 		}
-		n := 0
-		for _, t := range query.Terms {
+		n := 0.0
+		for t, w := range weight {
 			if words[t] {
-				n++
+				n += w
 			}
 		}
 		if n > 0 {
@@ -69,7 +87,7 @@ func (s *fakeStore) Search(ctx context.Context, _ knowledge.Scope, q string, k i
 		if i == k {
 			break
 		}
-		h.p.Score = float64(h.score)
+		h.p.Score = h.score
 		out = append(out, h.p)
 	}
 	return out, nil

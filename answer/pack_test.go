@@ -18,6 +18,10 @@ func (s passageStore) Search(ctx context.Context, _ knowledge.Scope, q string, k
 	return nil, nil
 }
 
+func (s passageStore) SearchWeighted(ctx context.Context, _ knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
+	return nil, nil
+}
+
 func (s passageStore) Passage(ctx context.Context, _ knowledge.Scope, id string) (knowledge.Passage, error) {
 	for _, p := range s {
 		if p.ID == id {

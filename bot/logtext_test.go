@@ -31,6 +31,13 @@ func (s engineStore) Search(ctx context.Context, sc knowledge.Scope, q string, k
 	return s.library.Search(ctx, sc, q, k)
 }
 
+func (s engineStore) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
+	if s.searchErr != nil {
+		return nil, s.searchErr
+	}
+	return s.library.Search(ctx, sc, texts[0].Text, k)
+}
+
 func (s engineStore) Passages(_ context.Context, _ knowledge.Scope, doc string) ([]knowledge.Passage, error) {
 	var out []knowledge.Passage
 	for _, p := range s.passages {

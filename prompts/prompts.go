@@ -5,6 +5,9 @@
 // best first; the question comes after them between <question> tags; both are
 // declared data, not instructions; and the model is asked for one JSON object
 // {"found": bool, "answer": "text with [n] markers", "citations": [{"ref": n, "quote": "exact words"}]}.
+// Earlier turns of a conversation come after the passages, each question
+// and answer on a line of its own between <conversation> tags, declared
+// data and not a source.
 // The timeline's labelling request follows the same pattern: each event's
 // sentence is a block [n], declared data, and the model is asked for
 // {"labels": [{"ref": n, "label": "one line", "quote": "exact words"}]}.
@@ -37,6 +40,13 @@ type Passage struct {
 	Text string
 }
 
+// Turn is an earlier exchange of the conversation the question is asked
+// in: a question and storybot's verified answer to it, without markers.
+type Turn struct {
+	Question string
+	Answer   string
+}
+
 // Failure is a quote that failed verification, for the repair request.
 type Failure struct {
 	Ref   int
@@ -64,12 +74,15 @@ type Repair struct {
 // System returns the system prompt: the rules and the JSON shape.
 func System() (string, error) { return render("system.tmpl", nil) }
 
-// User returns the user message: the labelled passages, then the question.
-func User(question string, passages []Passage) (string, error) {
+// User returns the user message: the labelled passages, then the earlier
+// turns of the conversation, if any, between conversation tags (what the
+// question may refer to, declared data and no source), then the question.
+func User(question string, earlier []Turn, passages []Passage) (string, error) {
 	return render("user.tmpl", struct {
 		Question string
+		Earlier  []Turn
 		Passages []Passage
-	}{question, passages})
+	}{question, earlier, passages})
 }
 
 // RepairRequest returns the follow-up message asking the model to fix its
