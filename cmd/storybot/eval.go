@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/storybot/storybot/internal/doc2dial"
 	"github.com/storybot/storybot/internal/fairytaleqa"
 	"github.com/storybot/storybot/knowledge"
 )
@@ -19,21 +21,39 @@ import (
 const defaultEvalData = "../shared/datasets/fairytaleqa"
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "eval", "eval [--split val|test|train] [--data DIR] [--k 1,5] [--baseline] [--answers]\n\n"+
+	fs := newFlagSet(e, "eval", "eval [--split val|test|train] [--data DIR] [--k 1,5] [--baseline] [--answers]\n"+
+		"       storybot eval --doc2dial [--half tune|report|all] [--data DIR]\n\n"+
 		"Scores retrieval on FairytaleQA: each story is indexed on its own (in memory) and\n"+
 		"searched with each of its questions; a question is a hit at k when one of the top k\n"+
 		"passages shares a sentence with a section that holds its answer. Prints R@k for each\n"+
-		"--k, MRR@10 and the counts. Tune on train or val; report test.")
+		"--k, MRR@10 and the counts. Tune on train or val; report test.\n\n"+
+		"With --doc2dial, scores retrieval for follow-up questions on Doc2Dial: its documents\n"+
+		"are split in two halves, tune (tuned on) and report (reported).")
 	split := fs.String("split", "val", "which split: train, val or test")
 	data := fs.String("data", defaultEvalData, "the FairytaleQA folder holding train/, val/ and test/")
 	ks := fs.String("k", "1,5", "recall cutoffs to report, comma-separated (1-10)")
 	baseline := fs.Bool("baseline", false, "also score plain FTS5 bm25 ordering, in the same run")
 	answers := fs.Bool("answers", false, answersFlagUsage)
+	dialogues := fs.Bool("doc2dial", false, doc2dialFlagUsage)
+	half := fs.String("half", "report", "with --doc2dial, which half of the documents: tune, report or all")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("eval takes no arguments (got %q)", truncate(strings.Join(fs.Args(), " "), 60))
+	}
+	if *dialogues {
+		h, err := doc2dial.ParseHalf(*half)
+		if err != nil {
+			return usagef("--half: %v", err)
+		}
+		dir := defaultDoc2DialData
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "data" {
+				dir = *data
+			}
+		})
+		return evalDoc2Dial(ctx, e.stdout, dir, h)
 	}
 	if *split != "train" && *split != "val" && *split != "test" {
 		return usagef("--split: %q is not train, val or test", *split)
