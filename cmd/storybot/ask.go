@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/knowledge"
@@ -13,10 +16,11 @@ import (
 )
 
 func runAsk(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ask", "ask [--json] [--k N] [--doc ID]... [--db PATH] QUESTION")
+	fs := newFlagSet(e, "ask", "ask [--json] [--k N] [--doc ID]... [--history FILE] [--db PATH] QUESTION")
 	asJSON := fs.Bool("json", false, `print JSON: {"question", "mode", "answer", "citations": [{"ref", "passage_id", "quote"}], "notice"}`)
 	k := fs.Int("k", 5, "how many passages to retrieve (1-50)")
 	docs := docsFlag(fs, "answer from")
+	historyFile := fs.String("history", "", `the conversation so far, a JSON list of {"question", "answer"} (ask --json output will do), oldest first: the question is a follow-up to it`)
 	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -27,6 +31,12 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	q, err := joinArgs(fs, "question")
 	if err != nil {
 		return err
+	}
+	var history []answer.Turn
+	if *historyFile != "" {
+		if history, err = readHistory(*historyFile); err != nil {
+			return err
+		}
 	}
 	s, err := openStory(ctx, e, *db)
 	if err != nil {
@@ -39,7 +49,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	eng := s.engine(*k)
-	a, err := eng.Ask(ctx, answer.Query{Question: q, Scope: sc})
+	a, err := eng.Ask(ctx, answer.Query{Question: q, Scope: sc, History: history})
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return usagef("nothing to ask in %q: use some words", truncate(q, 60))
 	}
@@ -104,4 +114,35 @@ func printAnswer(w io.Writer, a answer.Answer) {
 	if a.Notice != "" {
 		fmt.Fprintf(w, "\n%s\n", a.Notice)
 	}
+}
+
+// maxHistoryFile bounds the file ask --history reads; the engine reads
+// only the latest turns of it anyway (answer.MaxTurns).
+const maxHistoryFile = 1 << 20
+
+// readHistory reads the conversation of ask --history: a JSON list of
+// {"question", "answer"} objects, other fields ignored.
+func readHistory(path string) ([]answer.Turn, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("--history: %v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxHistoryFile+1))
+	if err != nil {
+		return nil, usagef("--history: read %s: %v", path, err)
+	}
+	if len(data) > maxHistoryFile {
+		return nil, usagef("--history: %s is over %d KB; keep the conversation's latest turns", path, maxHistoryFile>>10)
+	}
+	var turns []answer.Turn
+	if err := json.Unmarshal(data, &turns); err != nil {
+		return nil, usagef(`--history: %s is not a JSON list of {"question": "...", "answer": "..."}: %v`, path, err)
+	}
+	for i, t := range turns {
+		if strings.TrimSpace(t.Question) == "" {
+			return nil, usagef("--history: turn %d of %s has no question", i+1, path)
+		}
+	}
+	return turns, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // was wrong in that file (run has warned of each), for doctor.
 type env struct {
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	dotenv []error
@@ -43,6 +45,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"ask", "answer a question about the story, with verified quotes", runAsk},
+		{"chat", "hold a conversation about the story: questions and follow-ups", runChat},
 		{"search", "show the passages that best match a query", runSearch},
 		{"timeline", "list the story's dated events in order", runTimeline},
 		{"ingest", "add documents (text, Markdown, HTML) to the index", runIngest},
@@ -57,11 +60,17 @@ func commands() []command {
 	}
 }
 
-// run runs the command args name. The variables of the .env file getenv
-// names (config.EnvFile; main names the working folder's) lie beneath
-// getenv, and the secrets of either never reach stdout, stderr or the error
-// returned. run reads nothing else of its surroundings.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+// run runs the command args name, with the process's standard input (which
+// only chat reads); see runFrom.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runFrom(ctx, args, getenv, os.Stdin, stdout, stderr)
+}
+
+// runFrom runs the command args name, reading stdin. The variables of the
+// .env file getenv names (config.EnvFile; main names the working folder's)
+// lie beneath getenv, and the secrets of either never reach stdout, stderr
+// or the error returned. It reads nothing else of its surroundings.
+func runFrom(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	dotEnvFile := getenv(config.EnvFile)
 	dot, dotErr := config.DotEnv{}, error(nil)
 	if dotEnvFile != "" {
@@ -72,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	stdout, stderr = hide.writer(stdout), hide.writer(stderr)
 	defer func() { err = hide.error(err) }()
 
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	if dotErr != nil {
 		e.dotenv = append(e.dotenv, fmt.Errorf("%s ignored: %w", dotEnvFile, dotErr))
 	}

@@ -87,6 +87,7 @@ type secretRun struct {
 	exitCode int
 	want     string // in stdout or stderr
 	env      map[string]string
+	stdin    string
 }
 
 // TestNoCommandShowsASecret runs every storybot command as its own process,
@@ -117,6 +118,7 @@ func TestNoCommandShowsASecret(t *testing.T) {
 			runs := map[string]secretRun{
 				"version":  {args: []string{"version"}, want: "storybot "},
 				"ask":      {args: []string{"ask", "What did the FBI ask Phantom Secure's CEO to do?"}, want: "phantom-secure#"},
+				"chat":     {args: []string{"chat"}, stdin: "What did the FBI ask Phantom Secure's CEO to do?\nDid he?\n", want: "> Did he?"},
 				"search":   {args: []string{"search", "backdoor"}, want: "phantom-secure#"},
 				"timeline": {args: []string{"timeline"}, want: "phantom-secure#"},
 				"ingest":   {args: []string{"ingest", story}, want: "added"},
@@ -185,6 +187,7 @@ func runStorybot(t *testing.T, dir string, env map[string]string, r secretRun) s
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := storybotCommand(ctx, dir, env, r.args...)
+	cmd.Stdin = strings.NewReader(r.stdin)
 	var stdout, stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
