@@ -40,12 +40,21 @@ type FollowUp struct {
 	Decay float64
 	// Turns is how many earlier turns are read, latest first.
 	Turns int
+	// Norm, above 0, scales down the weight of an earlier text with more
+	// distinct content words than Norm times the question's, in
+	// proportion: a long quoted answer does not outweigh a short question
+	// by the number of its words.
+	Norm float64
 }
 
 // DefaultFollowUp returns the weighting the engine uses unless told
-// otherwise.
+// otherwise. Any small weights do about as well on Doc2Dial's tuning half
+// (MRR 0.79 to 0.80 from 0.05 to 0.2). Norm is neutral there, where
+// answers are short; without it a quoted answer of 40 words drags a
+// follow-up of two words back to its own passage (TestLongAnswerDoesNotDragBack),
+// and 2 is the value that keeps both of that test's follow-ups right.
 func DefaultFollowUp() FollowUp {
-	return FollowUp{Question: 0.1, Answer: 0.05, Decay: 0.5, Turns: 3}
+	return FollowUp{Question: 0.1, Answer: 0.05, Decay: 0.5, Turns: 3, Norm: 2}
 }
 
 // TurnAlone is the weighting that ignores the earlier turns.
@@ -73,9 +82,17 @@ func (f FollowUp) texts(question string, history []Turn) []knowledge.Weighted {
 		return []knowledge.Weighted{{Text: b.String() + question, Weight: 1}}
 	}
 	q, a := f.Question, f.Answer
+	nq := distinctTerms(question)
+	scale := func(text string, w float64) knowledge.Weighted {
+		if f.Norm > 0 {
+			if n := distinctTerms(text); n > 0 {
+				w *= min(1, f.Norm*float64(max(nq, 1))/float64(n))
+			}
+		}
+		return knowledge.Weighted{Text: text, Weight: w}
+	}
 	for i := len(earlier) - 1; i >= 0; i-- {
-		texts = append(texts, knowledge.Weighted{Text: earlier[i].Question, Weight: q},
-			knowledge.Weighted{Text: spoken(earlier[i].Answer), Weight: a})
+		texts = append(texts, scale(earlier[i].Question, q), scale(spoken(earlier[i].Answer), a))
 		q, a = q*f.Decay, a*f.Decay
 	}
 	return texts
@@ -154,4 +171,13 @@ func TurnOf(a Answer) Turn {
 		t.Answer = a.Answer
 	}
 	return t
+}
+
+// distinctTerms counts the distinct content words of text.
+func distinctTerms(text string) int {
+	seen := make(map[string]bool)
+	for _, t := range contentTerms(text) {
+		seen[t] = true
+	}
+	return len(seen)
 }

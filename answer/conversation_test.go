@@ -211,3 +211,41 @@ func TestHistoryTokenBound(t *testing.T) {
 		t.Errorf("want the latest turn, cut, and not the older one:\n%.300s", conv)
 	}
 }
+
+// TestLongAnswerDoesNotDragBack: after an answer that quotes a whole
+// passage, a short follow-up finds the passage its own words are in, not
+// the one quoted before.
+func TestLongAnswerDoesNotDragBack(t *testing.T) {
+	ctx := context.Background()
+	p, err := knowledge.Parse(knowledge.DefaultStory, knowledge.ParseOptions{Name: knowledge.DefaultStoryName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phantom, err := sqlite.OpenMemory(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer phantom.Close()
+	shops, _ := shopsEngine(t, answer.Options{})
+	for _, tc := range []struct {
+		eng               *answer.Engine
+		first, next, want string
+		phrase            string
+	}{
+		{answer.New(answer.Options{Store: phantom}), "Who is Vincent Ramos?", "How long did he get in prison?", "phantom-secure#11", "nine years in prison"},
+		{shops, "Who runs the bakery on Mill Street, and what did the inspectors find there when they visited her bakery in March, after the neighbour complained?",
+			"How much was she fined?", "shops#2", "two hundred dollars"},
+	} {
+		a, err := tc.eng.Ask(ctx, answer.Query{Question: tc.first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := tc.eng.Ask(ctx, answer.Query{Question: tc.next, History: []answer.Turn{answer.TurnOf(a)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Citations) == 0 || b.Citations[0].PassageID != tc.want || !strings.Contains(b.Citations[0].Quote, tc.phrase) {
+			t.Errorf("%q after %q: %+v; want %s quoted first, saying %q", tc.next, tc.first, b.Citations, tc.want, tc.phrase)
+		}
+	}
+}

@@ -36,7 +36,11 @@ func evalDoc2Dial(ctx context.Context, w io.Writer, dir string, half doc2dial.Ha
 		{"naive concatenation", answer.Concatenated()},
 		{"storybot", answer.DefaultFollowUp()},
 	}
-	fmt.Fprintf(w, "Doc2Dial %s half (%s): ", half, dir)
+	what := string(half) + " half"
+	if half == doc2dial.All {
+		what = "both halves"
+	}
+	fmt.Fprintf(w, "Doc2Dial, %s (%s): ", what, dir)
 	for i, r := range rows {
 		res, err := doc2dial.Evaluate(ctx, d, doc2dial.Options{FollowUp: &r.f, Answers: true})
 		if err != nil {
