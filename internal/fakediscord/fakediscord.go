@@ -49,8 +49,10 @@ type Call struct {
 	Auth string
 	// Body is the request body (JSON for everything discordgo sends here).
 	Body json.RawMessage
-	// Status is the status code the fake answered with.
+	// Status is the status code the fake answered with, and Reply the
+	// body it answered with (the message, for a message posted).
 	Status int
+	Reply  json.RawMessage
 	// At is when the request arrived.
 	At time.Time
 }
@@ -96,13 +98,19 @@ type Server struct {
 	// interactions tracks each interaction token's state, as Discord does:
 	// a second acknowledgement fails and webhooks need an acknowledgement.
 	interactions map[string]*interaction
-	threads      map[string][2]string // channel id → guild, parent channel
-	files        map[string][]byte    // attachment id → content
+	threads      map[string]thread   // by channel id
+	files        map[string][]byte   // attachment id → content
+	messages     map[string]*message // by id
+	guildOf      map[string]string   // channel id → guild, for channels AddChannel named
+	denied       map[string]bool     // channels whose messages the bot may not read
 }
 
 type interaction struct {
 	id    string
 	acked bool
+	// channel and guild are where it was used; original is the id of its
+	// response message, once it is acknowledged with one.
+	channel, guild, original string
 }
 
 // Options configures New.
@@ -133,8 +141,11 @@ func New(opts Options) *Server {
 		conns:        map[*conn]bool{},
 		commands:     map[string][]json.RawMessage{},
 		interactions: map[string]*interaction{},
-		threads:      map[string][2]string{},
+		threads:      map[string]thread{},
 		files:        map[string][]byte{},
+		messages:     map[string]*message{},
+		guildOf:      map[string]string{},
+		denied:       map[string]bool{},
 	}
 	s.routes()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -176,6 +187,10 @@ func (s *Server) routes() {
 	api("POST /channels/{channel}/messages", s.createMessage)
 	api("POST /channels/{channel}/typing", s.typing)
 	api("GET /channels/{channel}", s.getChannel)
+	api("GET /channels/{channel}/messages", s.getMessages)
+	api("GET /channels/{channel}/messages/{message}", s.getMessage)
+	api("POST /channels/{channel}/messages/{message}/threads", s.startThread)
+	api("POST /channels/{channel}/threads", s.startThreadAlone)
 	m.HandleFunc("GET /attachments/{channel}/{id}/{name}", s.getAttachment)
 	s.mux = m
 }
@@ -206,7 +221,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.n++
 		s.calls = append(s.calls, Call{
 			N: s.n, Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
-			Auth: r.Header.Get("Authorization"), Body: json.RawMessage(body), Status: rec.status, At: at,
+			Auth: r.Header.Get("Authorization"), Body: json.RawMessage(body), Status: rec.status, Reply: json.RawMessage(rec.body.Bytes()), At: at,
 		})
 	})
 }
@@ -214,6 +229,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	body   bytes.Buffer
+}
+
+func (r *statusRecorder) Write(p []byte) (int, error) {
+	r.body.Write(p)
+	return r.ResponseWriter.Write(p)
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -450,6 +471,21 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if body.Type == 4 || body.Type == 5 {
+		// The response is a message in the interaction's channel, from the
+		// acknowledgement on (a deferred one shows "thinking…").
+		var data []byte
+		if body.Data != nil {
+			data = *body.Data
+		}
+		s.mu.Lock()
+		channel, guild := in.channel, in.guild
+		s.mu.Unlock()
+		m := s.store(s.newMessage(data, channel, guild, 20))
+		s.mu.Lock()
+		in.original = m.obj["id"].(string)
+		s.mu.Unlock()
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -466,11 +502,32 @@ func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) bool
 	return ok
 }
 
+// editWebhookMessage edits an interaction's response (@original) or one
+// of its follow-ups, and answers with the message.
 func (s *Server) editWebhookMessage(w http.ResponseWriter, r *http.Request) {
 	if !s.webhookInteraction(w, r) {
 		return
 	}
-	s.writeMessage(w, r, "", 0)
+	body, _ := io.ReadAll(r.Body)
+	if err := checkMessage(body); err != nil {
+		invalidForm(w, err.Error())
+		return
+	}
+	id := r.PathValue("message")
+	s.mu.Lock()
+	if id == "@original" {
+		id = s.interactions[r.PathValue("token")].original
+	}
+	m := s.messages[id]
+	s.mu.Unlock()
+	if m == nil {
+		unknownMessage(w)
+		return
+	}
+	var in map[string]any
+	json.Unmarshal(body, &in)
+	s.record(func() { s.edit(m, in) })
+	writeJSON(w, 200, s.view(m, true))
 }
 
 func (s *Server) deleteWebhookMessage(w http.ResponseWriter, r *http.Request) {
@@ -480,52 +537,67 @@ func (s *Server) deleteWebhookMessage(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// followUp posts a follow-up message of an interaction, in its channel.
 func (s *Server) followUp(w http.ResponseWriter, r *http.Request) {
 	if !s.webhookInteraction(w, r) {
 		return
 	}
-	if r.URL.Query().Get("wait") != "true" {
-		body, _ := io.ReadAll(r.Body)
-		if err := checkMessage(body); err != nil {
-			invalidForm(w, err.Error())
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	s.writeMessage(w, r, "", 0)
-}
-
-func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
-	s.writeMessage(w, r, r.PathValue("channel"), 0)
-}
-
-func (s *Server) typing(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }
-
-// writeMessage checks a message body against Discord's limits and answers
-// with the message as Discord would store it.
-func (s *Server) writeMessage(w http.ResponseWriter, r *http.Request, channel string, typ int) {
 	body, _ := io.ReadAll(r.Body)
 	if err := checkMessage(body); err != nil {
 		invalidForm(w, err.Error())
 		return
 	}
-	var m map[string]any
-	json.Unmarshal(body, &m)
-	if ref, ok := m["message_reference"].(map[string]any); ok && ref["message_id"] != nil {
-		typ = 19 // reply
+	s.mu.Lock()
+	in := s.interactions[r.PathValue("token")]
+	channel, guild := in.channel, in.guild
+	s.mu.Unlock()
+	m := s.store(s.newMessage(body, channel, guild, 0))
+	if r.URL.Query().Get("wait") != "true" {
+		w.WriteHeader(http.StatusNoContent)
+		return
 	}
-	out := map[string]any{
-		"id": s.newID(), "channel_id": channel, "author": s.botUser(), "content": m["content"],
-		"embeds": m["embeds"], "timestamp": time.Now().UTC().Format(time.RFC3339), "type": typ,
-		"tts": false, "mention_everyone": false, "mentions": []any{}, "mention_roles": []any{},
-		"attachments": []any{}, "pinned": false, "flags": m["flags"],
-	}
-	if out["embeds"] == nil {
-		out["embeds"] = []any{}
-	}
-	writeJSON(w, 200, out)
+	writeJSON(w, 200, s.view(m, true))
 }
+
+// createMessage posts a message of the bot's in a channel; a reply must
+// refer to a message of that channel, as fail_if_not_exists asks.
+func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	if err := checkMessage(body); err != nil {
+		invalidForm(w, err.Error())
+		return
+	}
+	channel := r.PathValue("channel")
+	guild := ""
+	if !strings.HasPrefix(channel, "dm-") {
+		guild = s.guildOfChannel(channel)
+	}
+	m := s.newMessage(body, channel, guild, 0)
+	if m.ref != "" {
+		s.mu.Lock()
+		ref := s.messages[m.ref]
+		s.mu.Unlock()
+		if ref == nil || ref.channel != channel {
+			var b struct {
+				Ref struct {
+					Fail *bool `json:"fail_if_not_exists"`
+				} `json:"message_reference"`
+			}
+			json.Unmarshal(body, &b)
+			if b.Ref.Fail == nil || *b.Ref.Fail {
+				invalidForm(w, "message_reference: Unknown message")
+				return
+			}
+			m.ref = ""
+			delete(m.obj, "message_reference")
+			m.obj["type"] = 0
+		}
+	}
+	s.store(m)
+	writeJSON(w, 200, s.view(m, true))
+}
+
+func (s *Server) typing(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }
 
 func invalidForm(w http.ResponseWriter, why string) {
 	writeJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035, "errors": why})

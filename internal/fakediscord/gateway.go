@@ -1,9 +1,11 @@
 package fakediscord
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -198,8 +200,10 @@ func (t Sent) Of(c Call) bool {
 func (s *Server) Interact(in Interaction) (Sent, error) {
 	id := s.newID()
 	token := "itoken-" + id
+	in.Guild, in.Channel = cmp.Or(in.Guild, GuildID), cmp.Or(in.Channel, ChannelID)
+	state := &interaction{id: id, channel: in.Channel, guild: in.Guild}
 	s.mu.Lock()
-	s.interactions[token] = &interaction{id: id}
+	s.interactions[token] = state
 	s.mu.Unlock()
 	user := in.UserID
 	if user == "" {
@@ -225,13 +229,8 @@ func (s *Server) Interact(in Interaction) (Sent, error) {
 		ev["data"] = s.commandData(in)
 	}
 	guild, channel := in.Guild, in.Channel
-	if guild == "" {
-		guild = GuildID
-	}
-	if channel == "" {
-		channel = ChannelID
-	}
 	if in.DM {
+		state.guild, state.channel = "", "dm-"+user
 		ev["user"] = u
 		ev["context"] = 1
 		ev["channel_id"] = "dm-" + user
@@ -285,22 +284,24 @@ func (s *Server) commandData(in Interaction) map[string]any {
 	return data
 }
 
-// AddThread makes channel a thread of parent in guild ("" for GuildID), as
-// interactions and GET /channels/{id} describe it.
+// AddThread makes channel a thread of parent in guild ("" for GuildID),
+// started by a user, as interactions and GET /channels/{id} describe it.
 func (s *Server) AddThread(guild, channel, parent string) {
 	if guild == "" {
 		guild = GuildID
 	}
-	s.record(func() { s.threads[channel] = [2]string{guild, parent} })
+	s.record(func() {
+		s.threads[channel] = thread{guild: guild, parent: parent, owner: "400000000000000001", name: "thread " + channel}
+	})
 }
 
-// channel is the channel object of id, a thread if AddThread made it one.
+// channel is the channel object of id, a thread if it is one.
 func (s *Server) channel(guild, id string) map[string]any {
 	s.mu.Lock()
 	t, ok := s.threads[id]
 	s.mu.Unlock()
 	if ok {
-		return map[string]any{"id": id, "type": 11, "guild_id": t[0], "parent_id": t[1], "name": "thread " + id}
+		return s.threadObject(id, t)
 	}
 	return map[string]any{"id": id, "type": 0, "guild_id": guild, "parent_id": nil, "name": "channel " + id}
 }
@@ -311,7 +312,7 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"id": id, "type": 1})
 		return
 	}
-	writeJSON(w, 200, s.channel(GuildID, id))
+	writeJSON(w, 200, s.channel(s.guildOfChannel(id), id))
 }
 
 // Attachment is a file a user attached to a command (Attach).
@@ -365,14 +366,20 @@ type Message struct {
 	// DM posts it in a direct message channel instead of the guild.
 	DM bool
 	// Channel is the guild channel (or thread) it is posted in; default
-	// ChannelID.
-	Channel string
+	// ChannelID. Guild is its server; default the channel's (see
+	// AddChannel), else GuildID.
+	Channel, Guild string
+	// ReplyTo, when set, makes it a reply to that message. A reply pings
+	// the author of the message it replies to (so a reply to the bot
+	// mentions it), unless NoPing.
+	ReplyTo string
+	NoPing  bool
 }
 
-// Post dispatches a MESSAGE_CREATE for m, in Discord's wire format, and
-// returns the message id. Content is delivered as given: Discord includes
-// it, even without the message content intent, in DMs and in messages that
-// mention the bot.
+// Post dispatches a MESSAGE_CREATE for m, in Discord's wire format, keeps
+// the message for GET /channels/{id}/messages, and returns its id. As on
+// Discord, unless the bot identified with the message content intent, the
+// content of a guild message reaches it only when the message mentions it.
 func (s *Server) Post(m Message) (string, error) {
 	id := s.newID()
 	author := m.AuthorID
@@ -383,27 +390,44 @@ func (s *Server) Post(m Message) (string, error) {
 	if m.Bot {
 		u["bot"] = true
 	}
+	channel := cmp.Or(m.Channel, ChannelID)
+	guild := cmp.Or(m.Guild, s.guildOfChannel(channel))
+	if m.DM {
+		channel, guild = "dm-"+author, ""
+	}
+	stored := &message{channel: channel, guild: guild, mentions: m.MentionBot}
 	mentions := []any{}
-	if m.MentionBot {
-		mentions = append(mentions, s.botUser())
-	}
-	channel := m.Channel
-	if channel == "" {
-		channel = ChannelID
-	}
 	ev := map[string]any{
 		"id": id, "channel_id": channel, "author": u, "content": m.Content,
 		"timestamp": time.Now().UTC().Format(time.RFC3339), "edited_timestamp": nil, "tts": false,
-		"mention_everyone": false, "mentions": mentions, "mention_roles": []any{}, "attachments": []any{},
+		"mention_everyone": false, "mention_roles": []any{}, "attachments": []any{},
 		"embeds": []any{}, "pinned": false, "type": 0, "flags": 0, "nonce": id,
 	}
+	if m.ReplyTo != "" {
+		s.mu.Lock()
+		ref := s.messages[m.ReplyTo]
+		s.mu.Unlock()
+		ev["type"] = 19
+		ev["message_reference"] = map[string]any{"type": 0, "message_id": m.ReplyTo, "channel_id": channel, "guild_id": guild}
+		stored.ref = m.ReplyTo
+		if ref != nil && ref.bot && !m.NoPing {
+			stored.mentions = true
+		}
+	}
+	if stored.mentions {
+		mentions = append(mentions, s.botUser())
+	}
+	ev["mentions"] = mentions
 	if m.WebhookID != "" {
 		ev["webhook_id"] = m.WebhookID
 	}
-	if m.DM {
-		ev["channel_id"] = "dm-" + author
-	} else {
-		ev["guild_id"] = GuildID
+	stored.obj = maps.Clone(ev)
+	delete(stored.obj, "nonce")
+	s.store(stored)
+	ev = s.view(stored, s.contentIntent())
+	ev["nonce"] = id
+	if guild != "" {
+		ev["guild_id"] = guild
 		ev["member"] = map[string]any{"roles": []any{}, "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0}
 	}
 	return id, s.Dispatch("MESSAGE_CREATE", ev)
