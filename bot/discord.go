@@ -17,15 +17,18 @@ import (
 )
 
 // Intents the bot asks for: guilds, guild messages and direct messages. Not
-// the privileged message-content intent: a message that mentions the bot,
+// the privileged message-content intent unless Options.MessageContent: a
+// message that mentions the bot (a reply to it pings it, so mentions it),
 // and any direct message, carries its content without it.
 const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // Permissions the bot needs in a channel: View Channels, Send Messages,
-// Send Messages in Threads, Embed Links (quotes are embeds) and Read Message
-// History (to reply to a message). 274877991936.
+// Send Messages in Threads, Create Public Threads (/ask thread:True), Embed
+// Links (quotes are embeds) and Read Message History (to reply to a message
+// and read the conversation it follows up). 309237730304.
 const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
-	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
+	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionCreatePublicThreads |
+	discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
 
 // InviteURL is the link that adds the application's bot to a server, with
 // the bot and applications.commands scopes and Permissions.
@@ -54,8 +57,12 @@ type Options struct {
 	// commands. A zero ShardCount means one shard.
 	ShardID, ShardCount int
 	// Grace bounds how long Run waits for answers in flight when stopping.
-	Grace  time.Duration
-	Logger *slog.Logger
+	Grace time.Duration
+	// MessageContent asks for the privileged message content intent, with
+	// which every message in the bot's threads is a follow-up question,
+	// not only those that mention the bot or reply to it.
+	MessageContent bool
+	Logger         *slog.Logger
 }
 
 // Bot serves a Handler on Discord.
@@ -77,8 +84,15 @@ type Bot struct {
 	inflight sync.WaitGroup
 	gateway  string // gateway state, see Gateway
 	since    time.Time
-	me       *discordgo.User   // the bot's own user
-	parents  map[string]string // channel id → the channel of a thread, "" for no thread
+	me       *discordgo.User        // the bot's own user
+	channels map[string]channelInfo // what the bot learnt of each channel
+	content  bool                   // the message content intent is asked for
+}
+
+// channelInfo is what the bot knows of a channel: the channel of a thread
+// ("" for a channel that is no thread) and who started it.
+type channelInfo struct {
+	parent, owner string
 }
 
 // New returns a Bot that logs in with token (with or without the "Bot "
@@ -90,6 +104,9 @@ func New(token string, h *Handler, opts Options) (*Bot, error) {
 	}
 	s.StateEnabled = false // the bot reads nothing from the state cache
 	s.Identify.Intents = Intents
+	if opts.MessageContent {
+		s.Identify.Intents |= discordgo.IntentMessageContent
+	}
 	if opts.ShardCount > 1 {
 		if opts.ShardID < 0 || opts.ShardID >= opts.ShardCount {
 			return nil, fmt.Errorf("shard %d is not below the shard count %d", opts.ShardID, opts.ShardCount)
@@ -103,7 +120,7 @@ func New(token string, h *Handler, opts Options) (*Bot, error) {
 		opts.Grace = 7 * time.Second
 	}
 	b := &Bot{
-		s: s, h: h, guildID: opts.GuildID, grace: opts.Grace, log: opts.Logger,
+		s: s, h: h, guildID: opts.GuildID, grace: opts.Grace, log: opts.Logger, content: opts.MessageContent,
 		ready: make(chan *discordgo.Ready, 1), gateway: "starting", since: time.Now(),
 	}
 	b.work, b.cancelWork = context.WithCancel(context.Background())
@@ -378,14 +395,14 @@ func (b *Bot) onEvent(_ *discordgo.Session, e *discordgo.Event) {
 		Channel *discordgo.Channel `json:"channel"`
 	}
 	json.Unmarshal(e.RawData, &raw)
-	parent := ""
+	parent, owner := "", ""
 	if raw.Channel != nil && raw.Channel.IsThread() {
-		parent = raw.Channel.ParentID
+		parent, owner = raw.Channel.ParentID, raw.Channel.OwnerID
 	}
 	i := ic.Interaction
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		b.onCommand(i, parent)
+		b.onCommand(i, parent, owner)
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		b.onAutocomplete(i, parent)
 	case discordgo.InteractionMessageComponent:
@@ -459,7 +476,7 @@ func (b *Bot) file(a *discordgo.MessageAttachment) File {
 	}}
 }
 
-func (b *Bot) onCommand(i *discordgo.Interaction, parent string) {
+func (b *Bot) onCommand(i *discordgo.Interaction, parent, owner string) {
 	ctx, cancel := b.post()
 	defer cancel()
 	if !b.begin() {
@@ -468,6 +485,11 @@ func (b *Bot) onCommand(i *discordgo.Interaction, parent string) {
 	}
 	defer b.inflight.Done()
 	req, _ := b.request(i, parent)
+	if me := b.self(); me != nil && parent != "" && owner == me.ID {
+		// A question asked in one of the bot's threads follows up its
+		// conversation.
+		req.Conversation = func(ctx context.Context) Conversation { return b.thread(ctx, i.ChannelID, "", me.ID) }
+	}
 	req.Progress = func(text string) {
 		ctx, cancel := b.post()
 		defer cancel()
@@ -497,6 +519,8 @@ func (b *Bot) onCommand(i *discordgo.Interaction, parent string) {
 	switch {
 	case !deferred:
 		b.respond(post, i, reply)
+	case reply.Thread != "" && !deferredPrivate && !reply.Ephemeral:
+		b.answerInThread(post, i, reply)
 	case reply.Ephemeral && !deferredPrivate:
 		// Something only the asker should see, after a public
 		// acknowledgement: drop the public placeholder, follow up privately.
@@ -506,6 +530,36 @@ func (b *Bot) onCommand(i *discordgo.Interaction, parent string) {
 		b.followUps(post, i, reply.Messages, true)
 	default:
 		b.edit(post, i, reply)
+	}
+}
+
+// answerInThread shows the reply's intro in place of the deferred
+// response, starts a thread from it named as the reply says, and posts the
+// reply there. When the thread cannot be started, the reply takes the
+// intro's place instead.
+func (b *Bot) answerInThread(ctx context.Context, i *discordgo.Interaction, r Reply) {
+	embeds, components := []*discordgo.MessageEmbed{}, []discordgo.MessageComponent{}
+	intro, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+		Content: &r.Intro.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("edit the deferred response", "err", err)
+		return
+	}
+	th, err := b.s.MessageThreadStartComplex(i.ChannelID, intro.ID, &discordgo.ThreadStart{Name: r.Thread, AutoArchiveDuration: 1440},
+		discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("start a thread for the answer (does the bot have Create Public Threads?); answering here", "err", describeREST(err))
+		b.edit(ctx, i, r)
+		return
+	}
+	b.remember(th.ID, channelInfo{parent: i.ChannelID, owner: th.OwnerID})
+	for _, m := range r.Messages {
+		send := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
+		if _, err := b.s.ChannelMessageSendComplex(th.ID, send, discordgo.WithContext(ctx)); err != nil {
+			b.log.Warn("answer in the thread", "err", err)
+			return
+		}
 	}
 }
 
@@ -620,9 +674,13 @@ func (b *Bot) onButton(i *discordgo.Interaction, parent string) {
 // typingEvery refreshes the typing indicator, which Discord shows for 10 s.
 const typingEvery = 8 * time.Second
 
-// onMessage answers a message that mentions the bot, or any direct
-// message, with a reply to it. Messages from bots (itself included) and
-// webhooks are ignored.
+// onMessage answers a message that mentions the bot, replies to one of its
+// answers, or is posted in one of its threads (mentioning it, replying to
+// it, or any message there with the message content intent), or any direct
+// message, with a reply to it. A reply or a message in a thread follows up
+// the conversation it belongs to. Messages from bots (itself included) and
+// webhooks are ignored, and so are messages whose content the bot cannot
+// read.
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	m := mc.Message
 	me := b.self()
@@ -632,19 +690,45 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
 		return
 	}
-	if m.GuildID != "" && !mentions(m, me.ID) {
-		return
+	mentioned := mentions(m, me.ID)
+	question := stripMention(m.Content, me.ID)
+	replyToMe := m.MessageReference != nil && m.MessageReference.Type == discordgo.MessageReferenceTypeDefault &&
+		m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == me.ID
+	if m.GuildID != "" && !mentioned && !replyToMe && (!b.content || question == "") {
+		return // not for the bot, or (without the intent) not readable: cheap to drop
 	}
 	if !b.begin() {
 		return
 	}
 	defer b.inflight.Done()
-	question := stripMention(m.Content, me.ID)
 	req := Request{User: m.Author.ID, Command: "ask", Args: Args{"question": question}, Via: "mention",
 		Guild: m.GuildID, Channel: m.ChannelID}
+	var info channelInfo
 	if m.GuildID != "" {
-		req.Parent = b.parentOf(m.ChannelID)
+		info = b.channelOf(m.ChannelID, m.GuildID)
+		req.Parent = info.parent
 	}
+	mine := info.parent != "" && info.owner == me.ID
+	switch {
+	case mine:
+		req.Via = "thread"
+		req.Conversation = func(ctx context.Context) Conversation { return b.thread(ctx, m.ChannelID, m.ID, me.ID) }
+	case replyToMe:
+		req.Via = "reply"
+		req.Conversation = func(ctx context.Context) Conversation { return b.replyChain(ctx, m, me.ID) }
+	case m.GuildID != "" && !mentioned:
+		return // the intent shows every message; only those in the bot's threads are questions
+	}
+	if question == "" && !mentioned {
+		return // a reply that did not ping the bot: its text is not ours to read
+	}
+	b.answerMessage(m, req)
+}
+
+// answerMessage answers m as req asks, showing the typing indicator while
+// it works, with a reply to m (or, for something only its author should
+// see, a direct message when possible).
+func (b *Bot) answerMessage(m *discordgo.Message, req Request) {
 	stopTyping := make(chan struct{})
 	var typing sync.WaitGroup
 	ack := func(bool) error {
@@ -689,24 +773,26 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 			send.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
 		}
 		if _, err := b.s.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
-			b.log.Warn("reply to a mention", "err", err)
+			b.log.Warn("reply to a message", "err", err)
 			return
 		}
 	}
 }
 
-// maxParents bounds the channels whose parents the bot remembers.
-const maxParents = 10_000
+// maxChannels bounds the channels the bot remembers.
+const maxChannels = 10_000
 
-// parentOf is the channel a thread belongs to, or "" for a channel that is
-// no thread (or that Discord would not describe). A message, unlike an
-// interaction, does not say, so the bot asks once per channel.
-func (b *Bot) parentOf(channel string) string {
+// channelOf is what the bot knows of a channel of guild: the channel a
+// thread belongs to and who started it, or nothing for a channel that is
+// no thread (or that Discord would not describe, or that belongs to
+// another server). A message, unlike an interaction, does not say, so the
+// bot asks once per channel.
+func (b *Bot) channelOf(channel, guild string) channelInfo {
 	b.mu.Lock()
-	parent, known := b.parents[channel]
+	info, known := b.channels[channel]
 	b.mu.Unlock()
 	if known {
-		return parent
+		return info
 	}
 	ctx, cancel := b.post()
 	defer cancel()
@@ -714,16 +800,20 @@ func (b *Bot) parentOf(channel string) string {
 	switch {
 	case err != nil:
 		b.log.Warn("look up a channel (threads follow their channel's story)", "channel", channel, "err", err)
-	case ch.IsThread():
-		parent = ch.ParentID
+	case ch.IsThread() && (ch.GuildID == "" || ch.GuildID == guild):
+		info = channelInfo{parent: ch.ParentID, owner: ch.OwnerID}
 	}
+	b.remember(channel, info)
+	return info
+}
+
+func (b *Bot) remember(channel string, info channelInfo) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.parents == nil || len(b.parents) >= maxParents {
-		b.parents = map[string]string{}
+	if b.channels == nil || len(b.channels) >= maxChannels {
+		b.channels = map[string]channelInfo{}
 	}
-	b.parents[channel] = parent
-	return parent
+	b.channels[channel] = info
 }
 
 func mentions(m *discordgo.Message, userID string) bool {

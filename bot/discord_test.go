@@ -758,10 +758,10 @@ func (emptyIndex) Stats(context.Context) (int, int, error) {
 }
 
 func TestInviteURL(t *testing.T) {
-	if bot.Permissions != 274877991936 {
-		t.Errorf("Permissions = %d; the README says 274877991936", bot.Permissions)
+	if bot.Permissions != 309237730304 {
+		t.Errorf("Permissions = %d; the README says 309237730304", bot.Permissions)
 	}
-	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=274877991936"
+	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=309237730304"
 	if got := bot.InviteURL("123"); got != want {
 		t.Errorf("InviteURL = %s", got)
 	}

@@ -172,7 +172,10 @@ func (h *Handler) register() {
 		}, {
 			Type: discordgo.ApplicationCommandOptionBoolean, Name: "public",
 			Description: "Show the answer to the channel (default) or, with False, only to you",
-		}, storyOption("The story to ask about; by default this channel's, else all of this server's")},
+		}, storyOption("The story to ask about; by default this channel's, else all of this server's"), {
+			Type: discordgo.ApplicationCommandOptionBoolean, Name: "thread",
+			Description: "Answer in a new thread named after the question, for follow-up questions",
+		}},
 	}})
 	if h.timeliner != nil {
 		h.add(command{costly: true, run: h.cmdTimeline, complete: stories, def: &discordgo.ApplicationCommand{
@@ -255,6 +258,11 @@ type Request struct {
 	// Progress, when set, shows a message in place of the acknowledgement
 	// while a slow command works (a large upload being indexed).
 	Progress func(text string)
+	// Conversation, when set, rebuilds the conversation a question
+	// follows up (a reply to an answer, a message in the bot's thread). It
+	// is called only once the question is accepted, and never fails: what
+	// cannot be read is left out.
+	Conversation func(ctx context.Context) Conversation
 }
 
 // File is a file attached to a command.
@@ -382,7 +390,7 @@ func validate(def *discordgo.ApplicationCommand, req Request) error {
 		}
 		v := req.Args.str(o.Name)
 		if o.Required && v == "" {
-			if req.Via == "mention" {
+			if req.Via != "slash" {
 				return userErrorf("Mention me with a question about the story after my name, and I'll answer it with quotes.")
 			}
 			return userErrorf("Please fill in the %s.", o.Name)
@@ -405,24 +413,51 @@ func subcommand(def *discordgo.ApplicationCommand, name string) *discordgo.Appli
 }
 
 func (h *Handler) cmdAsk(ctx context.Context, r Request) (Reply, error) {
+	inThread := r.Args.boolean("thread", false) && r.Guild != "" && r.Parent == ""
+	if inThread && !r.Args.boolean("public", true) {
+		return Reply{}, userErrorf("A thread is seen by the whole channel: ask with public:True, or without thread.")
+	}
+	var conv Conversation
+	if r.Conversation != nil {
+		conv = r.Conversation(ctx)
+	}
 	sc, err := h.storyScope(ctx, r)
 	if err != nil {
 		return Reply{}, err
 	}
-	return h.Ask(ctx, sc, r.Args.str("question"))
+	if r.Args.str("story") == "" && conv.Story != "" {
+		// The story the conversation was about carries over, if the
+		// server still sees it.
+		if docs, err := h.library.Documents(ctx, r.scope().Only(conv.Story)); err == nil && len(docs) > 0 {
+			sc = r.scope().Only(conv.Story)
+		}
+	}
+	reply, err := h.Ask(ctx, sc, r.Args.str("question"), conv.History)
+	if err != nil || !inThread {
+		return reply, err
+	}
+	reply.Thread = threadName(r.Args.str("question"))
+	reply.Intro = Message{Content: "🧵 " + escape(reply.Thread) + "\n-# The answer is in this thread; follow-up questions there continue the conversation."}
+	return reply, nil
 }
 
-// Ask answers question from the documents sc selects: the answer text with
-// its [n] markers, the verified quotes, and how it was made.
-func (h *Handler) Ask(ctx context.Context, sc knowledge.Scope, question string) (Reply, error) {
-	a, err := h.answerer.Ask(ctx, answer.Query{Question: question, Scope: sc})
+// Ask answers question, asked after history (oldest first, nil for none),
+// from the documents sc selects: the answer text with its [n] markers, the
+// verified quotes, and how it was made, under a line saying what it
+// answered (so that a conversation can be rebuilt from it).
+func (h *Handler) Ask(ctx context.Context, sc knowledge.Scope, question string, history []answer.Turn) (Reply, error) {
+	a, err := h.answerer.Ask(ctx, answer.Query{Question: question, Scope: sc, History: history})
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return Reply{}, userErrorf("I couldn't find any words to look up in that question; try asking with a few words from the story.")
 	}
 	if err != nil {
 		return Reply{}, fmt.Errorf("answer: %w", err)
 	}
-	return renderAnswer(a, h.titles(ctx, sc)), nil
+	story := ""
+	if len(sc.Docs) == 1 {
+		story = sc.Docs[0]
+	}
+	return renderAnswer(a, h.titles(ctx, sc), askedLine(a.Question, story)), nil
 }
 
 // titles maps the slugs of the documents sc selects to their titles.

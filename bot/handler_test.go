@@ -254,7 +254,7 @@ func TestHelp(t *testing.T) {
 	h := newHandler(t, &answerer{lib: lib}, lib, bot.Config{})
 	r := h.Handle(context.Background(), bot.Request{User: "u", Command: "help"}, nil)
 	text := allText(r)
-	for _, want := range []string{"**The Northern Voyage**", "`/ask question: public: story:`", "`/source passage:`", "word for word", "Quotes only", "Not in the story", "Written by"} {
+	for _, want := range []string{"**The Northern Voyage**", "`/ask question: public: story: thread:`", "reply to one of my answers", "`/source passage:`", "word for word", "Quotes only", "Not in the story", "Written by"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("help lacks %q:\n%s", want, text)
 		}

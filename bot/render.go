@@ -43,6 +43,10 @@ type Reply struct {
 	Ephemeral bool
 	// Mode says how an answer was made; empty for other replies. For logs.
 	Mode answer.Mode
+	// Thread, when set, asks for the reply to be posted in a new thread of
+	// that name, started from Intro where the command was used.
+	Thread string
+	Intro  Message
 }
 
 // textReply is a reply of plain text we wrote ourselves (markdown allowed).
@@ -76,10 +80,11 @@ func footerText(a answer.Answer) string {
 	}
 }
 
-// renderAnswer lays out an answer: its text with [n] markers (and notice),
-// then one embed per quote with its passage id and document title, and a
-// footer saying how the answer was made. titles maps document slugs to titles.
-func renderAnswer(a answer.Answer, titles map[string]string) Reply {
+// renderAnswer lays out an answer under head (a line of markdown, or ""):
+// its text with [n] markers (and notice), then one embed per quote with
+// its passage id and document title, and a footer saying how the answer
+// was made. titles maps document slugs to titles.
+func renderAnswer(a answer.Answer, titles map[string]string, head string) Reply {
 	text := escape(strings.TrimSpace(a.Answer))
 	if a.Mode == answer.ModeExtractive && len(a.Citations) > 0 {
 		// An extractive answer's text repeats its quotes, which the
@@ -100,6 +105,9 @@ func renderAnswer(a answer.Answer, titles map[string]string) Reply {
 		embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
 	} else {
 		text = joinParagraphs(text, "-# "+footer)
+	}
+	if head != "" {
+		text = head + "\n" + text
 	}
 	return Reply{Messages: pack(text, embeds), Mode: a.Mode}
 }
@@ -439,7 +447,8 @@ func renderHelp(docs []knowledge.Document, commands []*discordgo.ApplicationComm
 			writeCommand(&managed, "/"+c.Name+" "+sub.Name, sub.Options, sub.Description)
 		}
 	}
-	b.WriteString("- Or mention me in a channel, with your question after my name.\n")
+	b.WriteString("- Or mention me in a channel, with your question after my name.\n" +
+		"- To follow up (\"what about…\", \"why did he…\"), reply to one of my answers, or ask in a thread I started (`/ask thread:True`) mentioning me: I read the conversation back from Discord.\n")
 	if managed.Len() > 0 {
 		b.WriteString("\n**For those who manage the server**\n")
 		b.WriteString(managed.String())

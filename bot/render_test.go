@@ -47,21 +47,6 @@ func checkLimits(t *testing.T, msgs []Message) {
 	}
 }
 
-// unescape undoes escape, to compare shown text with the source.
-func unescape(s string) string {
-	var b strings.Builder
-	esc := false
-	for _, r := range s {
-		if r == '\\' && !esc {
-			esc = true
-			continue
-		}
-		esc = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // shownQuote is the quote text an embed shows, with the block-quote marker
 // and escapes removed.
 func shownQuote(desc string) string { return unescape(strings.TrimPrefix(desc, ">>> ")) }
@@ -172,7 +157,7 @@ func TestRenderAnswerWithinLimits(t *testing.T) {
 		quotes[i] = q
 		a.Citations = append(a.Citations, answer.Citation{Ref: i, PassageID: fmt.Sprintf("story#%d", i), Quote: q})
 	}
-	r := renderAnswer(a, map[string]string{"story": "The Story"})
+	r := renderAnswer(a, map[string]string{"story": "The Story"}, "")
 	checkLimits(t, r.Messages)
 	if len(r.Messages) < 3 {
 		t.Fatalf("got %d messages; want the text split and the embeds spread", len(r.Messages))
@@ -216,7 +201,7 @@ func TestRenderAnswerWithinLimits(t *testing.T) {
 }
 
 func TestRenderNotFoundHasFooterLine(t *testing.T) {
-	r := renderAnswer(answer.Answer{Mode: answer.ModeNotFound, Answer: "The story doesn't say."}, nil)
+	r := renderAnswer(answer.Answer{Mode: answer.ModeNotFound, Answer: "The story doesn't say."}, nil, "")
 	if len(r.Messages) != 1 || len(r.Messages[0].Embeds) != 0 {
 		t.Fatalf("got %+v", r.Messages)
 	}
@@ -247,7 +232,7 @@ func TestRenderExtractiveShowsLabelThenQuotes(t *testing.T) {
 		Notice:    "No model is configured.",
 		Citations: []answer.Citation{{Ref: 1, PassageID: "story#2", Quote: "He refused."}},
 	}
-	r := renderAnswer(a, map[string]string{"story": "The Story"})
+	r := renderAnswer(a, map[string]string{"story": "The Story"}, "")
 	m := r.Messages[0]
 	if want := answer.ExtractiveLabel + "\n\n*No model is configured.*"; m.Content != want {
 		t.Errorf("content %q; want %q (the quotes are in the embeds)", m.Content, want)

@@ -42,6 +42,10 @@ type Config struct {
 	DiscordAPIBase string // DISCORD_API_BASE_URL: replaces https://discord.com for REST
 	ShardID        int    // DISCORD_SHARD_ID: this process's shard, from 0
 	ShardCount     int    // DISCORD_SHARD_COUNT: how many shards serve the bot
+	// MessageContent asks Discord for the privileged message content
+	// intent (DISCORD_MESSAGE_CONTENT): every message in the bot's threads
+	// is then a follow-up question, without a mention.
+	MessageContent bool
 
 	// Serving.
 	HealthAddr    string     // HEALTH_ADDR: where /healthz listens
@@ -126,6 +130,7 @@ func (c *Config) fields() []field {
 		{"DISCORD_API_BASE_URL", httpURL(&c.DiscordAPIBase, "http://localhost:3000 for a rate-limit proxy")},
 		{"DISCORD_SHARD_ID", wholeNumber(&c.ShardID, 0, 100_000)},
 		{"DISCORD_SHARD_COUNT", wholeNumber(&c.ShardCount, 1, 100_000)},
+		{"DISCORD_MESSAGE_CONTENT", boolean(&c.MessageContent)},
 		{"HEALTH_ADDR", hostPort(&c.HealthAddr)},
 		{"RATE_LIMIT_PER_MINUTE", perMinute(&c.RatePerMinute, 0.1, 1000)},
 		{"RATE_LIMIT_BURST", wholeNumber(&c.RateBurst, 1, 100)},

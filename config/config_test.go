@@ -64,6 +64,7 @@ func TestLoadValid(t *testing.T) {
 		{"db path trimmed", "STORYBOT_DB", "  /data/x.db \n", func(c config.Config) any { return c.DB }, "/data/x.db"},
 		{"default story off", "STORYBOT_DEFAULT_STORY", "false", func(c config.Config) any { return c.DefaultStory }, false},
 		{"default story on", "STORYBOT_DEFAULT_STORY", "1", func(c config.Config) any { return c.DefaultStory }, true},
+		{"message content intent", "DISCORD_MESSAGE_CONTENT", "true", func(c config.Config) any { return c.MessageContent }, true},
 		{"api key", "OPENAI_API_KEY", "sk-test-123", func(c config.Config) any { return c.APIKey }, "sk-test-123"},
 		{"base url http", "OPENAI_BASE_URL", "http://localhost:11434/v1", func(c config.Config) any { return c.BaseURL }, "http://localhost:11434/v1"},
 		{"base url https", "OPENAI_BASE_URL", "https://api.openai.com/v1", func(c config.Config) any { return c.BaseURL }, "https://api.openai.com/v1"},

@@ -44,12 +44,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Logger:        logger.With("component", "bot"),
 	})
 	b, err := bot.New(cfg.DiscordToken, h, bot.Options{
-		GuildID:    cfg.DiscordGuildID,
-		APIBase:    cfg.DiscordAPIBase,
-		ShardID:    cfg.ShardID,
-		ShardCount: cfg.ShardCount,
-		Grace:      *grace,
-		Logger:     logger.With("component", "discord"),
+		GuildID:        cfg.DiscordGuildID,
+		APIBase:        cfg.DiscordAPIBase,
+		ShardID:        cfg.ShardID,
+		ShardCount:     cfg.ShardCount,
+		Grace:          *grace,
+		MessageContent: cfg.MessageContent,
+		Logger:         logger.With("component", "discord"),
 	})
 	if err != nil {
 		return fmt.Errorf("start the Discord bot: %w", err) // Load checked the settings it complains of

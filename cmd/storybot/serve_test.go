@@ -134,7 +134,7 @@ func TestServeEndToEnd(t *testing.T) {
 		if !strings.Contains(m.Embeds[0].Description, "@here") {
 			t.Errorf("quote %q; want the passage with @here", m.Embeds[0].Description)
 		}
-		if !strings.HasPrefix(m.Content, "From the story:") || !strings.Contains(m.Embeds[len(m.Embeds)-1].Footer.Text, "Quotes only") {
+		if !strings.HasPrefix(m.Content, "-# Asked: @everyone why was the ferry cancelled?\nFrom the story:") || !strings.Contains(m.Embeds[len(m.Embeds)-1].Footer.Text, "Quotes only") {
 			t.Errorf("content %q; want the extractive label and footer", m.Content)
 		}
 	})
@@ -383,7 +383,7 @@ func checkCalls(t *testing.T, calls []fakediscord.Call) {
 		if c.Status >= 300 {
 			t.Errorf("%s %s answered %d: %s", c.Method, c.Path, c.Status, c.Body)
 		}
-		posts := c.Method == "PATCH" || (c.Method == "POST" && (strings.Contains(c.Route, "/messages") || strings.Contains(c.Route, "callback")))
+		posts := c.Method == "PATCH" || (c.Method == "POST" && (strings.HasSuffix(c.Route, "/messages") || strings.Contains(c.Route, "callback") || strings.HasPrefix(c.Route, "POST /webhooks/")))
 		if posts && !strings.Contains(string(c.Body), `"allowed_mentions":{"parse":[]`) {
 			t.Errorf("%s %s without allowed mentions none: %s", c.Method, c.Path, c.Body)
 		}
