@@ -30,9 +30,10 @@ type Conversation struct {
 }
 
 // Bounds on rebuilding one question's conversation: at most answer.MaxTurns
-// turns (answer.HistoryTokens bounds their length), at most maxHops
-// messages fetched one by one along a reply chain, one page of threadWindow
-// messages of a thread, all within rebuildTimeout.
+// turns (answer.HistoryTokens bounds their length), at most maxHops reads
+// along a reply chain (a page of the channel's latest threadWindow
+// messages, then single messages missing from it), one page of a thread,
+// all within rebuildTimeout.
 const (
 	maxHops        = answer.MaxTurns
 	threadWindow   = 50
@@ -119,11 +120,15 @@ func turnOf(m *discordgo.Message, me string) (t answer.Turn, story string, ok bo
 }
 
 // fetcher reads messages of one channel for a rebuild: only that channel's
-// (so only the asking server's), each fetch counted against the bounds.
+// (so only the asking server's), from one page of its latest messages when
+// it can, else one by one, each read counted against the bounds.
 type fetcher struct {
 	b       *Bot
 	channel string
 	guild   string
+	before  string                        // the message being answered
+	page    map[string]*discordgo.Message // the channel's latest messages, once read
+	paged   bool
 	hops    int
 }
 
@@ -134,9 +139,28 @@ func (f *fetcher) local(ref *discordgo.MessageReference) bool {
 		(ref.ChannelID == "" || ref.ChannelID == f.channel) && (ref.GuildID == "" || ref.GuildID == f.guild)
 }
 
-// message fetches one message of the channel, or nil when it cannot
-// (deleted, unreadable, the bound reached).
+// message returns one message of the channel, or nil when it cannot
+// (deleted, unreadable, the bound reached). The first call reads a page of
+// the channel's latest messages, where a conversation usually lies whole.
 func (f *fetcher) message(ctx context.Context, id string) *discordgo.Message {
+	if !f.paged {
+		f.paged = true
+		f.hops++
+		msgs, err := f.b.s.ChannelMessages(f.channel, threadWindow, f.before, "", "", discordgo.WithContext(ctx))
+		if err != nil {
+			f.b.unreadable("read the channel's latest messages", f.channel, err)
+			return nil
+		}
+		f.page = make(map[string]*discordgo.Message, len(msgs))
+		for _, m := range msgs {
+			if m.ChannelID == f.channel {
+				f.page[m.ID] = m
+			}
+		}
+	}
+	if m, ok := f.page[id]; ok {
+		return m
+	}
 	if f.hops >= maxHops {
 		return nil
 	}
@@ -170,7 +194,7 @@ func (b *Bot) unreadable(what, channel string, err error) {
 func (b *Bot) replyChain(ctx context.Context, m *discordgo.Message, me string) Conversation {
 	ctx, cancel := context.WithTimeout(ctx, rebuildTimeout)
 	defer cancel()
-	f := &fetcher{b: b, channel: m.ChannelID, guild: m.GuildID}
+	f := &fetcher{b: b, channel: m.ChannelID, guild: m.GuildID, before: m.ID}
 	if !f.local(m.MessageReference) {
 		return Conversation{}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,6 +79,11 @@ func quotes(m discordMessage) []string {
 		}
 	}
 	return ids
+}
+
+// reads counts the bot's reads of channel messages.
+func reads(calls []fakediscord.Call) int {
+	return countRoute(calls, "GET /channels/{channel}/messages/{message}") + countRoute(calls, "GET /channels/{channel}/messages")
 }
 
 func countRoute(calls []fakediscord.Call, route string) int {
@@ -170,13 +176,29 @@ func (s *serving) testLongChain(t *testing.T) {
 		msg, _ = s.say(t, replyTo(msg.ID, "What about the garage?"))
 	}
 	last, calls := s.say(t, replyTo(msg.ID, "How much was he fined?"))
-	if n := countRoute(calls, "GET /channels/{channel}/messages/{message}"); n > 6 {
-		t.Errorf("%d messages fetched along a 12-turn chain; the bound is 6", n)
+	if n := reads(calls); n != 1 {
+		t.Errorf("%d reads along a 12-turn chain that the channel's latest messages hold; want 1", n)
+	}
+	if q := quotes(last.discordMessage); len(q) == 0 || q[0] != "shops#4" {
+		t.Errorf("quotes %v; want shops#4", q)
+	}
+	// Once the chain is older than the page, its messages are read one by
+	// one, within the bound.
+	for i := range threadWindowForTest {
+		s.fake.Post(fakediscord.Message{Content: fmt.Sprintf("chatter %d", i)})
+	}
+	last, calls = s.say(t, replyTo(last.ID, "How much was he fined?"))
+	if n := reads(calls); n < 2 || n > 6 {
+		t.Errorf("%d reads along a chain older than the page; want 2 to 6", n)
 	}
 	if q := quotes(last.discordMessage); len(q) == 0 || q[0] != "shops#4" {
 		t.Errorf("quotes %v; want shops#4", q)
 	}
 }
+
+// threadWindowForTest is how many messages push a conversation out of the
+// page of latest messages the bot reads (bot.threadWindow).
+const threadWindowForTest = 50
 
 func (s *serving) testBrokenChains(t *testing.T) {
 	bot := s.fake.BotID

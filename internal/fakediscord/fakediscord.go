@@ -83,6 +83,7 @@ type Server struct {
 	srv      *httptest.Server
 	mux      *http.ServeMux
 	disabled []string
+	latency  time.Duration
 	upgrader websocket.Upgrader
 	interval time.Duration
 
@@ -122,6 +123,9 @@ type Options struct {
 	// Disable lists routes (e.g. "GET /users/@me") to answer 404, as if
 	// unknown, to test a bot against a Discord that lacks them.
 	Disable []string
+	// Latency delays every REST answer, for benchmarks that model the
+	// round trip to Discord (tens of milliseconds). Tests leave it 0.
+	Latency time.Duration
 }
 
 // New starts a fake Discord on a loopback port.
@@ -136,6 +140,7 @@ func New(opts Options) *Server {
 		Token:        opts.Token,
 		interval:     opts.HeartbeatInterval,
 		disabled:     opts.Disable,
+		latency:      opts.Latency,
 		changed:      make(chan struct{}),
 		nextID:       200000000000000000,
 		conns:        map[*conn]bool{},
@@ -202,6 +207,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at := time.Now()
+	if s.latency > 0 {
+		time.Sleep(s.latency)
+	}
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	_, pattern := s.mux.Handler(r)
