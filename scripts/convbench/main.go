@@ -88,26 +88,27 @@ func run() error {
 	b := &bench{ctx: ctx, fake: fake}
 	plain, chain, thread := &series{}, &series{}, &series{}
 	for r := range *rounds {
+		user := fmt.Sprint(410000000000000000 + r) // a user per round, within the rate limit
 		for t := range *turns {
-			if _, err := b.say(plain, fakediscord.Message{Content: b.mention(question(t)), MentionBot: true}, t+1); err != nil {
+			if _, err := b.say(plain, fakediscord.Message{Content: b.mention(question(t)), MentionBot: true, AuthorID: user}, t+1); err != nil {
 				return err
 			}
 		}
-		last, err := b.say(chain, fakediscord.Message{Content: b.mention(first), MentionBot: true}, 1)
+		last, err := b.say(chain, fakediscord.Message{Content: b.mention(first), MentionBot: true, AuthorID: user}, 1)
 		if err != nil {
 			return err
 		}
 		for t := 1; t < *turns; t++ {
-			if last, err = b.say(chain, fakediscord.Message{Content: question(t), ReplyTo: last}, t+1); err != nil {
+			if last, err = b.say(chain, fakediscord.Message{Content: question(t), ReplyTo: last, AuthorID: user}, t+1); err != nil {
 				return err
 			}
 		}
-		th, err := b.thread(fmt.Sprintf("%s (%d)", first, r))
+		th, err := b.thread(fmt.Sprintf("%s (%d)", first, r), user)
 		if err != nil {
 			return err
 		}
 		for t := 1; t < *turns; t++ {
-			if _, err := b.say(thread, fakediscord.Message{Content: b.mention(question(t)), MentionBot: true, Channel: th}, t+1); err != nil {
+			if _, err := b.say(thread, fakediscord.Message{Content: b.mention(question(t)), MentionBot: true, Channel: th, AuthorID: user}, t+1); err != nil {
 				return err
 			}
 		}
@@ -206,11 +207,11 @@ func (b *bench) say(s *series, m fakediscord.Message, turn int) (string, error) 
 	return reply, nil
 }
 
-// thread asks question with /ask thread:True and returns the thread's id
+// thread asks question (as user) with /ask thread:True and returns the thread's id
 // once the answer is in it.
-func (b *bench) thread(question string) (string, error) {
+func (b *bench) thread(question, user string) (string, error) {
 	before := len(b.fake.Calls())
-	if _, err := b.fake.Interact(fakediscord.Interaction{Command: "ask", Options: []fakediscord.Option{
+	if _, err := b.fake.Interact(fakediscord.Interaction{Command: "ask", UserID: user, Options: []fakediscord.Option{
 		{Name: "question", Value: question}, {Name: "thread", Value: true}}}); err != nil {
 		return "", err
 	}
