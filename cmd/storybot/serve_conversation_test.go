@@ -106,6 +106,7 @@ func TestServeConversations(t *testing.T) {
 	s := startServeWith(t, ctx, map[string]string{"RATE_LIMIT_BURST": "100", "RATE_LIMIT_PER_MINUTE": "1000"})
 	s.addShops(t)
 	t.Run("a reply to an answer follows it up", s.testReplyFollowUp)
+	t.Run("pronouns about the default story", s.testDefaultStoryPronouns)
 	t.Run("the story carries over", s.testStoryCarriesOver)
 	t.Run("a long chain is read within the bound", s.testLongChain)
 	t.Run("deleted, someone else's, another server's", s.testBrokenChains)
@@ -144,6 +145,26 @@ func (s *serving) testReplyFollowUp(t *testing.T) {
 		if n := countRoute(calls, "GET /channels/{channel}/messages/{message}"); n > 6 {
 			t.Errorf("%d messages fetched for one follow-up", n)
 		}
+	}
+}
+
+// testDefaultStoryPronouns replies to the bot's answers about Vincent
+// Ramos with questions that name him only as "he", each a reply to the
+// previous answer, and expects the passage that answers each quoted first.
+func (s *serving) testDefaultStoryPronouns(t *testing.T) {
+	last, _ := s.say(t, mention(s.fake.BotID, "Who is Vincent Ramos?"))
+	for _, tc := range []struct{ q, passage, phrase string }{
+		{"What did he plead guilty to?", "phantom-secure#4", "pleaded guilty in October 2018"},
+		{"How long did he get in prison?", "phantom-secure#11", "nine years in prison"},
+		{"Did he give the FBI a backdoor?", "phantom-secure#7", "did not give law enforcement a backdoor"},
+		{"What did the FBI offer him?", "phantom-secure#6", "offered him a deal"},
+	} {
+		reply, _ := s.say(t, replyTo(last.ID, tc.q))
+		s.verbatim(t, reply.discordMessage)
+		if q := quotes(reply.discordMessage); len(q) == 0 || !slices.Contains(q, tc.passage) || !containsPhrase(reply.discordMessage, tc.phrase) {
+			t.Errorf("%q quotes %v; want %s, saying %q", tc.q, q, tc.passage, tc.phrase)
+		}
+		last = reply
 	}
 }
 
