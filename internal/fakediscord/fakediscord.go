@@ -11,7 +11,9 @@
 // Every REST call is recorded with its JSON body, in order, so tests assert
 // on what the bot actually sent. Unknown routes answer 404 and are recorded
 // too. Message bodies are checked against Discord's limits and refused with
-// 400, as Discord does, so a bot that overflows them fails visibly.
+// 400, as Discord does, so a bot that overflows them fails visibly. Faults
+// (Fail) make chosen calls slow, fail with a 5xx, or answer 429 with
+// Discord's rate-limit body and headers, optionally after doing their work.
 package fakediscord
 
 import (
@@ -21,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -55,6 +58,8 @@ type Call struct {
 	Reply  json.RawMessage
 	// At is when the request arrived.
 	At time.Time
+	// Applied is set when a Fault answered Status after doing the work.
+	Applied bool
 }
 
 // Decode unmarshals the call's body into v.
@@ -104,6 +109,7 @@ type Server struct {
 	messages     map[string]*message // by id
 	guildOf      map[string]string   // channel id → guild, for channels AddChannel named
 	denied       map[string]bool     // channels whose messages the bot may not read
+	faults       []*Fault
 }
 
 type interaction struct {
@@ -190,6 +196,8 @@ func (s *Server) routes() {
 	api("DELETE /webhooks/{app}/{token}/messages/{message}", s.deleteWebhookMessage)
 	api("POST /webhooks/{app}/{token}", s.followUp)
 	api("POST /channels/{channel}/messages", s.createMessage)
+	api("PATCH /channels/{channel}/messages/{message}", s.editMessage)
+	api("DELETE /channels/{channel}/messages/{message}", s.deleteMessage)
 	api("POST /channels/{channel}/typing", s.typing)
 	api("GET /channels/{channel}", s.getChannel)
 	api("GET /channels/{channel}/messages", s.getMessages)
@@ -218,10 +226,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		pattern, route = "", ""
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	applied := false
 	if pattern == "" {
 		writeJSON(rec, http.StatusNotFound, map[string]any{"message": "404: Not Found", "code": 0})
 	} else if s.Token != "" && r.Header.Get("Authorization") != "Bot "+s.Token && !strings.HasPrefix(route, "GET /attachments/") {
 		writeJSON(rec, http.StatusUnauthorized, map[string]any{"message": "401: Unauthorized", "code": 0})
+	} else if f := s.fault(route, r.URL.Path); f != nil {
+		applied = s.misbehave(rec, r, *f)
 	} else {
 		s.mux.ServeHTTP(rec, r)
 	}
@@ -229,9 +240,101 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.n++
 		s.calls = append(s.calls, Call{
 			N: s.n, Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
-			Auth: r.Header.Get("Authorization"), Body: json.RawMessage(body), Status: rec.status, Reply: json.RawMessage(rec.body.Bytes()), At: at,
+			Auth: r.Header.Get("Authorization"), Body: json.RawMessage(body), Status: rec.status, Reply: json.RawMessage(rec.body.Bytes()), At: at, Applied: applied,
 		})
 	})
+}
+
+// Fault makes the fake answer some REST calls as a Discord in trouble
+// would: slowly, with a server error, or with a rate limit.
+type Fault struct {
+	// Route is the route it hits, as Call.Route names it, e.g.
+	// "PATCH /webhooks/{app}/{token}/messages/{message}".
+	Route string
+	// Token, when set, limits it to the calls of one interaction (Sent.Token).
+	Token string
+	// Times is how many calls it hits; 0 means every one.
+	Times int
+	// Delay holds each call this long before answering it (a slow Discord).
+	Delay time.Duration
+	// Status, when not 0, is answered instead of the route's answer: a 5xx,
+	// or 429 with RetryAfter.
+	Status int
+	// RetryAfter is a 429's wait, sent as Discord sends it: retry_after in
+	// the body, Retry-After (whole seconds, rounded up) and the
+	// X-RateLimit-* headers of an exhausted bucket.
+	RetryAfter time.Duration
+	// Global marks a 429 as the global rate limit.
+	Global bool
+	// Applied does the call's work before answering Status: the interaction
+	// is acknowledged, or the message posted, but the bot hears an error.
+	Applied bool
+}
+
+// Fail adds a fault; the first fault that matches a call answers it.
+func (s *Server) Fail(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// fault returns the fault that answers a call to route at path, if any,
+// and counts the call against it.
+func (s *Server) fault(route, path string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Route != route || (f.Token != "" && !strings.Contains(path, "/"+f.Token)) {
+			continue
+		}
+		hit := *f
+		if f.Times > 0 {
+			if f.Times--; f.Times == 0 {
+				s.faults = slices.Delete(s.faults, i, i+1)
+			}
+		}
+		return &hit
+	}
+	return nil
+}
+
+// misbehave answers r as f says and reports whether the call's work was done.
+func (s *Server) misbehave(w http.ResponseWriter, r *http.Request, f Fault) (applied bool) {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return false
+		}
+	}
+	if f.Status == 0 {
+		s.mux.ServeHTTP(w, r)
+		return false
+	}
+	if f.Applied {
+		s.mux.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if f.Status != http.StatusTooManyRequests {
+		writeJSON(w, f.Status, map[string]any{"message": http.StatusText(f.Status), "code": 0})
+		return f.Applied
+	}
+	secs := f.RetryAfter.Seconds()
+	h := w.Header()
+	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(secs))))
+	h.Set("X-RateLimit-Limit", "5")
+	h.Set("X-RateLimit-Remaining", "0")
+	h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(f.RetryAfter).UnixMilli())/1000, 'f', 3, 64))
+	h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', 3, 64))
+	h.Set("X-RateLimit-Bucket", "fake-bucket")
+	h.Set("X-RateLimit-Scope", "user")
+	if f.Global {
+		h.Set("X-RateLimit-Global", "true")
+		h.Set("X-RateLimit-Scope", "global")
+	}
+	writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": secs, "global": f.Global, "code": 0})
+	return f.Applied
 }
 
 type statusRecorder struct {
@@ -479,6 +582,12 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if body.Type == 9 {
+		if err := checkModal(body.Data); err != nil {
+			invalidForm(w, err.Error())
+			return
+		}
+	}
 	if body.Type == 4 || body.Type == 5 {
 		// The response is a message in the interaction's channel, from the
 		// acknowledgement on (a deferred one shows "thinking…").
@@ -495,6 +604,51 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkModal checks a modal (callback type 9) as Discord does: a custom id,
+// a title of 1-45 characters, and 1-5 rows each holding one text input with
+// a custom id, a label of 1-45 characters and a style of 1 or 2.
+func checkModal(data *json.RawMessage) error {
+	if data == nil {
+		return errors.New("a modal needs data")
+	}
+	var m struct {
+		CustomID   string `json:"custom_id"`
+		Title      string `json:"title"`
+		Components []struct {
+			Type       int `json:"type"`
+			Components []struct {
+				Type      int    `json:"type"`
+				CustomID  string `json:"custom_id"`
+				Label     string `json:"label"`
+				Style     int    `json:"style"`
+				MaxLength int    `json:"max_length"`
+			} `json:"components"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(*data, &m); err != nil {
+		return fmt.Errorf("modal: %w", err)
+	}
+	n := utf8.RuneCountInString
+	switch {
+	case m.CustomID == "" || n(m.CustomID) > 100:
+		return errors.New("modal: custom_id must be 1-100 characters")
+	case m.Title == "" || n(m.Title) > 45:
+		return errors.New("modal: title must be 1-45 characters")
+	case len(m.Components) == 0 || len(m.Components) > 5:
+		return errors.New("modal: 1 to 5 rows")
+	}
+	for _, row := range m.Components {
+		if row.Type != 1 || len(row.Components) != 1 {
+			return errors.New("modal: each row is an action row with one text input")
+		}
+		in := row.Components[0]
+		if in.Type != 4 || in.CustomID == "" || in.Label == "" || n(in.Label) > 45 || (in.Style != 1 && in.Style != 2) || in.MaxLength > 4000 {
+			return fmt.Errorf("modal: text input %q: type 4, a custom_id, a label of 1-45 characters, style 1 or 2, max_length at most 4000", in.CustomID)
+		}
+	}
+	return nil
 }
 
 // webhookInteraction checks that token belongs to an acknowledged interaction
@@ -542,6 +696,13 @@ func (s *Server) deleteWebhookMessage(w http.ResponseWriter, r *http.Request) {
 	if !s.webhookInteraction(w, r) {
 		return
 	}
+	id := r.PathValue("message")
+	s.mu.Lock()
+	if id == "@original" {
+		id = s.interactions[r.PathValue("token")].original
+	}
+	s.mu.Unlock()
+	s.DeleteMessage(id)
 	w.WriteHeader(http.StatusNoContent)
 }
 

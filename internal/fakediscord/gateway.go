@@ -179,9 +179,16 @@ type Interaction struct {
 	// Autocomplete makes it an autocomplete interaction (type 4).
 	Autocomplete bool
 	// Button, when set, makes it a click (type 3) on the button with this
-	// custom id, on the message the bot posted for Of.
-	Button string
-	Of     Sent
+	// custom id, on the message the bot posted for Of, or on the channel
+	// message Message.
+	Button  string
+	Of      Sent
+	Message string
+	// Modal, when set, makes it the submission (type 5) of the modal with
+	// this custom id, its text inputs filled in as Fields says (custom id →
+	// value), opened from a button on the message of Of or Message.
+	Modal  string
+	Fields map[string]string
 }
 
 // Sent identifies an interaction the fake dispatched.
@@ -214,14 +221,29 @@ func (s *Server) Interact(in Interaction) (Sent, error) {
 		"id": id, "application_id": s.AppID, "type": 2, "token": token, "version": 1,
 		"locale": "en-US", "app_permissions": "412317240384", "entitlements": []any{},
 	}
+	message := func() map[string]any {
+		m := map[string]any{"id": in.Message, "channel_id": ChannelID, "author": s.botUser(), "content": "",
+			"embeds": []any{}, "attachments": []any{}, "mentions": []any{}, "mention_roles": []any{}, "pinned": false,
+			"tts": false, "mention_everyone": false, "type": 0, "flags": 0, "timestamp": time.Now().UTC().Format(time.RFC3339)}
+		if in.Message == "" {
+			m["id"], m["flags"] = s.newID(), 64
+			m["interaction_metadata"] = map[string]any{"id": in.Of.ID, "type": 2, "user": u}
+		}
+		return m
+	}
 	switch {
 	case in.Button != "":
 		ev["type"] = 3
 		ev["data"] = map[string]any{"custom_id": in.Button, "component_type": 2}
-		ev["message"] = map[string]any{"id": s.newID(), "channel_id": ChannelID, "author": s.botUser(), "content": "",
-			"embeds": []any{}, "attachments": []any{}, "mentions": []any{}, "mention_roles": []any{}, "pinned": false,
-			"tts": false, "mention_everyone": false, "type": 0, "flags": 64, "timestamp": time.Now().UTC().Format(time.RFC3339),
-			"interaction_metadata": map[string]any{"id": in.Of.ID, "type": 2, "user": u}}
+		ev["message"] = message()
+	case in.Modal != "":
+		ev["type"] = 5
+		rows := []any{}
+		for id, v := range in.Fields {
+			rows = append(rows, map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": id, "value": v}}})
+		}
+		ev["data"] = map[string]any{"custom_id": in.Modal, "components": rows}
+		ev["message"] = message()
 	default:
 		if in.Autocomplete {
 			ev["type"] = 4

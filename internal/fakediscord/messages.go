@@ -287,3 +287,36 @@ func (s *Server) threadObject(id string, t thread) map[string]any {
 		"thread_metadata": map[string]any{"archived": false, "auto_archive_duration": 1440, "locked": false,
 			"archive_timestamp": time.Now().UTC().Format(time.RFC3339)}}
 }
+
+// editMessage edits one of the bot's messages in a channel.
+func (s *Server) editMessage(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	if err := checkMessage(body); err != nil {
+		invalidForm(w, err.Error())
+		return
+	}
+	s.mu.Lock()
+	m := s.messages[r.PathValue("message")]
+	s.mu.Unlock()
+	if m == nil || m.channel != r.PathValue("channel") {
+		unknownMessage(w)
+		return
+	}
+	var in map[string]any
+	json.Unmarshal(body, &in)
+	s.record(func() { s.edit(m, in) })
+	writeJSON(w, 200, s.view(m, true))
+}
+
+// deleteMessage deletes one of the bot's messages in a channel.
+func (s *Server) deleteMessage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	m := s.messages[r.PathValue("message")]
+	s.mu.Unlock()
+	if m == nil || m.channel != r.PathValue("channel") {
+		unknownMessage(w)
+		return
+	}
+	s.DeleteMessage(r.PathValue("message"))
+	w.WriteHeader(http.StatusNoContent)
+}
