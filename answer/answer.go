@@ -35,4 +35,26 @@ type Answer struct {
 	Notice    string     `json:"notice"`
 	// Model names the model that wrote the answer (ModeLLM only).
 	Model string `json:"-"`
+	// Checks says what became of the model's part, for statistics; it is
+	// never shown.
+	Checks Checks `json:"-"`
+}
+
+// Checks counts what the engine did with a model for one answer.
+type Checks struct {
+	// ModelAsked: a model was asked. Fallback: its answer is not the
+	// model's own (the model failed, or its answer could not be checked).
+	ModelAsked, Fallback bool
+	// ModelFailure is "timeout" or "error" when the model could not answer.
+	ModelFailure string
+	// RejectedQuotes counts the model's quotes not in the story, and
+	// RejectedClaims its sentences that no checked quote backs, over every
+	// round.
+	RejectedQuotes, RejectedClaims int
+}
+
+func (c Checks) plus(d Checks) Checks {
+	c.RejectedQuotes += d.RejectedQuotes
+	c.RejectedClaims += d.RejectedClaims
+	return c
 }

@@ -176,6 +176,7 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 		return e.withChapters(ctx, e.extractive(question, passages, NoticeNoModel), passages), nil
 	}
 	a, err := e.askModel(ctx, question, passages)
+	a.Checks.ModelAsked = true
 	if err != nil {
 		return a, err
 	}
@@ -198,6 +199,7 @@ type outcome struct {
 	ok     bool           // answer is ready (llm or not_found)
 	repair prompts.Repair // why not, when it is not
 	unread bool           // the reply held no answer object
+	checks Checks         // what verification rejected
 }
 
 // maxEcho bounds the model's first reply as the repair request sends it
@@ -225,10 +227,11 @@ func (e *Engine) askModel(ctx context.Context, question string, passages []knowl
 	defer cancel()
 	reply, err := e.model.Chat(mctx, llm.Request{Messages: msgs, JSON: true})
 	if err != nil {
-		return e.modelFailed(ctx, mctx, question, passages, err)
+		return e.modelFailed(ctx, mctx, question, passages, err, Checks{})
 	}
 	first := e.check(ctx, question, v, reply)
 	if first.ok {
+		first.answer.Checks = first.checks
 		return first.answer, nil
 	}
 	e.log.Info("model answer failed verification; asking once more", "reason", first.repair.Reason,
@@ -240,10 +243,11 @@ func (e *Engine) askModel(ctx context.Context, question string, passages []knowl
 	msgs = append(msgs, llm.Message{Role: llm.RoleAssistant, Content: clip(reply.Content, maxEcho)}, llm.Message{Role: llm.RoleUser, Content: repair})
 	reply, err = e.model.Chat(mctx, llm.Request{Messages: msgs, JSON: true})
 	if err != nil {
-		return e.modelFailed(ctx, mctx, question, passages, err)
+		return e.modelFailed(ctx, mctx, question, passages, err, first.checks)
 	}
 	second := e.check(ctx, question, v, reply)
 	if second.ok {
+		second.answer.Checks = first.checks.plus(second.checks)
 		return second.answer, nil
 	}
 	e.log.Warn("model answer failed verification twice; answering extractively", "reason", second.repair.Reason)
@@ -251,8 +255,11 @@ func (e *Engine) askModel(ctx context.Context, question string, passages []knowl
 	if second.unread {
 		what = "could not be read"
 	}
-	return e.extractive(question, passages,
-		"The model's answer "+what+" ("+second.repair.Reason+"), so it is not shown; "+sentencesFallback), nil
+	a := e.extractive(question, passages,
+		"The model's answer "+what+" ("+second.repair.Reason+"), so it is not shown; "+sentencesFallback)
+	a.Checks = first.checks.plus(second.checks)
+	a.Checks.Fallback = true
+	return a, nil
 }
 
 // bound returns ctx bounded by the engine's timeout for the model's work
@@ -296,7 +303,8 @@ func (e *Engine) check(ctx context.Context, question string, v *verifier, reply 
 		case len(failed) == len(r.Citations):
 			reason = "none of its quotes is word for word in the passage it cites"
 		}
-		return outcome{repair: prompts.Repair{Reason: reason, Failed: failed, Unbacked: comp.unbacked}}
+		return outcome{repair: prompts.Repair{Reason: reason, Failed: failed, Unbacked: comp.unbacked},
+			checks: Checks{RejectedQuotes: len(failed), RejectedClaims: len(comp.unbacked)}}
 	}
 	notice := NoticeVerified
 	if n := len(failed); n > 0 {
@@ -314,12 +322,13 @@ func (e *Engine) check(ctx context.Context, question string, v *verifier, reply 
 	}
 	return outcome{ok: true, answer: Answer{
 		Question: question, Mode: ModeLLM, Answer: comp.text, Citations: comp.citations, Notice: notice, Model: model,
-	}}
+	}, checks: Checks{RejectedQuotes: len(failed), RejectedClaims: len(comp.unbacked)}}
 }
 
 // modelFailed answers extractively after the model could not be used. ctx
-// is the caller's, mctx the bounded one the model was called in.
-func (e *Engine) modelFailed(ctx, mctx context.Context, question string, passages []knowledge.Passage, err error) (Answer, error) {
+// is the caller's, mctx the bounded one the model was called in; checks
+// are what verification rejected in the rounds before.
+func (e *Engine) modelFailed(ctx, mctx context.Context, question string, passages []knowledge.Passage, err error, checks Checks) (Answer, error) {
 	if ctx.Err() != nil {
 		return Answer{}, fmt.Errorf("ask %q: %w", question, ctx.Err())
 	}
@@ -327,7 +336,13 @@ func (e *Engine) modelFailed(ctx, mctx context.Context, question string, passage
 		err = fmt.Errorf("%w (%s for the whole answer): %w", llm.ErrTimeout, e.timeout, err)
 	}
 	e.log.Warn("model unavailable; answering extractively", "err", err)
-	return e.extractive(question, passages, "The model could not answer ("+failure(err)+"); "+sentencesFallback), nil
+	a := e.extractive(question, passages, "The model could not answer ("+failure(err)+"); "+sentencesFallback)
+	a.Checks = checks
+	a.Checks.Fallback, a.Checks.ModelFailure = true, "error"
+	if errors.Is(err, llm.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+		a.Checks.ModelFailure = "timeout"
+	}
+	return a, nil
 }
 
 // failure says in words why a model call failed, for a notice.
