@@ -54,6 +54,10 @@ type Config struct {
 	MaxConcurrent int        // MAX_CONCURRENT_ANSWERS: model calls in flight
 	MaxQueued     int        // MAX_QUEUED_ANSWERS: questions waiting for a model slot
 	LogLevel      slog.Level // LOG_LEVEL
+
+	// QuestionRetention is how long question text and feedback comments
+	// are kept for storybot stats; 0 keeps none (QUESTION_RETENTION).
+	QuestionRetention time.Duration
 }
 
 // ModelConfigured reports whether a model server should be used.
@@ -74,8 +78,13 @@ func Default(getenv func(string) string) Config {
 		MaxConcurrent: 4,
 		MaxQueued:     32,
 		LogLevel:      slog.LevelInfo,
+
+		QuestionRetention: 30 * Day,
 	}
 }
+
+// Day is 24 hours, the unit of QUESTION_RETENTION and stats --since.
+const Day = 24 * time.Hour
 
 // DefaultDBPath is the per-user database path used when STORYBOT_DB is unset:
 // $XDG_DATA_HOME/storybot/storybot.db, else ~/.local/share/storybot/storybot.db,
@@ -137,6 +146,7 @@ func (c *Config) fields() []field {
 		{"MAX_CONCURRENT_ANSWERS", wholeNumber(&c.MaxConcurrent, 1, 1000)},
 		{"MAX_QUEUED_ANSWERS", wholeNumber(&c.MaxQueued, 0, 100_000)},
 		{"LOG_LEVEL", logLevel(&c.LogLevel)},
+		{"QUESTION_RETENTION", retention(&c.QuestionRetention, 3650*Day)},
 	}
 }
 
@@ -269,6 +279,34 @@ func ShortDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
+}
+
+// ParseDays reads a span of time as days ("30d"), a Go duration ("12h",
+// "90m") or "0".
+func ParseDays(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "0" {
+		return 0, nil
+	}
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.ParseFloat(n, 64)
+		if err != nil || !(days >= 0) || days > 1e5 {
+			return 0, fmt.Errorf("%q is not a number of days", v)
+		}
+		return time.Duration(days * float64(Day)), nil
+	}
+	return time.ParseDuration(v)
+}
+
+func retention(dst *time.Duration, max time.Duration) func(string) error {
+	return func(v string) error {
+		d, err := ParseDays(v)
+		if err != nil || d < 0 || d > max {
+			return fmt.Errorf("%q is not a retention from 0 (keep none) to %dd (e.g. 30d, 12h)", v, max/Day)
+		}
+		*dst = d
+		return nil
+	}
 }
 
 func wholeNumber(dst *int, min, max int) func(string) error {

@@ -43,6 +43,8 @@ func TestLoadDefaults(t *testing.T) {
 		MaxConcurrent: 4,
 		MaxQueued:     32,
 		LogLevel:      slog.LevelInfo,
+
+		QuestionRetention: 30 * config.Day,
 	}
 	if got != want {
 		t.Errorf("Load with nothing set:\n got %+v\nwant %+v", got, want)
@@ -81,6 +83,9 @@ func TestLoadValid(t *testing.T) {
 		{"rate least", "RATE_LIMIT_PER_MINUTE", "0.1", func(c config.Config) any { return c.RatePerMinute }, 0.1},
 		{"rate most", "RATE_LIMIT_PER_MINUTE", "1000", func(c config.Config) any { return c.RatePerMinute }, 1000.0},
 		{"burst most", "RATE_LIMIT_BURST", "100", func(c config.Config) any { return c.RateBurst }, 100},
+		{"retention in days", "QUESTION_RETENTION", "7d", func(c config.Config) any { return c.QuestionRetention }, 7 * config.Day},
+		{"retention as a duration", "QUESTION_RETENTION", "12h", func(c config.Config) any { return c.QuestionRetention }, 12 * time.Hour},
+		{"retention none", "QUESTION_RETENTION", "0", func(c config.Config) any { return c.QuestionRetention }, time.Duration(0)},
 		{"guild id", "DISCORD_GUILD_ID", "123456789012345678", func(c config.Config) any { return c.DiscordGuildID }, "123456789012345678"},
 		{"discord api base", "DISCORD_API_BASE_URL", "http://127.0.0.1:3000", func(c config.Config) any { return c.DiscordAPIBase }, "http://127.0.0.1:3000"},
 		{"shard count", "DISCORD_SHARD_COUNT", "4", func(c config.Config) any { return c.ShardCount }, 4},
@@ -117,6 +122,9 @@ func TestLoadInvalid(t *testing.T) {
 	}{
 		{"default story not a boolean", "STORYBOT_DEFAULT_STORY", "maybe", `STORYBOT_DEFAULT_STORY: "maybe" is not true or false`},
 		{"timeout not a duration", "LLM_TIMEOUT", "soon", `LLM_TIMEOUT: "soon" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
+		{"retention not a span", "QUESTION_RETENTION", "a month", `QUESTION_RETENTION: "a month" is not a retention from 0 (keep none) to 3650d (e.g. 30d, 12h)`},
+		{"retention too long", "QUESTION_RETENTION", "4000d", `QUESTION_RETENTION: "4000d" is not a retention from 0 (keep none) to 3650d (e.g. 30d, 12h)`},
+		{"retention negative", "QUESTION_RETENTION", "-1d", `QUESTION_RETENTION: "-1d" is not a retention from 0 (keep none) to 3650d (e.g. 30d, 12h)`},
 		{"timeout without unit", "LLM_TIMEOUT", "30", `LLM_TIMEOUT: "30" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
 		{"timeout zero", "LLM_TIMEOUT", "0s", `LLM_TIMEOUT: "0s" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
 		{"timeout negative", "LLM_TIMEOUT", "-5s", `LLM_TIMEOUT: "-5s" is not a duration from 1s to 10m (e.g. 30s, 2m)`},
