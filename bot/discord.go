@@ -56,31 +56,38 @@ type Options struct {
 	// (Discord requires it past 2,500 servers). Only shard 0 registers the
 	// commands. A zero ShardCount means one shard.
 	ShardID, ShardCount int
-	// Grace bounds how long Run waits for answers in flight when stopping.
+	// Grace bounds how long Run takes to stop: by then every asker still
+	// waiting has the answer or the restart notice.
 	Grace time.Duration
 	// MessageContent asks for the privileged message content intent, with
 	// which every message in the bot's threads is a follow-up question,
 	// not only those that mention the bot or reply to it.
 	MessageContent bool
-	Logger         *slog.Logger
+	// Metrics, when set, counts what the bot does (see Metrics).
+	Metrics *Metrics
+	Logger  *slog.Logger
 }
 
 // Bot serves a Handler on Discord.
 type Bot struct {
 	s       *discordgo.Session
+	rest    *rest
 	h       *Handler
 	guildID string
 	grace   time.Duration
+	metrics *Metrics
 	log     *slog.Logger
 
-	// work is the context answers run in; it is cancelled when the grace
-	// period after a stop runs out.
+	// work is the context answers and their posts run in; it is cancelled
+	// when the grace period after a stop runs out.
 	work       context.Context
 	cancelWork context.CancelFunc
 	ready      chan *discordgo.Ready
 
 	mu       sync.Mutex
 	stopping bool
+	deadline time.Time // when a stop must be over; zero until stopping
+	pending  map[pending]bool
 	inflight sync.WaitGroup
 	gateway  string // gateway state, see Gateway
 	since    time.Time
@@ -102,6 +109,9 @@ func New(token string, h *Handler, opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Metrics != nil {
+		s.Client.Transport = countingTransport{next: s.Client.Transport, m: opts.Metrics}
+	}
 	s.StateEnabled = false // the bot reads nothing from the state cache
 	s.Identify.Intents = Intents
 	if opts.MessageContent {
@@ -120,10 +130,12 @@ func New(token string, h *Handler, opts Options) (*Bot, error) {
 		opts.Grace = 7 * time.Second
 	}
 	b := &Bot{
-		s: s, h: h, guildID: opts.GuildID, grace: opts.Grace, log: opts.Logger, content: opts.MessageContent,
-		ready: make(chan *discordgo.Ready, 1), gateway: "starting", since: time.Now(),
+		s: s, rest: newREST(s), h: h, guildID: opts.GuildID, grace: opts.Grace, metrics: opts.Metrics, log: opts.Logger,
+		content: opts.MessageContent, ready: make(chan *discordgo.Ready, 1), gateway: "starting", since: time.Now(),
 	}
+	b.rest.observe = opts.Metrics.restFailed
 	b.work, b.cancelWork = context.WithCancel(context.Background())
+	opts.Metrics.watchGateway(b)
 	return b, nil
 }
 
@@ -175,7 +187,10 @@ func Whoami(ctx context.Context, token, apiBase string) (*discordgo.User, error)
 // refused, or 0 when Discord never answered (network error, time-out).
 func HTTPStatus(err error) int {
 	var rest *discordgo.RESTError
+	var mine *RESTError
 	switch {
+	case errors.As(err, &mine):
+		return mine.Status
 	case errors.As(err, &rest) && rest.Response != nil:
 		return rest.Response.StatusCode
 	case errors.Is(err, discordgo.ErrUnauthorized):
@@ -338,14 +353,28 @@ func (b *Bot) self() *discordgo.User {
 	return b.me
 }
 
-// stop refuses new work, closes the gateway, waits up to the grace period
-// for answers in flight, then cancels the rest (they post a short apology).
+// stop refuses new work, shows the restart notice to everyone still
+// waiting for a reply, closes the gateway and waits for the replies in
+// flight until the grace period is over; then it stops what is left
+// (answers that did not finish leave the notice in place).
 func (b *Bot) stop() {
-	deadline := time.NewTimer(b.grace)
-	defer deadline.Stop()
 	b.mu.Lock()
 	b.stopping = true
+	b.deadline = time.Now().Add(b.grace)
+	waiting := make([]pending, 0, len(b.pending))
+	for p := range b.pending {
+		waiting = append(waiting, p)
+	}
 	b.mu.Unlock()
+	deadline := time.NewTimer(b.grace)
+	defer deadline.Stop()
+	for _, p := range waiting {
+		b.inflight.Add(1)
+		go func() {
+			defer b.inflight.Done()
+			p.notice()
+		}()
+	}
 	done := make(chan struct{})
 	go func() {
 		b.inflight.Wait()
@@ -358,7 +387,7 @@ func (b *Bot) stop() {
 	select {
 	case <-done:
 	case <-deadline.C:
-		b.log.Warn("grace period over; stopping answers in flight", "grace", b.grace)
+		b.log.Warn("grace period over; stopping answers in flight", "grace", b.grace, "waiting", len(waiting))
 		b.cancelWork()
 		<-done
 	}
@@ -375,18 +404,18 @@ func (b *Bot) begin() bool {
 	return true
 }
 
-// postTimeout bounds each REST call that posts a reply. Replies are posted
-// even after the work context is cancelled, so the user hears back.
-const postTimeout = 10 * time.Second
+// readTimeout bounds one REST call that reads (a channel, a conversation).
+const readTimeout = 10 * time.Second
 
-func (b *Bot) post() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(b.work), postTimeout)
+func (b *Bot) read() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.work, readTimeout)
 }
 
 // onEvent handles interactions. It reads them from the raw event because
 // discordgo does not decode an interaction's channel, which says whether it
 // is a thread and of which channel.
 func (b *Bot) onEvent(_ *discordgo.Session, e *discordgo.Event) {
+	received := time.Now()
 	ic, ok := e.Struct.(*discordgo.InteractionCreate)
 	if e.Type != "INTERACTION_CREATE" || !ok || ic.Interaction == nil {
 		return
@@ -402,11 +431,13 @@ func (b *Bot) onEvent(_ *discordgo.Session, e *discordgo.Event) {
 	i := ic.Interaction
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		b.onCommand(i, parent, owner)
+		b.onCommand(i, parent, owner, received)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.onAutocomplete(i, parent)
+		b.onAutocomplete(i, parent, received)
 	case discordgo.InteractionMessageComponent:
-		b.onButton(i, parent)
+		b.onButton(i, parent, received)
+	case discordgo.InteractionModalSubmit:
+		b.onModal(i, parent, received)
 	}
 }
 
@@ -427,7 +458,7 @@ const managers = discordgo.PermissionManageGuild | discordgo.PermissionAdministr
 // permissions, and, for a command, its options (those of its subcommand)
 // and attachments; focused is the option being typed in an autocomplete.
 func (b *Bot) request(i *discordgo.Interaction, parent string) (req Request, focused string) {
-	req = Request{User: interactionUser(i), Via: "slash", Guild: i.GuildID, Channel: i.ChannelID, Parent: parent, Args: Args{}}
+	req = Request{ID: i.ID, User: interactionUser(i), Via: "slash", Guild: i.GuildID, Channel: i.ChannelID, Parent: parent, Args: Args{}}
 	req.Manager = i.Member != nil && i.Member.Permissions&managers != 0
 	if i.Type != discordgo.InteractionApplicationCommand && i.Type != discordgo.InteractionApplicationCommandAutocomplete {
 		return req, ""
@@ -476,141 +507,32 @@ func (b *Bot) file(a *discordgo.MessageAttachment) File {
 	}}
 }
 
-func (b *Bot) onCommand(i *discordgo.Interaction, parent, owner string) {
-	ctx, cancel := b.post()
-	defer cancel()
+func (b *Bot) onCommand(i *discordgo.Interaction, parent, owner string, received time.Time) {
+	x := b.newExchange(i, received)
 	if !b.begin() {
-		b.respond(ctx, i, textReply("I'm restarting; please ask again in a minute.", true))
+		x.deliver(textReply("I'm restarting; please ask again in a minute.", true))
 		return
 	}
 	defer b.inflight.Done()
+	defer b.track(x)()
 	req, _ := b.request(i, parent)
 	if me := b.self(); me != nil && parent != "" && owner == me.ID {
 		// A question asked in one of the bot's threads follows up its
 		// conversation.
 		req.Conversation = func(ctx context.Context) Conversation { return b.thread(ctx, i.ChannelID, "", me.ID) }
 	}
-	req.Progress = func(text string) {
-		ctx, cancel := b.post()
-		defer cancel()
-		if _, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()},
-			discordgo.WithContext(ctx)); err != nil {
-			b.log.Warn("show progress", "err", err)
-		}
-	}
-	deferred, deferredPrivate := false, false
-	ack := func(private bool) error {
-		resp := &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions()},
-		}
-		if private {
-			resp.Data.Flags = discordgo.MessageFlagsEphemeral
-		}
-		if err := b.s.InteractionRespond(i, resp, discordgo.WithContext(ctx)); err != nil {
-			return err
-		}
-		deferred, deferredPrivate = true, private
-		return nil
-	}
-	reply := b.h.Handle(b.work, req, ack)
-	post, cancel := b.post()
+	req.Progress = x.progress
+	reply := b.h.Handle(b.work, req, x.acknowledge)
+	x.deliver(reply)
+	b.metrics.answered(req.Command, time.Since(received))
+}
+
+// respond answers an interaction at once, within the time Discord allows.
+func (b *Bot) respond(i *discordgo.Interaction, received time.Time, resp *discordgo.InteractionResponse) {
+	ctx, cancel := b.postContext(received.Add(ackWithin))
 	defer cancel()
-	switch {
-	case !deferred:
-		b.respond(post, i, reply)
-	case reply.Thread != "" && !deferredPrivate && !reply.Ephemeral:
-		b.answerInThread(post, i, reply)
-	case reply.Ephemeral && !deferredPrivate:
-		// Something only the asker should see, after a public
-		// acknowledgement: drop the public placeholder, follow up privately.
-		if err := b.s.InteractionResponseDelete(i, discordgo.WithContext(post)); err != nil {
-			b.log.Warn("delete the deferred response", "err", err)
-		}
-		b.followUps(post, i, reply.Messages, true)
-	default:
-		b.edit(post, i, reply)
-	}
-}
-
-// answerInThread shows the reply's intro in place of the deferred
-// response, starts a thread from it named as the reply says, and posts the
-// reply there. When the thread cannot be started, the reply takes the
-// intro's place instead.
-func (b *Bot) answerInThread(ctx context.Context, i *discordgo.Interaction, r Reply) {
-	embeds, components := []*discordgo.MessageEmbed{}, []discordgo.MessageComponent{}
-	intro, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
-		Content: &r.Intro.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Warn("edit the deferred response", "err", err)
-		return
-	}
-	th, err := b.s.MessageThreadStartComplex(i.ChannelID, intro.ID, &discordgo.ThreadStart{Name: r.Thread, AutoArchiveDuration: 1440},
-		discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Warn("start a thread for the answer (does the bot have Create Public Threads?); answering here", "err", describeREST(err))
-		b.edit(ctx, i, r)
-		return
-	}
-	b.remember(th.ID, channelInfo{parent: i.ChannelID, owner: th.OwnerID})
-	for _, m := range r.Messages {
-		send := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
-		if _, err := b.s.ChannelMessageSendComplex(th.ID, send, discordgo.WithContext(ctx)); err != nil {
-			b.log.Warn("answer in the thread", "err", err)
-			return
-		}
-	}
-}
-
-// respond answers an interaction directly with the reply's first message.
-func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, r Reply) {
-	first, rest := split(r)
-	data := &discordgo.InteractionResponseData{Content: first.Content, Embeds: first.Embeds, Components: first.Components, AllowedMentions: noMentions()}
-	if r.Ephemeral {
-		data.Flags = discordgo.MessageFlagsEphemeral
-	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data,
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Warn("respond to interaction", "err", err)
-		return
-	}
-	b.followUps(ctx, i, rest, r.Ephemeral)
-}
-
-// edit puts the reply's first message in the deferred response.
-func (b *Bot) edit(ctx context.Context, i *discordgo.Interaction, r Reply) {
-	first, rest := split(r)
-	embeds := first.Embeds
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
-	}
-	components := first.Components
-	if components == nil {
-		components = []discordgo.MessageComponent{} // drops a progress message's, if any
-	}
-	_, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
-		Content: &first.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Warn("edit the deferred response", "err", err)
-		return
-	}
-	b.followUps(ctx, i, rest, r.Ephemeral)
-}
-
-func (b *Bot) followUps(ctx context.Context, i *discordgo.Interaction, msgs []Message, private bool) {
-	for _, m := range msgs {
-		p := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
-		if private {
-			p.Flags = discordgo.MessageFlagsEphemeral
-		}
-		if _, err := b.s.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx)); err != nil {
-			b.log.Warn("post a follow-up", "err", err)
-			return
-		}
+	if err := b.rest.respond(ctx, i, resp); err != nil {
+		b.log.Warn("respond to an interaction", "type", i.Type.String(), "err", err)
 	}
 }
 
@@ -622,7 +544,7 @@ func split(r Reply) (Message, []Message) {
 	return r.Messages[0], r.Messages[1:]
 }
 
-func (b *Bot) onAutocomplete(i *discordgo.Interaction, parent string) {
+func (b *Bot) onAutocomplete(i *discordgo.Interaction, parent string, received time.Time) {
 	ctx, cancel := context.WithTimeout(b.work, 2*time.Second)
 	defer cancel()
 	req, focused := b.request(i, parent)
@@ -631,28 +553,32 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction, parent string) {
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	b.respond(i, received, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices, AllowedMentions: noMentions()},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Warn("answer autocomplete", "err", err)
-	}
+	})
 }
 
-// onButton answers a click on one of the bot's buttons by updating the
-// message the button was on.
-func (b *Bot) onButton(i *discordgo.Interaction, parent string) {
-	ctx, cancel := b.post()
-	defer cancel()
+// onButton answers a click on one of the bot's buttons: a feedback vote
+// is thanked privately (or a 👎 opens the modal asking what was wrong);
+// other buttons update the message they were on.
+func (b *Bot) onButton(i *discordgo.Interaction, parent string, received time.Time) {
 	if !b.begin() {
-		b.respond(ctx, i, textReply("I'm restarting; please try again in a minute.", true))
+		b.respond(i, received, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: responseData(textReply("I'm restarting; please try again in a minute.", true).Messages[0], true),
+		})
 		return
 	}
 	defer b.inflight.Done()
 	req, _ := b.request(i, parent)
 	req.Via = "button"
-	reply := b.h.Press(b.work, req, i.MessageComponentData().CustomID)
+	customID := i.MessageComponentData().CustomID
+	if up, answerID, ok := parseVote(customID); ok {
+		b.respond(i, received, b.h.Vote(b.work, req, answerID, up))
+		return
+	}
+	reply := b.h.Press(b.work, req, customID)
 	first, _ := split(reply)
 	components := first.Components
 	if components == nil {
@@ -662,13 +588,22 @@ func (b *Bot) onButton(i *discordgo.Interaction, parent string) {
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
 	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	b.respond(i, received, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseUpdateMessage,
 		Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: embeds, Components: components, AllowedMentions: noMentions()},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Warn("answer a button", "err", err)
+	})
+}
+
+// onModal answers a submitted modal (only the feedback modal exists).
+func (b *Bot) onModal(i *discordgo.Interaction, parent string, received time.Time) {
+	if !b.begin() {
+		return
 	}
+	defer b.inflight.Done()
+	req, _ := b.request(i, parent)
+	req.Via = "modal"
+	data := i.ModalSubmitData()
+	b.respond(i, received, b.h.Explain(b.work, req, data.CustomID, modalText(data)))
 }
 
 // typingEvery refreshes the typing indicator, which Discord shows for 10 s.
@@ -701,7 +636,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	defer b.inflight.Done()
-	req := Request{User: m.Author.ID, Command: "ask", Args: Args{"question": question}, Via: "mention",
+	req := Request{ID: m.ID, User: m.Author.ID, Command: "ask", Args: Args{"question": question}, Via: "mention",
 		Guild: m.GuildID, Channel: m.ChannelID}
 	var info channelInfo
 	if m.GuildID != "" {
@@ -729,14 +664,18 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 // it works, with a reply to m (or, for something only its author should
 // see, a direct message when possible).
 func (b *Bot) answerMessage(m *discordgo.Message, req Request) {
+	x := &mention{b: b, m: m}
+	defer b.track(x)()
+	received := time.Now()
 	stopTyping := make(chan struct{})
 	var typing sync.WaitGroup
 	ack := func(bool) error {
-		ctx, cancel := b.post()
+		ctx, cancel := b.postContext(time.Now().Add(ackWithin))
 		defer cancel()
-		if err := b.s.ChannelTyping(m.ChannelID, discordgo.WithContext(ctx)); err != nil {
+		if err := b.rest.typing(ctx, m.ChannelID); err != nil {
 			b.log.Warn("typing indicator", "err", err) // worth answering anyway
 		}
+		b.metrics.acknowledged(time.Since(received), true)
 		typing.Add(1)
 		go func() {
 			defer typing.Done()
@@ -745,8 +684,8 @@ func (b *Bot) answerMessage(m *discordgo.Message, req Request) {
 			for {
 				select {
 				case <-t.C:
-					ctx, cancel := b.post()
-					b.s.ChannelTyping(m.ChannelID, discordgo.WithContext(ctx))
+					ctx, cancel := b.postContext(time.Now().Add(typingEvery))
+					b.rest.typing(ctx, m.ChannelID)
 					cancel()
 				case <-stopTyping:
 					return
@@ -758,25 +697,8 @@ func (b *Bot) answerMessage(m *discordgo.Message, req Request) {
 	reply := b.h.Handle(b.work, req, ack)
 	close(stopTyping) // posting ends the indicator; no refresh may follow
 	typing.Wait()
-	ctx, cancel := b.post()
-	defer cancel()
-	channel := m.ChannelID
-	if reply.Ephemeral && m.GuildID != "" {
-		// A reply for the asker alone: try a direct message first.
-		if dm, err := b.s.UserChannelCreate(m.Author.ID, discordgo.WithContext(ctx)); err == nil {
-			channel = dm.ID
-		}
-	}
-	for k, msg := range reply.Messages {
-		send := &discordgo.MessageSend{Content: msg.Content, Embeds: msg.Embeds, AllowedMentions: noMentions()}
-		if k == 0 && channel == m.ChannelID {
-			send.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
-		}
-		if _, err := b.s.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
-			b.log.Warn("reply to a message", "err", err)
-			return
-		}
-	}
+	x.deliver(reply)
+	b.metrics.answered("ask", time.Since(received))
 }
 
 // maxChannels bounds the channels the bot remembers.
@@ -794,7 +716,7 @@ func (b *Bot) channelOf(channel, guild string) channelInfo {
 	if known {
 		return info
 	}
-	ctx, cancel := b.post()
+	ctx, cancel := b.read()
 	defer cancel()
 	ch, err := b.s.Channel(channel, discordgo.WithContext(ctx))
 	switch {

@@ -658,8 +658,8 @@ func TestShutdownGivesInFlightAnswersAGracePeriod(t *testing.T) {
 	if got := routes(mine); got != routeCallback+" | "+routeEdit {
 		t.Fatalf("calls %s", got)
 	}
-	if m := decode[message](t, mine[1]); !strings.Contains(m.Content, "I had to stop before I could answer") {
-		t.Errorf("in-flight question got %q", m.Content)
+	if m := decode[message](t, mine[1]); !strings.Contains(m.Content, "storybot is restarting") || !strings.Contains(m.Content, "please ask again") {
+		t.Errorf("in-flight question got %q; want the restart notice", m.Content)
 	}
 	if state, _, ok := hs.bot.Gateway(); state != "stopped" || ok {
 		t.Errorf("gateway after stop: %s, ok=%v", state, ok)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/stats"
 	"github.com/storybot/storybot/timeline"
 )
 
@@ -67,10 +68,23 @@ type Config struct {
 	Timeliner Timeliner
 	// Shelf enables /story, with which servers manage their stories; nil
 	// leaves the command unregistered.
-	Shelf  Shelf
-	Logger *slog.Logger
+	Shelf Shelf
+	// Recorder, when set, is told what became of each question and of the
+	// feedback on answers (storybot stats), and answers carry feedback
+	// buttons. It must not block.
+	Recorder Recorder
+	// Metrics, when set, counts questions, rejections and feedback.
+	Metrics *Metrics
+	Logger  *slog.Logger
 	// Now is the clock the rate limit runs on.
 	Now func() time.Time
+}
+
+// Recorder keeps statistics of questions and feedback; *stats.Journal
+// implements it, writing in the background.
+type Recorder interface {
+	Question(q stats.Question)
+	Vote(v stats.Vote)
 }
 
 // Handler answers storybot's commands and mentions.
@@ -79,9 +93,12 @@ type Handler struct {
 	library   Library
 	timeliner Timeliner
 	shelf     Shelf
+	recorder  Recorder
+	metrics   *Metrics
 	limits    *limiter
 	gate      *gate
 	log       *slog.Logger
+	now       func() time.Time
 	commands  []command
 }
 
@@ -139,9 +156,12 @@ func NewHandler(a Answerer, lib Library, cfg Config) *Handler {
 		library:   lib,
 		timeliner: cfg.Timeliner,
 		shelf:     cfg.Shelf,
+		recorder:  cfg.Recorder,
+		metrics:   cfg.Metrics,
 		limits:    newLimiter(cfg.RatePerMinute, cfg.RateBurst, cfg.Now),
 		gate:      newGate(cfg.MaxConcurrent, cfg.MaxQueued),
 		log:       cfg.Logger,
+		now:       cfg.Now,
 	}
 	h.register()
 	return h
@@ -238,6 +258,9 @@ func userErrorf(format string, args ...any) error {
 
 // Request is one thing a user asked, by slash command, mention or button.
 type Request struct {
+	// ID is the interaction's or the message's id, unique to the request;
+	// an answer's feedback buttons name it.
+	ID      string
 	User    string
 	Command string
 	// Sub is the subcommand used ("add" for /story add), or "".
@@ -310,6 +333,9 @@ func (h *Handler) Handle(ctx context.Context, req Request, ack func(private bool
 		msg = "question"
 	}
 	h.log.Log(ctx, level, msg, attrs...)
+	if msg == "question" {
+		reply = h.recordQuestion(req, reply, outcome, start)
+	}
 	return reply
 }
 
@@ -457,7 +483,9 @@ func (h *Handler) Ask(ctx context.Context, sc knowledge.Scope, question string, 
 	if len(sc.Docs) == 1 {
 		story = sc.Docs[0]
 	}
-	return renderAnswer(a, h.titles(ctx, sc), askedLine(a.Question, story)), nil
+	reply := renderAnswer(a, h.titles(ctx, sc), askedLine(a.Question, story))
+	reply.answered = &answered{a: a, scope: sc}
+	return reply, nil
 }
 
 // titles maps the slugs of the documents sc selects to their titles.

@@ -47,6 +47,9 @@ type Reply struct {
 	// that name, started from Intro where the command was used.
 	Thread string
 	Intro  Message
+	// answered is the answer shown, for statistics and feedback; nil for
+	// other replies.
+	answered *answered
 }
 
 // textReply is a reply of plain text we wrote ourselves (markdown allowed).

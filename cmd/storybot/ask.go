@@ -67,6 +67,12 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 // engine wires the answering engine, retrieving k passages: the index, and
 // the model when one is configured.
 func (s story) engine(k int) *answer.Engine {
+	return answer.New(s.engineOptions(k))
+}
+
+// engineOptions configure the answering engine: k passages for the model,
+// the configured model if there is one.
+func (s story) engineOptions(k int) answer.Options {
 	opts := answer.Options{Store: s.st, K: k, ContextTokens: s.cfg.ContextTokens, Timeout: s.cfg.LLMTimeout, Logger: s.log.With("component", "answer")}
 	if s.cfg.ModelConfigured() {
 		opts.Model = configuredModel{openai.New(openai.Options{
@@ -78,7 +84,7 @@ func (s story) engine(k int) *answer.Engine {
 		})}
 		opts.ModelName = s.cfg.Model
 	}
-	return answer.New(opts)
+	return opts
 }
 
 // configuredModel is the model client as configured: a time-out names

@@ -55,6 +55,7 @@ func commands() []command {
 		{"health", "ask a running bot's health endpoint (for Docker)", runHealth},
 		{"backup", "write a consistent copy of the index to a file, while serving", runBackup},
 		{"restore", "replace the index with a backup (storybot stopped)", runRestore},
+		{"stats", "sum up the questions the Discord bot was asked, and their feedback", runStats},
 		{"eval", "score retrieval or answers on FairytaleQA", runEval},
 		{"version", "print storybot's version", runVersion},
 	}

@@ -7,16 +7,19 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/stats"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "serve [--grace DURATION] [--db PATH]\n\n"+
 		"Runs the Discord bot: /ask, /timeline, /source, /story, /help and questions that mention it.\n"+
-		"Needs DISCORD_TOKEN. Health is served at http://HEALTH_ADDR/healthz. On SIGINT or\n"+
-		"SIGTERM it disconnects and gives answers in flight the grace period to finish.")
-	grace := fs.Duration("grace", 7*time.Second, "how long answers in flight may take to finish when stopping")
+		"Needs DISCORD_TOKEN. Health is served at http://HEALTH_ADDR/healthz, metrics at /metrics.\n"+
+		"On SIGINT or SIGTERM it disconnects, shows everyone waiting for an answer a notice to ask\n"+
+		"again unless the answer replaces it, and stops within the grace period.")
+	grace := fs.Duration("grace", 7*time.Second, "how long stopping may take: answers in flight may finish until then")
 	db := dbFlag(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -33,7 +36,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.st.Close()
 	cfg, logger, st := s.cfg, s.log, s.st
-	eng := s.engine(5)
+	metrics := bot.NewMetrics()
+	opts := s.engineOptions(5)
+	opts.Store, opts.Model = metrics.Store(opts.Store), metrics.Model(opts.Model)
+	eng := answer.New(opts)
+	// Questions are recorded for storybot stats (not those of storybot ask,
+	// which are the operator's own), in the background.
+	journal := stats.NewJournal(st, stats.JournalOptions{
+		Retention: cfg.QuestionRetention, Dropped: metrics.Dropped, Logger: logger.With("component", "stats"),
+	})
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		journal.Close(ctx)
+	}()
 	h := bot.NewHandler(eng, st, bot.Config{
 		RatePerMinute: cfg.RatePerMinute,
 		RateBurst:     cfg.RateBurst,
@@ -41,6 +57,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxQueued:     cfg.MaxQueued,
 		Timeliner:     storeTimeliner{st: st, labels: eng},
 		Shelf:         shelf{st},
+		Recorder:      journal,
+		Metrics:       metrics,
 		Logger:        logger.With("component", "bot"),
 	})
 	b, err := bot.New(cfg.DiscordToken, h, bot.Options{
@@ -50,6 +68,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		ShardCount:     cfg.ShardCount,
 		Grace:          *grace,
 		MessageContent: cfg.MessageContent,
+		Metrics:        metrics,
 		Logger:         logger.With("component", "discord"),
 	})
 	if err != nil {
@@ -61,10 +80,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if ln, err := net.Listen("tcp", cfg.HealthAddr); err != nil {
 		logger.Error("health endpoint disabled: HEALTH_ADDR cannot be listened on; set HEALTH_ADDR to a free host:port", "addr", cfg.HealthAddr, "err", err)
 	} else {
-		health := &http.Server{Handler: bot.HealthHandler(b, st), ReadHeaderTimeout: 5 * time.Second}
+		mux := http.NewServeMux()
+		mux.Handle("/healthz", bot.HealthHandler(b, st))
+		mux.Handle("GET /metrics", metrics.Handler())
+		health := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 		served := make(chan error, 1)
 		go func() { served <- health.Serve(ln) }()
-		logger.Info("health endpoint listening", "url", "http://"+ln.Addr().String()+"/healthz")
+		logger.Info("health endpoint listening", "url", "http://"+ln.Addr().String()+"/healthz", "metrics", "http://"+ln.Addr().String()+"/metrics")
 		defer func() {
 			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
