@@ -74,6 +74,8 @@ type modelCase struct {
 	forbidden []string // must appear nowhere in the answer or quotes
 	wantWaits []time.Duration
 	check     func(t *testing.T, reqs []fakeopenai.Request)
+	// checks, when set, is the Answer.Checks wanted.
+	checks *answer.Checks
 }
 
 func TestAskWithModel(t *testing.T) {
@@ -83,6 +85,7 @@ func TestAskWithModel(t *testing.T) {
 			respond:   always(good),
 			wantMode:  answer.ModeLLM,
 			wantReqs:  1,
+			checks:    &answer.Checks{ModelAsked: true},
 			wantQuote: goodQuote,
 			notice:    answer.NoticeVerified,
 		},
@@ -95,6 +98,7 @@ func TestAskWithModel(t *testing.T) {
 			wantReqs:  2,
 			notice:    "The model's answer was not backed by the story (none of its quotes is word for word in the passage it cites)",
 			forbidden: []string{"paid Ramos", "million dollars"},
+			checks:    &answer.Checks{ModelAsked: true, Fallback: true, RejectedQuotes: 2, RejectedClaims: 2}, // each sentence cited a rejected quote
 			check: func(t *testing.T, reqs []fakeopenai.Request) {
 				repair := reqs[1].Messages[len(reqs[1].Messages)-1].Content
 				if !strings.Contains(repair, "the FBI paid Ramos a million dollars") || !strings.Contains(repair, "not found in passage") {
@@ -118,6 +122,7 @@ func TestAskWithModel(t *testing.T) {
 			wantQuote: goodQuote,
 			notice:    answer.NoticeVerified,
 			forbidden: []string{"demanded"},
+			checks:    &answer.Checks{ModelAsked: true, RejectedQuotes: 1, RejectedClaims: 1},
 		},
 		{
 			name: "citation of a passage not sent",
@@ -200,6 +205,7 @@ func TestAskWithModel(t *testing.T) {
 			wantReqs:  3,
 			notice:    "the model server answered 500",
 			wantWaits: []time.Duration{500 * time.Millisecond, time.Second},
+			checks:    &answer.Checks{ModelAsked: true, Fallback: true, ModelFailure: "error"},
 		},
 		{
 			name:     "stalled server bounded by the timeout",
@@ -208,6 +214,7 @@ func TestAskWithModel(t *testing.T) {
 			wantMode: answer.ModeExtractive,
 			wantReqs: 1,
 			notice:   "did not answer in time",
+			checks:   &answer.Checks{ModelAsked: true, Fallback: true, ModelFailure: "timeout"},
 		},
 		{
 			name: "no-citation answer speaking for the system",
@@ -402,6 +409,9 @@ func (tt modelCase) run(t *testing.T) {
 	}
 	checkAnswer(t, st, got, tt.wantMode)
 	tt.checkShown(t, got)
+	if tt.checks != nil && got.Checks != *tt.checks {
+		t.Errorf("checks = %+v, want %+v", got.Checks, *tt.checks)
+	}
 	if n := srv.ChatCount(); n != tt.wantReqs {
 		t.Errorf("model requests = %d, want %d", n, tt.wantReqs)
 	}

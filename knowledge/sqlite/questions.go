@@ -35,8 +35,8 @@ func (s *Store) RecordQuestion(ctx context.Context, q stats.Question) error {
 	return commit(tx)
 }
 
-// RecordVote stores a user's vote on an answer, replacing their earlier
-// one. A vote up drops an earlier comment; a vote down keeps it unless v
+// RecordVote stores a user's vote on an answer, replacing an earlier one
+// (not a later one, should they be written out of order). A vote up drops an earlier comment; a vote down keeps it unless v
 // has one.
 func (s *Store) RecordVote(ctx context.Context, v stats.Vote) error {
 	tx, err := s.beginWrite(ctx, s.db)
@@ -54,7 +54,8 @@ func (s *Store) RecordVote(ctx context.Context, v stats.Vote) error {
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO feedback (answer_id, user, vote, comment, voted_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (answer_id, user) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at,
-			comment = CASE WHEN excluded.vote = 1 THEN NULL WHEN ? THEN excluded.comment ELSE feedback.comment END`,
+			comment = CASE WHEN excluded.vote = 1 THEN NULL WHEN ? THEN excluded.comment ELSE feedback.comment END
+		WHERE excluded.voted_at >= feedback.voted_at`,
 		v.Answer, v.User, vote, comment, v.At.UnixMilli(), v.Commented)
 	if err != nil {
 		return fmt.Errorf("record feedback: %w", err)
