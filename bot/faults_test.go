@@ -17,10 +17,11 @@ const (
 	routeDeleteMessage = "DELETE /channels/{channel}/messages/{message}"
 )
 
-// ask sends /ask with question and returns its interaction.
-func (hs *harness) ask(t *testing.T, user, question string) fakediscord.Sent {
+// ask sends /ask with question and returns its interaction; faults are
+// its own.
+func (hs *harness) ask(t *testing.T, user, question string, faults ...fakediscord.Fault) fakediscord.Sent {
 	t.Helper()
-	sent, err := hs.fake.Interact(fakediscord.Interaction{Command: "ask", UserID: user,
+	sent, err := hs.fake.Interact(fakediscord.Interaction{Command: "ask", UserID: user, Faults: faults,
 		Options: []fakediscord.Option{{Name: "question", Value: question}}})
 	if err != nil {
 		t.Fatal(err)
@@ -54,8 +55,7 @@ func TestEditRetriedAfterServerError(t *testing.T) {
 	t.Parallel()
 	hs := start(t, setup{})
 	for _, status := range []int{500, 502, 503} {
-		sent := hs.ask(t, "", "Who shouted at the harbour?")
-		hs.fake.Fail(fakediscord.Fault{Route: routeEdit, Token: sent.Token, Status: status, Times: 1})
+		sent := hs.ask(t, "", "Who shouted at the harbour?", fakediscord.Fault{Route: routeEdit, Status: status, Times: 1})
 		m := hs.waitAnswered(t, sent)
 		if !strings.Contains(m.Content, "return") {
 			t.Errorf("after a %d: edited to %q; want the answer", status, m.Content)
@@ -129,8 +129,7 @@ func TestAcknowledgementLost(t *testing.T) {
 func TestEditNeverWorks(t *testing.T) {
 	t.Parallel()
 	hs := start(t, setup{})
-	sent := hs.ask(t, "42", "Who shouted at the harbour?")
-	hs.fake.Fail(fakediscord.Fault{Route: routeEdit, Token: sent.Token, Status: 500})
+	sent := hs.ask(t, "42", "Who shouted at the harbour?", fakediscord.Fault{Route: routeEdit, Status: 500})
 	calls, err := hs.fake.Wait(wait(t), func(calls []fakediscord.Call) bool { return len(succeeded(calls, sent, routeDelete)) > 0 })
 	if err != nil {
 		t.Fatalf("the placeholder was never deleted: %v; calls %s", err, routes(only(calls, sent)))

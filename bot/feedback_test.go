@@ -129,20 +129,9 @@ func TestFeedbackButtonsVotesAndModal(t *testing.T) {
 	for range 3 {
 		<-rec.changed
 	}
-	_, votes := rec.snapshot()
-	if len(votes) != 3 || !votes[0].Up || votes[1].Up || votes[2].Comment != "The quote is about the quay, not who shouted." || !votes[2].Commented {
-		t.Errorf("votes %+v", votes)
-	}
-	for _, v := range votes {
-		if v.Answer != sent.ID || v.User != "88" {
-			t.Errorf("vote %+v; want user 88 on %s", v, sent.ID)
-		}
-	}
+	checkVotes(t, rec, sent)
 
-	scrape := httptest.NewRecorder()
-	metrics.Handler().ServeHTTP(scrape, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ := io.ReadAll(scrape.Body)
-	for _, want := range []string{
+	checkMetrics(t, metrics,
 		`storybot_questions_total{command="ask",mode="llm",outcome="answered"} 1`,
 		`storybot_feedback_total{kind="up"} 1`,
 		`storybot_feedback_total{kind="down"} 1`,
@@ -151,9 +140,18 @@ func TestFeedbackButtonsVotesAndModal(t *testing.T) {
 		`storybot_acknowledgement_seconds_count 1`,
 		`storybot_answer_seconds_count{command="ask"} 1`,
 		`storybot_replies_total{via="edit"} 1`,
-	} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("/metrics lacks %s", want)
+	)
+}
+
+// checkMetrics scrapes m and checks it holds each of want.
+func checkMetrics(t *testing.T, m *bot.Metrics, want ...string) {
+	t.Helper()
+	scrape := httptest.NewRecorder()
+	m.Handler().ServeHTTP(scrape, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(scrape.Body)
+	for _, w := range want {
+		if !strings.Contains(string(body), w) {
+			t.Errorf("/metrics lacks %s", w)
 		}
 	}
 }
@@ -168,17 +166,25 @@ func TestMetricsCountRESTErrorsAndRetries(t *testing.T) {
 	hs.waitAnswered(t, hs.ask(t, "", "Who shouted?"))
 	hs.fake.Fail(fakediscord.Fault{Route: routeEdit, Status: 429, RetryAfter: 100e6, Times: 1})
 	hs.waitAnswered(t, hs.ask(t, "", "Who shouted?"))
-	scrape := httptest.NewRecorder()
-	metrics.Handler().ServeHTTP(scrape, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ := io.ReadAll(scrape.Body)
-	for _, want := range []string{
+	checkMetrics(t, metrics,
 		`storybot_discord_rest_errors_total{status="500"} 1`,
 		`storybot_discord_rest_errors_total{status="429"} 1`,
 		`storybot_discord_rest_retries_total{route="edit interaction response"} 2`,
 		`storybot_questions_total{command="ask",mode="llm",outcome="answered"} 2`,
-	} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("/metrics lacks %s", want)
+	)
+}
+
+// checkVotes checks the three votes of user 88 on sent: 👍, 👎, and what
+// was wrong.
+func checkVotes(t *testing.T, rec *recorder, sent fakediscord.Sent) {
+	t.Helper()
+	_, votes := rec.snapshot()
+	if len(votes) != 3 || !votes[0].Up || votes[1].Up || votes[2].Comment != "The quote is about the quay, not who shouted." || !votes[2].Commented {
+		t.Errorf("votes %+v", votes)
+	}
+	for _, v := range votes {
+		if v.Answer != sent.ID || v.User != "88" {
+			t.Errorf("vote %+v; want user 88 on %s", v, sent.ID)
 		}
 	}
 }

@@ -123,6 +123,7 @@ func TestNoCommandShowsASecret(t *testing.T) {
 				"timeline": {args: []string{"timeline"}, want: "phantom-secure#"},
 				"ingest":   {args: []string{"ingest", story}, want: "added"},
 				"docs":     {args: []string{"docs"}, want: "phantom-secure"},
+				"stats":    {args: []string{"stats"}, want: "Questions from"},
 				"backup":   {args: []string{"backup", filepath.Join(dir, "backup.db")}, want: "backed up"},
 				"restore":  {args: []string{"restore", filepath.Join(dir, "backup.db")}, want: "restored"},
 				"eval":     {args: []string{"eval", "--data", t.TempDir()}, exitCode: 1, want: "no FairytaleQA val split"},
@@ -135,7 +136,7 @@ func TestNoCommandShowsASecret(t *testing.T) {
 					t.Fatalf("storybot %s is not run here: add it to runs", c.name)
 				}
 			}
-			order := []string{"version", "ask", "search", "timeline", "ingest", "docs", "backup", "restore", "eval", "health", "doctor"}
+			order := []string{"version", "ask", "search", "timeline", "ingest", "docs", "stats", "backup", "restore", "eval", "health", "doctor"}
 			var outputs []string
 			for _, name := range order {
 				r := runs[name]

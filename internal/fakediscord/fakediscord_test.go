@@ -2,6 +2,7 @@ package fakediscord_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,4 +125,42 @@ func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.URL = &u
 	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestFaults checks the faults a test can inject: a 429 as Discord sends
+// it, and a count of calls hit. (The bot's tests use the others: a 500
+// after the work was done, a delay.)
+func TestFaults(t *testing.T) {
+	fake := fakediscord.New(fakediscord.Options{Token: "tok"})
+	defer fake.Close()
+	api := fake.URL + "/api/v9"
+	fake.Fail(fakediscord.Fault{Route: "POST /channels/{channel}/messages", Status: 429, RetryAfter: 1500 * time.Millisecond, Times: 1})
+	req, _ := http.NewRequest("POST", api+"/channels/1/messages", strings.NewReader(`{"content":"hi"}`))
+	req.Header.Set("Authorization", "Bot tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		RetryAfter float64 `json:"retry_after"`
+		Global     bool    `json:"global"`
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	h := resp.Header
+	if resp.StatusCode != 429 || body.RetryAfter != 1.5 || h.Get("Retry-After") != "2" || h.Get("X-RateLimit-Remaining") != "0" ||
+		h.Get("X-RateLimit-Reset-After") != "1.500" || h.Get("X-RateLimit-Bucket") == "" {
+		t.Errorf("429: %d %+v %v", resp.StatusCode, body, h)
+	}
+	if got := do(t, "POST", api+"/channels/1/messages", `{"content":"hi"}`); got != 200 {
+		t.Errorf("after the one 429: %d", got)
+	}
+
+	fake.Fail(fakediscord.Fault{Route: "PATCH /channels/{channel}/messages/{message}", Status: 503})
+	if got := do(t, "PATCH", api+"/channels/1/messages/2", `{"content":"x"}`); got != 503 {
+		t.Errorf("edit with a 503 fault: %d", got)
+	}
+	if got := do(t, "PATCH", api+"/channels/1/messages/2", `{"content":"x"}`); got != 503 {
+		t.Errorf("a fault without Times hits every call: %d", got)
+	}
 }

@@ -189,6 +189,9 @@ type Interaction struct {
 	// value), opened from a button on the message of Of or Message.
 	Modal  string
 	Fields map[string]string
+	// Faults are added for this interaction's calls alone (their Token is
+	// set to its token) before it is dispatched.
+	Faults []Fault
 }
 
 // Sent identifies an interaction the fake dispatched.
@@ -212,6 +215,10 @@ func (s *Server) Interact(in Interaction) (Sent, error) {
 	s.mu.Lock()
 	s.interactions[token] = state
 	s.mu.Unlock()
+	for _, f := range in.Faults {
+		f.Token = token
+		s.Fail(f)
+	}
 	user := in.UserID
 	if user == "" {
 		user = "400000000000000001"

@@ -58,25 +58,8 @@ func TestQuestionReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Questions != 6 || r.ByOutcome["answered"] != 2 || r.ByOutcome["not_found"] != 3 || r.ByOutcome["rate_limited"] != 1 || r.ByMode["llm"] != 1 {
-		t.Errorf("counts %+v / %+v / %d", r.ByOutcome, r.ByMode, r.Questions)
-	}
-	if len(r.Days) != 2 || r.Days[0] != (stats.Day{Date: "2026-05-10", Questions: 2, Answered: 2}) || r.Days[1].NotFound != 3 {
-		t.Errorf("days %+v", r.Days)
-	}
-	if r.NotFoundRate != 0.6 || r.ModelAsked != 2 || r.Fallbacks != 1 || r.FallbackRate != 0.5 || r.ModelFailures != 1 || r.ModelTimeouts != 1 {
-		t.Errorf("rates: not found %v, fallbacks %d/%d %v, failures %d (%d timeouts)", r.NotFoundRate, r.Fallbacks, r.ModelAsked, r.FallbackRate, r.ModelFailures, r.ModelTimeouts)
-	}
-	if r.RejectedQuotes != 1 || r.RejectedClaims != 2 || r.AnswersWithRejections != 1 {
-		t.Errorf("rejections %d %d %d", r.RejectedQuotes, r.RejectedClaims, r.AnswersWithRejections)
-	}
-	if f := r.Feedback; f.Up != 1 || f.Down != 2 || len(f.Comments) != 2 || f.Comments[0].Text != "wrong ship" || f.Comments[0].Question != "Who sailed?" || f.Comments[1].Text != "too slow" {
-		t.Errorf("feedback %+v", f)
-	}
-	if len(r.Gaps) != 2 || r.Gaps[0].Times != 2 || stats.GapKey(r.Gaps[0].Question) != "who is the mayor" ||
-		!slices.Equal(r.Gaps[0].Stories, []string{"harbour", "voyage"}) || r.Gaps[1].Times != 1 {
-		t.Errorf("gaps %+v", r.Gaps)
-	}
+	checkCounts(t, r)
+	checkFeedbackAndGaps(t, r)
 
 	// Text past the retention is forgotten, and never shown meanwhile.
 	r, _ = st.QuestionReport(ctx, day.Add(-31*24*time.Hour), day.Add(48*time.Hour), time.Hour)
@@ -128,5 +111,35 @@ func TestJournalForgetsOldTextAtStart(t *testing.T) {
 	r, _ := st.QuestionReport(ctx, now.Add(-50*24*time.Hour), now.Add(time.Hour), 100*24*time.Hour)
 	if len(r.Gaps) != 1 || r.Gaps[0].Question != "new question" {
 		t.Errorf("gaps %+v; want only the new question's text kept", r.Gaps)
+	}
+}
+
+// checkCounts checks the counts and rates of TestQuestionReport's report.
+func checkCounts(t *testing.T, r stats.Report) {
+	t.Helper()
+	if r.Questions != 6 || r.ByOutcome["answered"] != 2 || r.ByOutcome["not_found"] != 3 || r.ByOutcome["rate_limited"] != 1 || r.ByMode["llm"] != 1 {
+		t.Errorf("counts %+v / %+v / %d", r.ByOutcome, r.ByMode, r.Questions)
+	}
+	if len(r.Days) != 2 || r.Days[0] != (stats.Day{Date: "2026-05-10", Questions: 2, Answered: 2}) || r.Days[1].NotFound != 3 {
+		t.Errorf("days %+v", r.Days)
+	}
+	if r.NotFoundRate != 0.6 || r.ModelAsked != 2 || r.Fallbacks != 1 || r.FallbackRate != 0.5 || r.ModelFailures != 1 || r.ModelTimeouts != 1 {
+		t.Errorf("rates: not found %v, fallbacks %d/%d %v, failures %d (%d timeouts)", r.NotFoundRate, r.Fallbacks, r.ModelAsked, r.FallbackRate, r.ModelFailures, r.ModelTimeouts)
+	}
+	if r.RejectedQuotes != 1 || r.RejectedClaims != 2 || r.AnswersWithRejections != 1 {
+		t.Errorf("rejections %d %d %d", r.RejectedQuotes, r.RejectedClaims, r.AnswersWithRejections)
+	}
+}
+
+// checkFeedbackAndGaps checks the feedback and gaps of TestQuestionReport's
+// report.
+func checkFeedbackAndGaps(t *testing.T, r stats.Report) {
+	t.Helper()
+	if f := r.Feedback; f.Up != 1 || f.Down != 2 || len(f.Comments) != 2 || f.Comments[0].Text != "wrong ship" || f.Comments[0].Question != "Who sailed?" || f.Comments[1].Text != "too slow" {
+		t.Errorf("feedback %+v", f)
+	}
+	if len(r.Gaps) != 2 || r.Gaps[0].Times != 2 || stats.GapKey(r.Gaps[0].Question) != "who is the mayor" ||
+		!slices.Equal(r.Gaps[0].Stories, []string{"harbour", "voyage"}) || r.Gaps[1].Times != 1 {
+		t.Errorf("gaps %+v", r.Gaps)
 	}
 }
