@@ -30,7 +30,7 @@ const (
 )
 
 // restartNotice stands in for an answer in flight when storybot stops.
-const restartNotice = "storybot is restarting. If your answer does not replace this message in a few seconds, please ask again in a minute."
+const restartNotice = "storybot is restarting. If your answer does not appear here within a few seconds, please ask again in a minute."
 
 // pending is an exchange that may still be waiting for its reply.
 type pending interface {
@@ -84,10 +84,11 @@ type exchange struct {
 	i        *discordgo.Interaction
 	received time.Time
 
-	mu      sync.Mutex // one post at a time
-	ack     ackState
-	private bool // the acknowledgement was private
-	done    bool // the reply was posted, or is being posted
+	mu       sync.Mutex // one post at a time, but for the restart notice
+	ack      ackState
+	private  bool // the acknowledgement was private
+	done     bool // the reply was posted, or is being posted
+	noticing bool // the restart notice is on its way
 }
 
 func (b *Bot) newExchange(i *discordgo.Interaction, received time.Time) *exchange {
@@ -142,17 +143,33 @@ func (x *exchange) progress(text string) {
 	}
 }
 
+// notice puts the restart notice in place of the acknowledgement. It does
+// not hold up the reply: one that is ready while the notice is on its way
+// goes as follow-ups (an edit could be overtaken by the notice's), and
+// the notice is then removed.
 func (x *exchange) notice() {
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	if x.ack == notAcked || x.done {
+		x.mu.Unlock()
 		return
 	}
+	x.noticing = true
+	x.mu.Unlock()
 	ctx, cancel := x.context()
 	defer cancel()
 	text, none := restartNotice, []discordgo.MessageComponent{}
-	if _, err := x.b.rest.editOriginal(ctx, x.i, &discordgo.WebhookEdit{Content: &text, Components: &none, AllowedMentions: noMentions()}); err != nil {
+	_, err := x.b.rest.editOriginal(ctx, x.i, &discordgo.WebhookEdit{Content: &text, Components: &none, AllowedMentions: noMentions()})
+	if err != nil {
 		x.b.log.Warn("show the restart notice", "err", err)
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.noticing = false
+	if x.done && err == nil {
+		// The reply went as follow-ups meanwhile: the notice is no longer true.
+		if err := x.b.rest.deleteOriginal(ctx, x.i); err != nil {
+			x.b.log.Warn("delete the restart notice", "err", err)
+		}
 	}
 }
 
@@ -192,6 +209,8 @@ func (x *exchange) deliver(r Reply) {
 			x.b.log.Warn("delete the deferred response", "err", err)
 		}
 		x.followUps(ctx, msgs, true)
+	case x.noticing:
+		x.followUps(ctx, msgs, r.Ephemeral)
 	default:
 		if r.Thread != "" && !x.private && !r.Ephemeral && x.inThread(ctx, r, msgs) {
 			return
@@ -278,7 +297,7 @@ func (x *exchange) followUps(ctx context.Context, msgs []Message, private bool) 
 			x.fallback(ctx, msgs[k:], private)
 			return
 		}
-		x.b.metrics.delivered("follow-up")
+		x.b.metrics.delivered("follow_up")
 	}
 }
 
@@ -305,7 +324,7 @@ func (x *exchange) fallback(ctx context.Context, msgs []Message, private bool) {
 		x.b.undelivered(err)
 		return
 	}
-	x.b.metrics.delivered("direct message")
+	x.b.metrics.delivered("direct_message")
 }
 
 func (b *Bot) undelivered(err error) {
@@ -361,12 +380,15 @@ func (x *mention) ref() *discordgo.MessageReference {
 	return &discordgo.MessageReference{MessageID: x.m.ID, ChannelID: x.m.ChannelID, GuildID: x.m.GuildID, FailIfNotExists: new(bool)}
 }
 
+// notice replies with the restart notice. A reply ready meanwhile does
+// not wait for it; the notice is then removed.
 func (x *mention) notice() {
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	if x.done {
+		x.mu.Unlock()
 		return
 	}
+	x.mu.Unlock()
 	ctx, cancel := x.b.postContext(time.Time{})
 	defer cancel()
 	msg, err := x.b.rest.send(ctx, x.m.ChannelID, &discordgo.MessageSend{Content: restartNotice, Reference: x.ref(), AllowedMentions: noMentions()})
@@ -374,7 +396,15 @@ func (x *mention) notice() {
 		x.b.log.Warn("show the restart notice", "err", err)
 		return
 	}
-	x.noticeID = msg.ID
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !x.done {
+		x.noticeID = msg.ID
+		return
+	}
+	if err := x.b.rest.deleteMessage(ctx, x.m.ChannelID, msg.ID); err != nil {
+		x.b.log.Warn("delete the restart notice", "err", err)
+	}
 }
 
 // deliver replies to the message (a reply for the asker alone goes to a

@@ -133,7 +133,7 @@ func New(token string, h *Handler, opts Options) (*Bot, error) {
 		s: s, rest: newREST(s), h: h, guildID: opts.GuildID, grace: opts.Grace, metrics: opts.Metrics, log: opts.Logger,
 		content: opts.MessageContent, ready: make(chan *discordgo.Ready, 1), gateway: "starting", since: time.Now(),
 	}
-	b.rest.observe = opts.Metrics.restFailed
+	b.rest.retried = opts.Metrics.retried
 	b.work, b.cancelWork = context.WithCancel(context.Background())
 	opts.Metrics.watchGateway(b)
 	return b, nil

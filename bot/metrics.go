@@ -146,8 +146,8 @@ func (m *Metrics) delivered(via string) {
 	}
 }
 
-func (m *Metrics) restFailed(route string, status int, retry bool) {
-	if m != nil && retry {
+func (m *Metrics) retried(route string) {
+	if m != nil {
 		m.restRetries.WithLabelValues(route).Inc()
 	}
 }

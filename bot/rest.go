@@ -37,9 +37,8 @@ type rest struct {
 	api    string // e.g. https://discord.com/api/v9
 	token  string // "Bot …"
 	agent  string
-	// observe, when set, hears of every failed attempt's status (0: no
-	// answer) and of every retry.
-	observe func(route string, status int, retry bool)
+	// retried, when set, hears of every call tried again.
+	retried func(route string)
 
 	mu    sync.Mutex
 	until map[string]time.Time // bucket → no call before then
@@ -129,9 +128,6 @@ func (r *rest) do(ctx context.Context, c call, out any) error {
 		last = err
 		var re *RESTError
 		isREST := errors.As(err, &re)
-		if r.observe != nil {
-			r.observe(c.route, status, false)
-		}
 		switch {
 		case ctx.Err() != nil:
 			return err
@@ -150,8 +146,8 @@ func (r *rest) do(ctx context.Context, c call, out any) error {
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < pause {
 			return fmt.Errorf("no time left to wait %s and try again: %w", pause.Round(time.Millisecond), err)
 		}
-		if r.observe != nil {
-			r.observe(c.route, status, true)
+		if r.retried != nil {
+			r.retried(c.route)
 		}
 		if err := sleep(ctx, pause); err != nil {
 			return errors.Join(last, err)

@@ -119,6 +119,11 @@ func (j *Journal) run() {
 	defer tick.Stop()
 	for {
 		select {
+		case <-j.stop:
+			return
+		default:
+		}
+		select {
 		case write, ok := <-j.queue:
 			if !ok {
 				return

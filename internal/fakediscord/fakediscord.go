@@ -5,8 +5,8 @@
 // real handshake (hello, identify, ready, heartbeats) and dispatches events
 // the test makes up: slash commands (with subcommands, attachments, the
 // member's permissions, in any server, channel or thread), autocomplete
-// requests, button clicks and messages. A real discordgo session talks to
-// it through DISCORD_API_BASE_URL.
+// requests, button clicks, modal submissions and messages. A real discordgo
+// session talks to it through DISCORD_API_BASE_URL.
 //
 // Every REST call is recorded with its JSON body, in order, so tests assert
 // on what the bot actually sent. Unknown routes answer 404 and are recorded
@@ -256,6 +256,8 @@ type Fault struct {
 	// Times is how many calls it hits; 0 means every one.
 	Times int
 	// Delay holds each call this long before answering it (a slow Discord).
+	// A call whose client gives up meanwhile is not done, and is recorded
+	// with status 499.
 	Delay time.Duration
 	// Status, when not 0, is answered instead of the route's answer: a 5xx,
 	// or 429 with RetryAfter.
@@ -306,6 +308,7 @@ func (s *Server) misbehave(w http.ResponseWriter, r *http.Request, f Fault) (app
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			w.WriteHeader(499) // the client went away: nothing was done
 			return false
 		}
 	}
