@@ -74,7 +74,7 @@ func run() error {
 		"STORYBOT_DB="+filepath.Join(dir, "storybot.db"), "HEALTH_ADDR="+health,
 		"OPENAI_BASE_URL="+model.URL(), "OPENAI_MODEL=slow-model",
 		fmt.Sprintf("MAX_CONCURRENT_ANSWERS=%d", *n), fmt.Sprintf("MAX_QUEUED_ANSWERS=%d", *n),
-		"RATE_LIMIT_PER_MINUTE=60000", "RATE_LIMIT_BURST=1000", "LOG_LEVEL=warn", "GODEBUG=gctrace=1",
+		"RATE_LIMIT_PER_MINUTE=1000", "RATE_LIMIT_BURST=100", "LOG_LEVEL=warn", "GODEBUG=gctrace=1",
 	)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
