@@ -198,7 +198,7 @@ func (x *exchange) deliver(r Reply) {
 		acancel()
 		if err != nil {
 			x.b.log.Warn("respond to an interaction; posting the reply another way", "err", err)
-			x.fallback(ctx, msgs, r.Ephemeral)
+			x.fallback(msgs, r.Ephemeral)
 			return
 		}
 		x.followUps(ctx, msgs[1:], r.Ephemeral)
@@ -231,15 +231,17 @@ func (x *exchange) deliver(r Reply) {
 			x.followUps(ctx, msgs[1:], r.Ephemeral)
 			return
 		}
-		if ctx.Err() != nil {
+		if x.b.work.Err() != nil {
 			x.b.log.Warn("stopped before the reply could be posted; the restart notice stands in for it", "err", err)
 			return
 		}
 		x.b.log.Warn("edit the deferred response; posting the reply another way", "err", err)
-		x.fallback(ctx, msgs, r.Ephemeral)
+		x.fallback(msgs, r.Ephemeral)
 		if restCode(err) != codeUnknownWebhook {
 			// A placeholder may stand: remove it, so no "…" is left.
-			if err := rest.deleteOriginal(ctx, x.i); err != nil {
+			dctx, dcancel := x.context()
+			defer dcancel()
+			if err := rest.deleteOriginal(dctx, x.i); err != nil {
 				x.b.log.Warn("delete the placeholder of a reply posted another way", "err", err)
 			}
 		}
@@ -269,7 +271,7 @@ func (x *exchange) inThread(ctx context.Context, r Reply, msgs []Message) bool {
 	x.b.remember(th.ID, channelInfo{parent: x.i.ChannelID, owner: th.OwnerID})
 	if err := x.b.sendAll(ctx, th.ID, msgs, nil); err != nil {
 		x.b.log.Warn("answer in the thread; posting the reply in the channel", "err", err)
-		x.fallback(ctx, msgs, false)
+		x.fallback(msgs, false)
 		return true
 	}
 	x.b.metrics.delivered("thread")
@@ -294,7 +296,7 @@ func (x *exchange) followUps(ctx context.Context, msgs []Message, private bool) 
 		}
 		if err := x.b.rest.followUp(ctx, x.i, p); err != nil {
 			x.b.log.Warn("post a follow-up; posting the rest another way", "err", err)
-			x.fallback(ctx, msgs[k:], private)
+			x.fallback(msgs[k:], private)
 			return
 		}
 		x.b.metrics.delivered("follow_up")
@@ -303,8 +305,15 @@ func (x *exchange) followUps(ctx context.Context, msgs []Message, private bool) 
 
 // fallback posts msgs as channel messages, the first saying whom they
 // answer; a private reply, or one the channel refuses, goes to the asker
-// in a direct message.
-func (x *exchange) fallback(ctx context.Context, msgs []Message, private bool) {
+// in a direct message. It takes a retry window of its own (the way that
+// failed may have used its own up), unless the bot has stopped.
+func (x *exchange) fallback(msgs []Message, private bool) {
+	if x.b.work.Err() != nil {
+		x.b.log.Warn("stopped before the reply could be posted another way")
+		return
+	}
+	ctx, cancel := x.b.postContext(time.Time{})
+	defer cancel()
 	user := interactionUser(x.i)
 	if !private && x.i.ChannelID != "" {
 		lead := Message{Content: "-# For <@" + user + ">, who used /" + commandName(x.i) + ":"}
