@@ -244,7 +244,7 @@ func TestServeSIGTERMWithTwentyInFlightOnSlowDiscord(t *testing.T) {
 	model.Respond(func(r fakeopenai.Request) fakeopenai.Reply {
 		asked <- struct{}{}
 		if strings.Contains(r.Content("user"), "Quick") {
-			return fakeopenai.Status(400, "no").After(1500 * time.Millisecond) // then quotes, as the model failed
+			return fakeopenai.Status(401, "no").After(1500 * time.Millisecond) // refused, not retried: then quotes
 		}
 		return fakeopenai.Stall()
 	})

@@ -1,7 +1,7 @@
 // Command shutdownbench measures how `storybot serve` stops with answers in
 // flight: it starts the fake Discord (each edit of an interaction's
 // response, and each follow-up, taking -edit-delay) and a model server that never answers but
-// for one question in four, which it refuses after 1.5 s (storybot then
+// for one question in four, which it refuses (401) after 1.5 s (storybot then
 // answers with quotes); runs each storybot binary against both with its
 // default grace period; asks -n questions at once; sends SIGTERM once the
 // model has all of them; and reports how long the process took to exit
@@ -99,7 +99,7 @@ func once(bin string, n int, editDelay time.Duration) (result, error) {
 	model.Respond(func(r fakeopenai.Request) fakeopenai.Reply {
 		asked <- struct{}{}
 		if strings.Contains(r.Content("user"), "Quick") {
-			return fakeopenai.Status(400, "no").After(1500 * time.Millisecond)
+			return fakeopenai.Status(401, "no").After(1500 * time.Millisecond) // refused, not retried
 		}
 		return fakeopenai.Stall()
 	})
