@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/internal/fakediscord"
@@ -143,15 +144,30 @@ func TestFeedbackButtonsVotesAndModal(t *testing.T) {
 	)
 }
 
-// checkMetrics scrapes m and checks it holds each of want.
+// checkMetrics scrapes m until it holds each of want (the bot counts a
+// reply once Discord has taken it, just after the fake records it), and
+// fails if the test's deadline comes first.
 func checkMetrics(t *testing.T, m *bot.Metrics, want ...string) {
 	t.Helper()
-	scrape := httptest.NewRecorder()
-	m.Handler().ServeHTTP(scrape, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ := io.ReadAll(scrape.Body)
-	for _, w := range want {
-		if !strings.Contains(string(body), w) {
-			t.Errorf("/metrics lacks %s", w)
+	ctx := wait(t)
+	for {
+		scrape := httptest.NewRecorder()
+		m.Handler().ServeHTTP(scrape, httptest.NewRequest("GET", "/metrics", nil))
+		body, _ := io.ReadAll(scrape.Body)
+		var missing []string
+		for _, w := range want {
+			if !strings.Contains(string(body), w) {
+				missing = append(missing, w)
+			}
+		}
+		if len(missing) == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Errorf("/metrics lacks %s", strings.Join(missing, ", "))
+			return
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
 }

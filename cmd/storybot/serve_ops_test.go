@@ -86,6 +86,23 @@ func scrape(t *testing.T, addr string) string {
 	return string(body)
 }
 
+// scrapeUntil scrapes /metrics until it holds want (the bot counts an
+// answer once Discord has taken it, just after the fake records it), or
+// ctx ends.
+func scrapeUntil(t *testing.T, ctx context.Context, addr, want string) string {
+	t.Helper()
+	for {
+		body := scrape(t, addr)
+		if strings.Contains(body, want) || ctx.Err() != nil {
+			return body
+		}
+		select {
+		case <-time.After(10 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+}
+
 // TestServeFeedbackStatsAndMetrics: answers carry 👍 and 👎; votes and
 // what a 👎 says was wrong, the questions left unanswered and the counts
 // reach storybot stats, and /metrics counts them while serving.
@@ -126,7 +143,7 @@ func TestServeFeedbackStatsAndMetrics(t *testing.T) {
 			t.Errorf("a click or the modal answered %d: %s", c.Status, c.Body)
 		}
 	}
-	after := scrape(t, s.health)
+	after := scrapeUntil(t, ctx, s.health, `storybot_answer_seconds_count{command="ask"} 3`)
 	for _, want := range []string{
 		`storybot_questions_total{command="ask",mode="extractive",outcome="answered"} 1`,
 		`storybot_questions_total{command="ask",mode="not_found",outcome="not_found"} 2`,
