@@ -206,8 +206,8 @@ func (g *gcTrace) maxLive() int  { g.mu.Lock(); defer g.mu.Unlock(); return g.li
 func (g *gcTrace) maxStart() int { g.mu.Lock(); defer g.mu.Unlock(); return g.start }
 
 // slowModel is a chat-completions server that waits delay, then answers
-// by quoting the first sentence of passage [1] of the prompt, in storybot's
-// JSON protocol, so the answer verifies.
+// with the first sentence of passage [1] of the prompt, citing it, in
+// storybot's JSON protocol, so the answer and its quote verify.
 func slowModel(delay time.Duration) *fakeopenai.Server {
 	srv := fakeopenai.Start()
 	srv.SetModels("slow-model")
@@ -224,7 +224,7 @@ func slowModel(delay time.Duration) *fakeopenai.Server {
 			}
 		}
 		content, _ := json.Marshal(map[string]any{
-			"found": true, "answer": "The story says so [1].",
+			"found": true, "answer": quote + " [1]",
 			"citations": []any{map[string]any{"ref": 1, "quote": quote}},
 		})
 		return fakeopenai.Text(string(content)).After(delay)
