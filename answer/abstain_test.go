@@ -98,8 +98,10 @@ func TestTuneAbstention(t *testing.T) {
 	var names []string
 	for _, s := range abstainSets(t, *tune, *tuneCOVID, false) {
 		names = append(names, s.name)
-		err := eval.EachAsked(context.Background(), s.stories, reads, func(q string, off bool, ps []knowledge.Passage) {
-			cases[s.name] = append(cases[s.name], askedCase{off, q, ps})
+		err := eval.EachAsked(context.Background(), s.stories, reads, func(q, set, kind string, ps []knowledge.Passage) {
+			if set != eval.SetUnanswerable {
+				cases[s.name] = append(cases[s.name], askedCase{set == eval.SetOffTopic, q, ps})
+			}
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -34,32 +34,57 @@ func FairytaleQAAll(stories []fairytaleqa.Story) []Story {
 // offTopic is the story whose questions story i is asked besides its own.
 func offTopic(i, n int) int { return (i + n/2) % n }
 
+// The sets a question of the abstention sets belongs to.
+const (
+	SetAnswerable   = "answerable"
+	SetOffTopic     = "off-topic"
+	SetUnanswerable = "unanswerable"
+)
+
+// asked is one question of the abstention sets of a story.
+type asked struct {
+	set  string
+	kind string // of an unanswerable question
+	text string
+}
+
+// askedOf lists the questions story i of stories is asked: its own, the
+// off-topic story's and the unanswerable ones made from its own.
+func askedOf(stories, unanswerable []Story, i int) []asked {
+	var out []asked
+	for _, q := range stories[i].Questions {
+		out = append(out, asked{SetAnswerable, "", q.Text})
+	}
+	if len(stories) > 1 {
+		for _, q := range stories[offTopic(i, len(stories))].Questions {
+			out = append(out, asked{SetOffTopic, "", q.Text})
+		}
+	}
+	for _, q := range unanswerable[i].Questions {
+		out = append(out, asked{SetUnanswerable, q.Kind, q.Text})
+	}
+	return out
+}
+
 // EachAsked calls visit for every question of the abstention sets of
-// stories: each story indexed on its own, its own questions and the
-// off-topic ones searched for the top k passages (none when the question
-// has no words).
-func EachAsked(ctx context.Context, stories []Story, k int, visit func(question string, offTopic bool, passages []knowledge.Passage)) error {
+// stories: each story indexed on its own, its own questions, the
+// off-topic ones and the unanswerable ones (set says which; kind says how
+// an unanswerable one was made) searched for the top k passages (none
+// when the question has no words).
+func EachAsked(ctx context.Context, stories []Story, k int, visit func(question, set, kind string, passages []knowledge.Passage)) error {
+	un := Unanswerable(stories)
 	for i, s := range stories {
 		st, err := Index(ctx, s)
 		if err != nil {
 			return err
 		}
-		other := stories[offTopic(i, len(stories))]
-		for _, set := range []struct {
-			qs  []Question
-			off bool
-		}{{s.Questions, false}, {other.Questions, true}} {
-			if set.off && len(stories) < 2 {
-				continue
+		for _, q := range askedOf(stories, un, i) {
+			ps, err := st.Search(ctx, knowledge.Everything, q.text, k)
+			if err != nil && !errors.Is(err, knowledge.ErrEmptyQuery) {
+				st.Close()
+				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
-			for _, q := range set.qs {
-				ps, err := st.Search(ctx, knowledge.Everything, q.Text, k)
-				if err != nil && !errors.Is(err, knowledge.ErrEmptyQuery) {
-					st.Close()
-					return fmt.Errorf("%s: %q: %w", s.Name, q.Text, err)
-				}
-				visit(q.Text, set.off, ps)
-			}
+			visit(q.text, q.set, q.kind, ps)
 		}
 		st.Close()
 	}
@@ -71,6 +96,7 @@ func EachAsked(ctx context.Context, stories []Story, k int, visit func(question 
 type AbstainReport struct {
 	Answerable, Refused int // own questions, and those answered not_found
 	OffTopic, NotFound  int // other stories' questions, and those answered not_found
+	Unanswerable        UnanswerableReport
 }
 
 // Abstention asks every question of the abstention sets of stories with no
@@ -78,46 +104,45 @@ type AbstainReport struct {
 // not_found answers.
 func Abstention(ctx context.Context, stories []Story, k int) (AbstainReport, error) {
 	var rep AbstainReport
+	un := Unanswerable(stories)
 	for i, s := range stories {
 		st, err := Index(ctx, s)
 		if err != nil {
 			return rep, err
 		}
 		eng := answer.New(answer.Options{Store: st, K: k})
-		other := stories[offTopic(i, len(stories))]
-		for _, set := range []struct {
-			qs  []Question
-			off bool
-		}{{s.Questions, false}, {other.Questions, true}} {
-			if set.off && len(stories) < 2 {
+		for _, q := range askedOf(stories, un, i) {
+			a, err := eng.Ask(ctx, answer.Query{Question: q.text})
+			if errors.Is(err, knowledge.ErrEmptyQuery) {
 				continue
 			}
-			for _, q := range set.qs {
-				a, err := eng.Ask(ctx, answer.Query{Question: q.Text})
-				if errors.Is(err, knowledge.ErrEmptyQuery) {
-					continue
-				}
-				if err != nil {
-					st.Close()
-					return rep, fmt.Errorf("%s: %q: %w", s.Name, q.Text, err)
-				}
-				nf := a.Mode == answer.ModeNotFound
-				if set.off {
-					rep.OffTopic++
-					if nf {
-						rep.NotFound++
-					}
-				} else {
-					rep.Answerable++
-					if nf {
-						rep.Refused++
-					}
-				}
+			if err != nil {
+				st.Close()
+				return rep, fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
+			rep.count(q, a.Mode == answer.ModeNotFound)
 		}
 		st.Close()
 	}
 	return rep, nil
+}
+
+// count adds one question answered (not found or not) to the report.
+func (r *AbstainReport) count(q asked, notFound bool) {
+	switch q.set {
+	case SetAnswerable:
+		r.Answerable++
+		if notFound {
+			r.Refused++
+		}
+	case SetOffTopic:
+		r.OffTopic++
+		if notFound {
+			r.NotFound++
+		}
+	default:
+		r.Unanswerable.add(q.kind, notFound)
+	}
 }
 
 // RefusedRate is the share of answerable questions answered not_found.
@@ -126,8 +151,15 @@ func (r AbstainReport) RefusedRate() float64 { return ratio(r.Refused, r.Answera
 // NotFoundRate is the share of off-topic questions answered not_found.
 func (r AbstainReport) NotFoundRate() float64 { return ratio(r.NotFound, r.OffTopic) }
 
-// Print writes the two shares.
+// Print writes the shares, the unanswerable questions' by kind.
 func (r AbstainReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "off-topic questions answered not_found   %.3f (%d of %d)\n", r.NotFoundRate(), r.NotFound, r.OffTopic)
 	fmt.Fprintf(w, "answerable questions wrongly refused     %.3f (%d of %d)\n", r.RefusedRate(), r.Refused, r.Answerable)
+	u := r.Unanswerable
+	fmt.Fprintf(w, "unanswerable questions answered not_found %.3f (but negated ones)\n", u.NotFoundRate())
+	for _, k := range unanswerableKinds {
+		if u.N[k] > 0 {
+			fmt.Fprintf(w, "  %-24s %.3f (%d of %d)\n", k, ratio(u.NotFound[k], u.N[k]), u.NotFound[k], u.N[k])
+		}
+	}
 }

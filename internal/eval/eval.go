@@ -32,6 +32,8 @@ type Story struct {
 type Question struct {
 	Text    string
 	Answers []string
+	// Kind says how an unanswerable question was made (see Unanswerable).
+	Kind string
 }
 
 // FairytaleQA returns the stories with their explicit questions: those
