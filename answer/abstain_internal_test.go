@@ -27,3 +27,27 @@ func BenchmarkAbstain(b *testing.B) {
 		ap.unanswered(q, passages)
 	}
 }
+
+func TestOneEditApart(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"ownee", "onwee", true},      // two letters swapped
+		{"starkard", "starkad", true}, // one dropped
+		{"starkad", "starkard", true}, // one added
+		{"ceamcam1", "ceacam1", true}, // one dropped inside
+		{"prince", "prance", true},    // one changed
+		{"ramos", "ramos", false},     // the same word
+		{"prince", "princess", false}, // two added
+		{"ownee", "eewno", false},     // far apart
+		{"abcd", "abdc", true},        // the last two swapped
+		{"abcd", "bacd", true},        // the first two swapped
+		{"abcd", "acbe", false},       // swapped and changed
+	}
+	for _, tt := range tests {
+		if got := oneEditApart(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEditApart(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

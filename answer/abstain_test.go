@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/storybot/storybot/internal/eval"
 	"github.com/storybot/storybot/internal/fairytaleqa"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // TestEvalAbstention asks each story of the FairytaleQA splits
@@ -77,15 +79,19 @@ var grid = flag.Bool("grid", false, "with -tune, TestTuneAbstention sweeps a gri
 
 // askedCase is one question of an abstention set with its passages.
 type askedCase struct {
-	off      bool
+	set      string // eval.SetAnswerable, SetOffTopic or SetUnanswerable
+	kind     string // how an unanswerable one was made
 	question string
 	passages []knowledge.Passage
+	score    float64 // the default's score, -1 when it refuses outright
 }
 
 // TestTuneAbstention sweeps the abstention's setting around the default
 // on FairytaleQA train and val (-tune) and the even-numbered COVID-QA
-// papers (-tune-covidqa); -misses=answerable or -misses=off-topic logs
-// up to 20 questions the default gets wrong.
+// papers (-tune-covidqa), then the default's threshold from 0.20 to
+// 0.40: the one chosen is the highest that refuses at most 2% of each
+// set's answerable questions. -misses=answerable, off-topic or
+// unanswerable logs up to 20 questions the default gets wrong.
 //
 //	go test ./answer -run TestTuneAbstention -v -tune=../../shared/datasets/fairytaleqa/train,../../shared/datasets/fairytaleqa/val -tune-covidqa=../../shared/datasets/covidqa/200423_covidQA.json
 func TestTuneAbstention(t *testing.T) {
@@ -99,9 +105,11 @@ func TestTuneAbstention(t *testing.T) {
 	for _, s := range abstainSets(t, *tune, *tuneCOVID, false) {
 		names = append(names, s.name)
 		err := eval.EachAsked(context.Background(), s.stories, reads, func(q, set, kind string, ps []knowledge.Passage) {
-			if set != eval.SetUnanswerable {
-				cases[s.name] = append(cases[s.name], askedCase{set == eval.SetOffTopic, q, ps})
+			score, why := base.Score(q, ps)
+			if why != "" {
+				score = -1
 			}
+			cases[s.name] = append(cases[s.name], askedCase{set, kind, q, ps, score})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -112,43 +120,132 @@ func TestTuneAbstention(t *testing.T) {
 		tunings = base.Grid()
 	}
 	for _, tn := range tunings {
-		var line strings.Builder
-		for _, name := range names {
-			var own, refused, off, nf int
-			for _, c := range cases[name] {
-				no := len(c.passages) == 0 || tn.Unanswered(c.question, c.passages) != ""
-				if c.off {
-					off++
-					if no {
-						nf++
-					}
-				} else {
-					own++
-					if no {
-						refused++
-					}
-				}
-			}
-			line.WriteString(" | " + name + " off-topic not_found " + f3(ratio(nf, off)) + " answerable refused " + f3(ratio(refused, own)))
-		}
-		t.Logf("%-14s%s", tn.Name, line.String())
+		t.Logf("%-14s%s", tn.Name, abstainLine(names, cases, func(c askedCase) bool { return tn.Unanswered(c.question, c.passages) != "" }))
 	}
-	if *showMisses == "answerable" || *showMisses == "off-topic" {
-		shown := 0
-		for _, name := range names {
-			for _, c := range cases[name] {
-				why := ""
-				if len(c.passages) > 0 {
-					why = base.Unanswered(c.question, c.passages)
-				}
-				if c.off != (*showMisses == "off-topic") || (why != "" || len(c.passages) == 0) == c.off {
-					continue
-				}
-				t.Logf("%s: %q: %q", name, c.question, why)
-				if shown++; shown == 20 {
-					return
-				}
+	for th := 0.20; th < 0.405; th += 0.01 {
+		t.Logf("threshold %.2f%s", th, abstainLine(names, cases, func(c askedCase) bool { return c.score < th }))
+	}
+	if *showMisses != "" {
+		logAbstainMisses(t, names, cases, base, *showMisses)
+	}
+}
+
+// abstainLine is each set's share of off-topic and unanswerable questions
+// answered not_found (no reports whether one is) and of answerable ones
+// refused; a question with no passages is not_found.
+func abstainLine(names []string, cases map[string][]askedCase, no func(askedCase) bool) string {
+	var line strings.Builder
+	for _, name := range names {
+		n := make(map[string]int)
+		nf := make(map[string]int)
+		for _, c := range cases[name] {
+			key := c.set
+			if c.kind == eval.KindNegated {
+				key = "negated"
+			}
+			n[key]++
+			if len(c.passages) == 0 || no(c) {
+				nf[key]++
 			}
 		}
+		fmt.Fprintf(&line, " | %s off-topic not_found %s answerable refused %s unanswerable not_found %s (negated %s)", name,
+			f3(ratio(nf[eval.SetOffTopic], n[eval.SetOffTopic])), f3(ratio(nf[eval.SetAnswerable], n[eval.SetAnswerable])),
+			f3(ratio(nf[eval.SetUnanswerable], n[eval.SetUnanswerable])), f3(ratio(nf["negated"], n["negated"])))
+	}
+	return line.String()
+}
+
+// logAbstainMisses logs up to 20 questions of a set (answerable,
+// off-topic or unanswerable) that tn gets wrong.
+func logAbstainMisses(t *testing.T, names []string, cases map[string][]askedCase, tn answer.AbstainTuning, set string) {
+	shown := 0
+	for _, name := range names {
+		for _, c := range cases[name] {
+			if c.set != set || c.kind == eval.KindNegated {
+				continue
+			}
+			why := "no passage"
+			if len(c.passages) > 0 {
+				why = tn.Unanswered(c.question, c.passages)
+			}
+			if (why != "") == (set != eval.SetAnswerable) {
+				continue
+			}
+			t.Logf("%s: %s %q: %q", name, c.kind, c.question, why)
+			if shown++; shown == 20 {
+				return
+			}
+		}
+	}
+}
+
+// openStory opens a real store in a temporary folder holding one story.
+func openStory(t *testing.T, name, text string) *sqlite.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "storybot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	p, err := knowledge.Parse([]byte(text), knowledge.ParseOptions{Name: name + ".txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Ingest(ctx, []knowledge.Parsed{p}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// nils is a short tale with names of two words and a hyphen.
+const nils = "Green Nils lived by the lake with his sister Golden-Tree.\n\n" +
+	"Every winter Green Nils cut ice on the lake for the old king, who paid him in bread.\n\n" +
+	"One day the king asked Green Nils to bring him the silver fish that swam under the ice. " +
+	"Golden-Tree made him a net of her own hair, and with it he caught the fish while the prince watched."
+
+// TestExtractiveAbstains asks questions with no model and checks which
+// the story answers: the extractive answer when it may, not_found when
+// the passages lack a date, a number or a name of the question, or hold
+// its words only apart.
+func TestExtractiveAbstains(t *testing.T) {
+	tests := []struct {
+		name, story, question string
+		answered              bool
+	}{
+		{"asked and answered", "", "How much cash did Ramos agree to forfeit?", true},
+		{"a name misspelt by a letter", "", "What deal did the FBI offer Ramso?", true},
+		{"a year the story lacks", "", "What did Ramos plead guilty to in 2016?", false},
+		{"a sum the story lacks", "", "Did Ramos agree to forfeit $250 million?", false},
+		{"a name the story lacks", "", "What deal did the FBI offer Gonzalez?", false},
+		{"words of the story far apart", "", "Which microphones did the prosecution forfeit?", false},
+		{"words the story lacks", "", "Which vaccine candidates did the cartel test?", false},
+		{"a name of two words", nils, "What did the king ask Green Nils to bring?", true},
+		{"a name joined by a hyphen", nils, "What did Golden-Tree make for her brother?", true},
+		{"a title with a name the story lacks", nils, "What did the king ask Prince Rua to bring?", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var st answer.Store
+			if tt.story == "" {
+				st = openDefault(t)
+			} else {
+				st = openStory(t, "nils", tt.story)
+			}
+			got, err := answer.New(answer.Options{Store: st}).Ask(context.Background(), answer.Query{Question: tt.question})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := answer.ModeNotFound
+			if tt.answered {
+				want = answer.ModeExtractive
+			}
+			if got.Mode != want {
+				t.Errorf("%q: mode %s (%q), want %s", tt.question, got.Mode, got.Answer, want)
+			}
+			if !tt.answered && !strings.HasSuffix(got.Notice, "do not answer it.") {
+				t.Errorf("%q: notice %q, want one saying the passages do not answer it", tt.question, got.Notice)
+			}
+		})
 	}
 }

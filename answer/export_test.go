@@ -148,16 +148,25 @@ func (t AbstainTuning) Unanswered(question string, passages []knowledge.Passage)
 	return t.p.unanswered(question, passages)
 }
 
-// Grid is t over a grid of the passages read, the coverage asked of them
-// and of two sentences side by side.
+// Score is how well the passages hold the question's words (0 to 1),
+// or why they cannot answer it.
+func (t AbstainTuning) Score(question string, passages []knowledge.Passage) (float64, string) {
+	return t.p.judge(question, passages)
+}
+
+// Threshold is the score below which t abstains.
+func (t AbstainTuning) Threshold() float64 { return t.p.threshold }
+
+// Grid is t over a grid of the weights of the phrase share and the share
+// of words together, and of the threshold.
 func (t AbstainTuning) Grid() []AbstainTuning {
 	var out []AbstainTuning
-	for _, n := range []int{3, 5, 8} {
-		for _, c := range []float64{0.4, 0.5, 0.6} {
-			for _, near := range []float64{0.3, 0.35, 0.4, 0.45} {
+	for _, ph := range []float64{0, 0.3, 0.5} {
+		for _, pr := range []float64{0, 0.5, 1} {
+			for _, th := range []float64{0.26, 0.28, 0.3, 0.32, 0.34, 0.36, 0.4} {
 				p := t.p
-				p.passages, p.coverage, p.window, p.near = n, c, 2, near
-				out = append(out, AbstainTuning{fmt.Sprintf("n=%d,c=%.1f,near=%.2f", n, c, near), p})
+				p.phrase, p.pairs, p.threshold = ph, pr, th
+				out = append(out, AbstainTuning{fmt.Sprintf("ph=%.1f,pr=%.1f,th=%.2f", ph, pr, th), p})
 			}
 		}
 	}
@@ -175,19 +184,32 @@ func (t AbstainTuning) Variants() []AbstainTuning {
 	for _, x := range []int{3, 8} {
 		add(fmt.Sprintf("passages=%d", x), func(p *abstainParams) { p.passages = x })
 	}
-	for _, x := range []float64{0.3, 0.5} {
-		add(fmt.Sprintf("coverage=%.2f", x), func(p *abstainParams) { p.coverage = x })
-	}
 	for _, x := range []float64{1, 3} {
 		add(fmt.Sprintf("names=%.0f", x), func(p *abstainParams) { p.names = x })
 	}
 	add(fmt.Sprintf("facts=%v", !t.p.facts), func(p *abstainParams) { p.facts = !p.facts })
 	add(fmt.Sprintf("numbers=%v", !t.p.numbers), func(p *abstainParams) { p.numbers = !p.numbers })
-	add(fmt.Sprintf("idf=%v", !t.p.idf), func(p *abstainParams) { p.idf = !p.idf })
-	add("window=0", func(p *abstainParams) { p.window = 0 })
-	for _, x := range []float64{0.35, 0.45} {
-		add(fmt.Sprintf("near=%.2f", x), func(p *abstainParams) { p.near = x })
+	add(fmt.Sprintf("needNames=%v", !t.p.needNames), func(p *abstainParams) { p.needNames = !p.needNames })
+	for _, x := range []int{1, 3} {
+		add(fmt.Sprintf("window=%d", x), func(p *abstainParams) { p.window = x })
 	}
-	add("window=3", func(p *abstainParams) { p.window = 3 })
+	for _, x := range []float64{0, 0.5} {
+		add(fmt.Sprintf("phrase=%.1f", x), func(p *abstainParams) { p.phrase = x })
+	}
+	for _, x := range []float64{0, 1} {
+		add(fmt.Sprintf("pairs=%.1f", x), func(p *abstainParams) { p.pairs = x })
+	}
+	for _, x := range []int{1, 3} {
+		add(fmt.Sprintf("close=%d", x), func(p *abstainParams) { p.close = x })
+	}
+	for _, x := range []int{5, 20} {
+		add(fmt.Sprintf("near=%d", x), func(p *abstainParams) { p.near = x })
+	}
+	for _, x := range []int{0, 4, 7} {
+		add(fmt.Sprintf("fuzzy=%d", x), func(p *abstainParams) { p.fuzzy = x })
+	}
+	for _, x := range []float64{t.p.threshold - 0.03, t.p.threshold + 0.03} {
+		add(fmt.Sprintf("threshold=%.2f", x), func(p *abstainParams) { p.threshold = x })
+	}
 	return out
 }

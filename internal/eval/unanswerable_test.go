@@ -84,7 +84,7 @@ func TestAbstentionCountsUnanswerable(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := rep.Unanswerable
-	for _, kind := range []string{eval.KindDateChanged} {
+	for _, kind := range []string{eval.KindDateChanged, eval.KindNumberChanged, eval.KindNameSwapped} {
 		if u.N[kind] == 0 || u.NotFound[kind] != u.N[kind] {
 			t.Errorf("%s: %d of %d answered not_found, want all", kind, u.NotFound[kind], u.N[kind])
 		}
