@@ -286,9 +286,9 @@ func TestServeSIGTERMWithTwentyInFlightOnSlowDiscord(t *testing.T) {
 	fake.Fail(fakediscord.Fault{Route: "POST /webhooks/{app}/{token}", Delay: 2 * time.Second})
 	var sent []fakediscord.Sent
 	for i := range 20 {
-		q := fmt.Sprintf("Slow: who is Vincent Ramos, %d?", i)
+		q := fmt.Sprintf("Slow (%c): who is Vincent Ramos?", 'a'+i)
 		if i%4 == 0 {
-			q = fmt.Sprintf("Quick: who is Vincent Ramos, %d?", i)
+			q = fmt.Sprintf("Quick (%c): who is Vincent Ramos?", 'a'+i)
 		}
 		s, err := fake.Interact(fakediscord.Interaction{Command: "ask", UserID: fmt.Sprint(700 + i), Options: []fakediscord.Option{{Name: "question", Value: q}}})
 		if err != nil {

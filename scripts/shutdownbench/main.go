@@ -132,9 +132,9 @@ func once(bin string, n int, editDelay time.Duration) (result, error) {
 	}
 	var sent []fakediscord.Sent
 	for i := range n {
-		q := fmt.Sprintf("Slow: who is Vincent Ramos, %d?", i)
+		q := fmt.Sprintf("Slow (%c): who is Vincent Ramos?", 'a'+i)
 		if i%4 == 0 {
-			q = fmt.Sprintf("Quick: who is Vincent Ramos, %d?", i)
+			q = fmt.Sprintf("Quick (%c): who is Vincent Ramos?", 'a'+i)
 		}
 		s, err := fake.Interact(fakediscord.Interaction{Command: "ask", UserID: fmt.Sprint(700 + i), Options: []fakediscord.Option{{Name: "question", Value: q}}})
 		if err != nil {
