@@ -1,0 +1,369 @@
+//go:build ignore
+
+// gen_related writes related.txt, the related words the search falls back
+// on for a question's word that a story never uses: for each common
+// English word, its synonyms (the other words of its synsets) and, for
+// nouns and verbs, its derivationally related forms, from WordNet 3.0
+// (Debian's wordnet-base puts it in /usr/share/wordnet). Run it with go
+// generate; the build never needs WordNet.
+//
+//	go run gen_related.go -o related.txt [-dict /usr/share/wordnet]
+//
+// A word is common enough to be listed when one of its senses is tagged in
+// WordNet's sense-tagged corpus (SemCor): about 15,000 words. Only its
+// tagged senses are read, most frequent first, at most -senses of them for
+// each part of speech, so that rare senses ("king": a tycoon) add little.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// licence is WordNet 3.0's, which asks that it appear on every copy of
+// the database, modified ones included: the table is one.
+const licence = `
+WordNet Release 3.0
+
+This software and database is being provided to you, the LICENSEE, by
+Princeton University under the following license.  By obtaining, using
+and/or copying this software and database, you agree that you have
+read, understood, and will comply with these terms and conditions.:
+
+Permission to use, copy, modify and distribute this software and
+database and its documentation for any purpose and without fee or
+royalty is hereby granted, provided that you agree to comply with
+the following copyright notice and statements, including the disclaimer,
+and that the same appear on ALL copies of the software, database and
+documentation, including modifications that you make for internal
+use or for distribution.
+
+WordNet 3.0 Copyright 2006 by Princeton University.  All rights reserved.
+
+THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND PRINCETON
+UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR
+IMPLIED.  BY WAY OF EXAMPLE, BUT NOT LIMITATION, PRINCETON
+UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES OF MERCHANT-
+ABILITY OR FITNESS FOR ANY PARTICULAR PURPOSE OR THAT THE USE
+OF THE LICENSED SOFTWARE, DATABASE OR DOCUMENTATION WILL NOT
+INFRINGE ANY THIRD PARTY PATENTS, COPYRIGHTS, TRADEMARKS OR
+OTHER RIGHTS.
+
+The name of Princeton University or Princeton may not be used in
+advertising or publicity pertaining to distribution of the software
+and/or database.  Title to copyright in this software, database and
+any associated documentation shall at all times remain with
+Princeton University and LICENSEE agrees to preserve same.
+`
+
+// synset is what the table needs of one WordNet synset.
+type synset struct {
+	words []string // lemmas, lower case, "_" between the words of a phrase
+	// derived[i] are the (offset, pos, word number) targets of the
+	// derivationally related form pointers of word i+1.
+	derived map[int][]target
+}
+
+type target struct {
+	pos    byte
+	offset string
+	word   int // 1-based
+}
+
+func main() {
+	out := flag.String("o", "related.txt", "output file")
+	dict := flag.String("dict", "/usr/share/wordnet", "the WordNet 3.0 database folder")
+	senses := flag.Int("senses", 3, "tagged senses read for each word and part of speech, most frequent first")
+	perWord := flag.Int("max", 12, "related words kept for each word, in sense order")
+	phrases := flag.Bool("phrases", true, "keep related phrases (prison term), searched as their words")
+	minShare := flag.Float64("min-share", 0.05, "leave out a sense tagged less often than this share of all its word's tags")
+	flag.Parse()
+
+	counts, err := readCounts(filepath.Join(*dict, "cntlist.rev"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	opt := options{senses: *senses, phrases: *phrases, minShare: *minShare, counts: counts}
+
+	synsets := map[string]*synset{} // key: pos + offset
+	for _, pos := range []string{"noun", "verb", "adj", "adv"} {
+		if err := readData(filepath.Join(*dict, "data."+pos), synsets); err != nil {
+			log.Fatal(err)
+		}
+	}
+	related := map[string][]string{}
+	for _, pos := range []string{"noun", "verb", "adj", "adv"} {
+		if err := readIndex(filepath.Join(*dict, "index."+pos), synsets, opt, related); err != nil {
+			log.Fatal(err)
+		}
+	}
+	words := make([]string, 0, len(related))
+	for w, rs := range related {
+		if len(rs) > 0 {
+			words = append(words, w)
+		}
+	}
+	sort.Strings(words)
+	f, err := os.Create(*out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "# Related words from WordNet 3.0 (synonyms; derivationally related forms of nouns and verbs):\n")
+	fmt.Fprintf(w, "# words with a sense tagged in SemCor; of each part of speech its %d most frequent tagged senses,\n", *senses)
+	fmt.Fprintf(w, "# each tagged at least %.0f%% as often as all the word's senses; at most %d related words a word;\n", 100**minShare, *perWord)
+	fmt.Fprintf(w, "# phrases %v. Generated by gen_related.go; do not edit.\n", *phrases)
+	fmt.Fprintf(w, "#\n")
+	for _, line := range strings.Split(strings.TrimSpace(licence), "\n") {
+		fmt.Fprintln(w, strings.TrimRight("# "+line, " "))
+	}
+	for _, word := range words {
+		rs := related[word]
+		if len(rs) > *perWord {
+			rs = rs[:*perWord]
+		}
+		fmt.Fprintf(w, "%s %s\n", word, strings.Join(rs, " "))
+	}
+	if err := w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// readData reads the synsets of one data.POS file.
+func readData(path string, synsets map[string]*synset) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == ' ' {
+			continue // the licence
+		}
+		if i := strings.Index(line, " | "); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		// offset lex_filenum ss_type w_cnt (word lex_id)* p_cnt (symbol offset pos source/target)*
+		offset, pos := f[0], f[2][0]
+		if pos == 's' {
+			pos = 'a' // adjective satellites are adjectives
+		}
+		n, err := strconv.ParseInt(f[3], 16, 32)
+		if err != nil {
+			return fmt.Errorf("%s: synset %s: %w", path, offset, err)
+		}
+		s := &synset{derived: map[int][]target{}}
+		i := 4
+		for range n {
+			s.words = append(s.words, lemma(f[i]))
+			i += 2
+		}
+		p, err := strconv.Atoi(f[i])
+		if err != nil {
+			return fmt.Errorf("%s: synset %s: %w", path, offset, err)
+		}
+		i++
+		for range p {
+			sym, toOffset, toPos, st := f[i], f[i+1], f[i+2][0], f[i+3]
+			i += 4
+			if sym != "+" || (pos != 'n' && pos != 'v') || (toPos != 'n' && toPos != 'v') {
+				continue
+			}
+			src, err1 := strconv.ParseInt(st[:2], 16, 32)
+			dst, err2 := strconv.ParseInt(st[2:], 16, 32)
+			if err1 != nil || err2 != nil || src == 0 || dst == 0 {
+				continue
+			}
+			s.derived[int(src)] = append(s.derived[int(src)], target{toPos, toOffset, int(dst)})
+		}
+		synsets[string(pos)+offset] = s
+	}
+	return sc.Err()
+}
+
+// lemma is a data file's word in lower case, without an adjective's
+// marker ("galore(ip)").
+func lemma(w string) string {
+	if i := strings.IndexByte(w, '('); i > 0 {
+		w = w[:i]
+	}
+	return strings.ToLower(w)
+}
+
+// options say which senses of a word are read.
+type options struct {
+	senses   int  // at most this many for each part of speech
+	phrases  bool // related phrases kept
+	minShare float64
+	counts   tagCounts
+}
+
+// tagCounts are WordNet's counts of each sense in its tagged corpus, by
+// word and part of speech (each sense's count in sense order), with each
+// word's total over all parts of speech.
+type tagCounts struct {
+	sense map[string][]int // "word pos" → counts, index sense number − 1
+	total map[string]int
+}
+
+// readCounts reads cntlist.rev: "sense_key sense_number tag_count" lines,
+// the sense key "word%ss_type:…" (1 noun, 2 verb, 3 and 5 adjective, 4
+// adverb).
+func readCounts(path string) (tagCounts, error) {
+	c := tagCounts{sense: map[string][]int{}, total: map[string]int{}}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		word, key, ok := strings.Cut(f[0], "%")
+		n, err1 := strconv.Atoi(f[1])
+		count, err2 := strconv.Atoi(f[2])
+		if !ok || key == "" || err1 != nil || err2 != nil || n < 1 {
+			continue
+		}
+		pos := map[byte]string{'1': "n", '2': "v", '3': "a", '4': "r", '5': "a"}[key[0]]
+		k := word + " " + pos
+		for len(c.sense[k]) < n {
+			c.sense[k] = append(c.sense[k], 0)
+		}
+		c.sense[k][n-1] += count
+		c.total[word] += count
+	}
+	return c, nil
+}
+
+// readIndex adds, for each word of one index.POS file with a tagged sense,
+// the words related to it in its most frequent tagged senses.
+func readIndex(path string, synsets map[string]*synset, opt options, related map[string][]string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == ' ' {
+			continue
+		}
+		// lemma pos synset_cnt p_cnt symbol* sense_cnt tagsense_cnt offset*
+		f := strings.Fields(line)
+		word, pos := f[0], f[1][0]
+		if pos == 's' {
+			pos = 'a'
+		}
+		if !plainWord(word) {
+			continue
+		}
+		p, err := strconv.Atoi(f[3])
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", path, word, err)
+		}
+		tagged, err := strconv.Atoi(f[5+p])
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", path, word, err)
+		}
+		offsets := f[6+p:]
+		counts := opt.counts.sense[word+" "+string(pos)]
+		for n, off := range offsets[:min(tagged, opt.senses, len(offsets))] {
+			s := synsets[string(pos)+off]
+			if s == nil {
+				continue
+			}
+			if opt.minShare > 0 && (n >= len(counts) || float64(counts[n]) < opt.minShare*float64(opt.counts.total[word])) {
+				continue
+			}
+			for i, other := range s.words {
+				if other == word {
+					for _, t := range s.derived[i+1] {
+						if d := synsets[string(t.pos)+t.offset]; d != nil && t.word <= len(d.words) {
+							related[word] = add(related[word], word, d.words[t.word-1], opt.phrases)
+						}
+					}
+					continue
+				}
+				related[word] = add(related[word], word, other, opt.phrases)
+			}
+		}
+		if _, ok := related[word]; !ok {
+			related[word] = nil
+		}
+	}
+	return sc.Err()
+}
+
+// plainWord reports whether w is a word the table lists: lower-case ASCII
+// letters (no names, no phrases), not a stop word, at least three letters.
+func plainWord(w string) bool {
+	if len(w) < 3 || knowledge.IsStopWord(w) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// add appends r to rs unless it is already there, is a form of word the
+// index already joins to it (the same index terms), is a stop word, or
+// is a phrase and phrases are not kept.
+func add(rs []string, word, r string, phrases bool) []string {
+	if strings.Contains(r, "_") {
+		if !phrases {
+			return rs
+		}
+		for _, part := range strings.Split(r, "_") {
+			if !plainPart(part) {
+				return rs
+			}
+		}
+	} else if !plainWord(r) {
+		return rs
+	}
+	if strings.Join(knowledge.Terms(strings.ReplaceAll(r, "_", " ")), " ") == strings.Join(knowledge.Terms(word), " ") {
+		return rs
+	}
+	for _, x := range rs {
+		if x == r {
+			return rs
+		}
+	}
+	return append(rs, r)
+}
+
+// plainPart reports whether a word of a phrase is lower-case ASCII letters.
+func plainPart(w string) bool {
+	if w == "" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
