@@ -48,6 +48,12 @@ type Ranking struct {
 	// GenericVerb multiplies the IDF of verbs that frame a question and
 	// name little (say, go, make, take…); 0 leaves them as they are.
 	GenericVerb float64
+	// Related weighs the related words (see Related) of a question's
+	// words that no passage searched holds, as a share of their own IDF;
+	// 0 searches for the question's words alone. An index applies it
+	// (knowledge/sqlite's SearchWeighted, through WithRelated): only it
+	// knows which words it lacks.
+	Related float64
 }
 
 // DefaultRanking returns the ranking an index uses unless told otherwise.
@@ -64,6 +70,7 @@ func DefaultRanking() Ranking {
 		Lemmas:      true,
 		Subject:     0.75,
 		GenericVerb: 0.75,
+		Related:     0.3,
 	}
 }
 

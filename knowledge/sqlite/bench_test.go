@@ -52,6 +52,24 @@ func BenchmarkSearchDefaultStory(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchRelatedWords is questions about the default story with
+// words it lacks, so each search also reads which words it holds and
+// looks for related words: "sentenced", "telephone", "conceal".
+func BenchmarkSearchRelatedWords(b *testing.B) {
+	ctx := context.Background()
+	st := openStore(b)
+	if err := st.EnsureDefault(ctx); err != nil {
+		b.Fatal(err)
+	}
+	qs := []string{"What was Ramos sentenced to?", "Which telephone did the company sell?", "What did the agency conceal from the users?"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := st.Search(ctx, knowledge.Everything, qs[i%len(qs)], 5); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkSearchLongQuery is a 20,000-character paste: 64 distinct terms.
 func BenchmarkSearchLongQuery(b *testing.B) {
 	ctx := context.Background()

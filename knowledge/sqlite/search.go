@@ -20,9 +20,18 @@ func (s *Store) Search(ctx context.Context, sc knowledge.Scope, q string, k int)
 
 // SearchWeighted is Search for several texts searched as one query, each
 // with its weight (see knowledge.Ranking.PlanWeighted): a follow-up
-// question and the earlier turns of its conversation. It returns
+// question and the earlier turns of its conversation. The first text's
+// words that no passage sc selects holds are also searched for by their
+// related words (see knowledge.Ranking.Related). It returns
 // knowledge.ErrEmptyQuery when the first text has no words.
 func (s *Store) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
+	if len(texts) > 0 && s.Ranking.Related > 0 && !s.Ranking.Plain {
+		lacking, err := s.Lacking(ctx, sc, knowledge.Expandable(texts[0].Text))
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", texts[0].Text, err)
+		}
+		texts = knowledge.WithRelated(texts, lacking, s.Ranking.Related)
+	}
 	plan, err := s.Ranking.PlanWeighted(texts, k)
 	if err != nil {
 		return nil, err
@@ -38,6 +47,63 @@ func (s *Store) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []
 		}
 	}
 	return s.Ranking.Rank(plan, cands, st), nil
+}
+
+// Lacking returns those of words (lower case) that no passage of the
+// documents sc selects holds in any form (knowledge.WordMatch), in order.
+// The index's vocabulary answers for a word no document holds, and for
+// any word when sc selects every document; only a word some document
+// holds is looked for in the documents sc selects.
+func (s *Store) Lacking(ctx context.Context, sc knowledge.Scope, words []string) ([]string, error) {
+	if len(words) == 0 {
+		return nil, nil
+	}
+	terms := make([][]string, len(words))
+	var all []string
+	for i, w := range words {
+		terms[i] = knowledge.WordTerms(w)
+		all = append(all, terms[i]...)
+	}
+	st, err := s.corpusStats(ctx, all)
+	if err != nil {
+		return nil, fmt.Errorf("words held: %w", err)
+	}
+	cond, cargs := visible(sc)
+	everything := cond == "1"
+	if !everything {
+		q := `SELECT NOT EXISTS (SELECT 1 FROM documents d WHERE NOT (` + cond + `))`
+		if err := s.db.QueryRowContext(ctx, q, cargs...).Scan(&everything); err != nil {
+			return nil, fmt.Errorf("words held: %w", err)
+		}
+	}
+	var out []string
+	for i, w := range words {
+		some := false // some document holds one of its terms
+		for _, t := range terms[i] {
+			some = some || st.DF[t] > 0
+		}
+		held := some
+		// A phrase's words may stand apart, and a scope may leave out the
+		// documents that hold it: only a search tells.
+		if some && (!everything || len(knowledge.Words(w)) > 1) {
+			if held, err = s.holds(ctx, knowledge.WordMatch(w), cond, cargs); err != nil {
+				return nil, fmt.Errorf("words held: %q: %w", w, err)
+			}
+		}
+		if !held {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+// holds reports whether a passage of the documents cond selects matches
+// the FTS5 expression match.
+func (s *Store) holds(ctx context.Context, match, cond string, cargs []any) (bool, error) {
+	var held bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+		JOIN documents d ON d.id = p.doc_id WHERE passages_fts MATCH ? AND `+cond+`)`, append([]any{match}, cargs...)...).Scan(&held)
+	return held, err
 }
 
 // candidates returns up to limit passages of the documents sc selects

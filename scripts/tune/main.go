@@ -155,6 +155,8 @@ func parseVariant(v string) (knowledge.Ranking, error) {
 			r.GenericVerb = f
 		case "Lemmas":
 			r.Lemmas = f != 0
+		case "Related":
+			r.Related = f
 		default:
 			return r, fmt.Errorf("variant %q: no field %q", v, k)
 		}
