@@ -62,19 +62,24 @@ type abstainParams struct {
 	// word one letter away ("Ownee", "Onwee"): names are often misspelt.
 	fuzzy     int
 	threshold float64 // the score below which the answerer abstains
+	// related is the share of a question's word, one the documents
+	// searched lack, that its related words hold (see withRelated).
+	related float64
 }
 
 // defaultAbstain is the tuning chosen on the abstention sets.
 func defaultAbstain() abstainParams {
 	return abstainParams{passages: 5, names: 2, facts: true, numbers: true, needNames: true, rareRun: 2,
-		window: 2, phrase: 0.3, pairs: 0.5, close: 2, near: 10, fuzzy: 5, threshold: 0.25}
+		window: 2, phrase: 0.3, pairs: 0.5, close: 2, near: 10, fuzzy: 5, threshold: 0.25, related: 0.5}
 }
 
 // unknownShare is knowledge.CommonShare of a term ordinary English does
 // not use.
 var unknownShare = knowledge.CommonShare("\x00")
 
-// askedWord is a content word of a question with its weight.
+// askedWord is a content word of a question with its weight, or (of
+// above 0) a related word standing for the question's word of index of−1
+// (see withRelated).
 type askedWord struct {
 	term   string
 	lower  string // as written, lower case
@@ -82,6 +87,7 @@ type askedWord struct {
 	// capital is set for a capitalised word that does not open the
 	// question, rare for a word ordinary English does not use.
 	capital, rare bool
+	of            int
 }
 
 // asking is what the abstention reads from a question.
@@ -92,9 +98,10 @@ type asking struct {
 }
 
 // unanswered returns why the passages (best first) do not answer
-// question, or "" when they may.
-func (ap abstainParams) unanswered(question string, passages []knowledge.Passage) string {
-	score, why := ap.judge(question, passages)
+// question, or "" when they may; lacking are its words that the documents
+// searched lack (see withRelated).
+func (ap abstainParams) unanswered(question string, passages []knowledge.Passage, lacking []string) string {
+	score, why := ap.judge(question, passages, lacking)
 	if why == "" && score < ap.threshold {
 		why = fmt.Sprintf("they hold too little of its words together (%.2f)", score)
 	}
@@ -103,7 +110,7 @@ func (ap abstainParams) unanswered(question string, passages []knowledge.Passage
 
 // judge scores how well the passages (best first) hold the question's
 // words (0 to 1), or says why they cannot answer it.
-func (ap abstainParams) judge(question string, passages []knowledge.Passage) (float64, string) {
+func (ap abstainParams) judge(question string, passages []knowledge.Passage, lacking []string) (float64, string) {
 	ws := readWords(nil, question)
 	if len(ws) == 0 || len(passages) == 0 {
 		return 0, "nothing to answer from"
@@ -117,6 +124,7 @@ func (ap abstainParams) judge(question string, passages []knowledge.Passage) (fl
 	if len(q.words) == 0 {
 		return 1, ""
 	}
+	q.words = withRelated(q.words, lacking, ap.related)
 	r := ap.scan(q.words, read)
 	if ap.needNames {
 		if name := ap.missingName(q, r.exact); name != "" {
@@ -130,21 +138,17 @@ func (ap abstainParams) judge(question string, passages []knowledge.Passage) (fl
 		for _, p := range q.phrases {
 			w := min(q.words[p[0]].weight, q.words[p[1]].weight)
 			total += w
-			if r.close[p[0]]&(1<<p[1]) != 0 {
-				have += w
-			}
+			have += w * together(q.words, &r.close, p[0], p[1])
 		}
 		phr = have / total
 	}
-	if len(q.words) > 1 {
+	if own := ownWords(q.words); own > 1 {
 		have, total := 0.0, 0.0
-		for a := range q.words {
-			for b := a + 1; b < len(q.words); b++ {
+		for a := range own {
+			for b := a + 1; b < own; b++ {
 				w := min(q.words[a].weight, q.words[b].weight)
 				total += w
-				if r.near[a]&(1<<b) != 0 {
-					have += w
-				}
+				have += w * together(q.words, &r.near, a, b)
 			}
 		}
 		prs = have / total
@@ -450,15 +454,20 @@ func oneEditApart(a, b string) bool {
 	return a[i+1:] == b[i+1:] || i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
-// heldShare is the weighted share of asked whose bits are in mask.
+// heldShare is the weighted share of asked whose bits are in mask; a
+// word not held counts the weight of its best related word held.
 func heldShare(asked []askedWord, mask uint64) float64 {
 	total, have := 0.0, 0.0
 	for i, a := range asked {
+		if a.of != 0 {
+			continue
+		}
 		total += a.weight
 		if mask&(1<<i) != 0 {
 			have += a.weight
 		}
 	}
+	have += relatedHeld(asked, mask)
 	if total == 0 {
 		return 1
 	}

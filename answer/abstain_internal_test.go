@@ -19,12 +19,12 @@ func BenchmarkAbstain(b *testing.B) {
 	passages := p.Passages[:8]
 	ap := defaultAbstain()
 	const q = "How much cash did Ramos agree to forfeit?"
-	if why := ap.unanswered(q, passages); why != "" {
+	if why := ap.unanswered(q, passages, nil); why != "" {
 		b.Fatalf("abstains: %s", why)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		ap.unanswered(q, passages)
+		ap.unanswered(q, passages, nil)
 	}
 }
 

@@ -75,7 +75,10 @@ func abstainSets(t *testing.T, glob, covid string, report bool) []tuneSet {
 	return sets
 }
 
-var grid = flag.Bool("grid", false, "with -tune, TestTuneAbstention sweeps a grid of settings instead of one change at a time")
+var (
+	grid        = flag.Bool("grid", false, "with -tune, TestTuneAbstention sweeps a grid of settings instead of one change at a time")
+	gridRelated = flag.Bool("grid-related", false, "with -tune, TestTuneAbstention sweeps the share of related words against the threshold")
+)
 
 // askedCase is one question of an abstention set with its passages.
 type askedCase struct {
@@ -83,7 +86,8 @@ type askedCase struct {
 	kind     string // how an unanswerable one was made
 	question string
 	passages []knowledge.Passage
-	score    float64 // the default's score, -1 when it refuses outright
+	lacking  []string // its words the story lacks, that have related words
+	score    float64  // the default's score, -1 when it refuses outright
 }
 
 // TestTuneAbstention sweeps the abstention's setting around the default
@@ -104,23 +108,26 @@ func TestTuneAbstention(t *testing.T) {
 	var names []string
 	for _, s := range abstainSets(t, *tune, *tuneCOVID, false) {
 		names = append(names, s.name)
-		err := eval.EachAsked(context.Background(), s.stories, reads, func(q, set, kind string, ps []knowledge.Passage) {
-			score, why := base.Score(q, ps)
+		err := eval.EachAsked(context.Background(), s.stories, reads, func(q, set, kind string, ps []knowledge.Passage, lacking []string) {
+			score, why := base.Score(q, ps, lacking)
 			if why != "" {
 				score = -1
 			}
-			cases[s.name] = append(cases[s.name], askedCase{set, kind, q, ps, score})
+			cases[s.name] = append(cases[s.name], askedCase{set, kind, q, ps, lacking, score})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	tunings := append([]answer.AbstainTuning{base}, base.Variants()...)
-	if *grid {
+	switch {
+	case *grid:
 		tunings = base.Grid()
+	case *gridRelated:
+		tunings = base.RelatedGrid()
 	}
 	for _, tn := range tunings {
-		t.Logf("%-14s%s", tn.Name, abstainLine(names, cases, func(c askedCase) bool { return tn.Unanswered(c.question, c.passages) != "" }))
+		t.Logf("%-14s%s", tn.Name, abstainLine(names, cases, func(c askedCase) bool { return tn.Unanswered(c.question, c.passages, c.lacking) != "" }))
 	}
 	for th := 0.20; th < 0.405; th += 0.01 {
 		t.Logf("threshold %.2f%s", th, abstainLine(names, cases, func(c askedCase) bool { return c.score < th }))
@@ -166,7 +173,7 @@ func logAbstainMisses(t *testing.T, names []string, cases map[string][]askedCase
 			}
 			why := "no passage"
 			if len(c.passages) > 0 {
-				why = tn.Unanswered(c.question, c.passages)
+				why = tn.Unanswered(c.question, c.passages, c.lacking)
 			}
 			if (why != "") == (set != eval.SetAnswerable) {
 				continue

@@ -26,11 +26,14 @@ type Searcher interface {
 }
 
 // Store is what the engine needs from the index: search, a passage's
-// neighbours (to complete a passage cut mid-thought) and a document's
-// passages (to re-attribute a quote the model cited to the wrong passage),
-// each within a scope.
+// neighbours (to complete a passage cut mid-thought), a document's
+// passages (to re-attribute a quote the model cited to the wrong passage)
+// and the words it lacks (whose related words count instead, see
+// related.go), each within a scope.
 type Store interface {
 	Searcher
+	// Lacking returns those of words (lower case) that no passage holds.
+	Lacking(ctx context.Context, sc knowledge.Scope, words []string) ([]string, error)
 	// Passage returns the passage with the given id, or knowledge.ErrNotFound.
 	Passage(ctx context.Context, sc knowledge.Scope, id string) (knowledge.Passage, error)
 	// Passages returns all passages of a document, in order.
@@ -116,7 +119,8 @@ type Engine struct {
 	support   supportParams
 	abstain   abstainParams
 	followUp  FollowUp
-	history   []Turn // the earlier turns of the question being answered
+	history   []Turn   // the earlier turns of the question being answered
+	lacking   []string // its words the documents lack, that have related words
 	log       *slog.Logger
 }
 
@@ -172,6 +176,9 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 	if len(passages) == 0 {
 		return notFound(question, NoticeNoPassage), nil
 	}
+	if e.lacking, err = e.store.lacking(ctx, question); err != nil {
+		return Answer{}, fmt.Errorf("ask %q: %w", question, err)
+	}
 	if e.model == nil {
 		return e.withChapters(ctx, e.extractive(question, passages, NoticeNoModel), passages), nil
 	}
@@ -189,7 +196,7 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 func (e *Engine) within(sc knowledge.Scope) *Engine {
 	c := *e
 	c.store = scoped{st: e.lib, sc: sc}
-	c.history = nil
+	c.history, c.lacking = nil, nil
 	return &c
 }
 
@@ -369,14 +376,14 @@ func failure(err error) string {
 // (see abstainParams); a notice that ends by presenting the sentences then
 // ends by saying so.
 func (e *Engine) extractive(question string, passages []knowledge.Passage, notice string) Answer {
-	if why := e.abstain.unanswered(question, passages); why != "" {
+	if why := e.abstain.unanswered(question, passages, e.lacking); why != "" {
 		e.log.Debug("extractive answer withheld", "why", why)
 		if lead, ok := strings.CutSuffix(notice, sentencesFallback); ok {
 			return notFound(question, lead+notAnswered)
 		}
 		return notFound(question, NoticeNotAnswered)
 	}
-	cites := extractFollowUp(question, e.followUp.texts(question, e.history)[1:], passages, defaultExtract())
+	cites := extractFollowUp(question, e.followUp.texts(question, e.history)[1:], e.lacking, passages, defaultExtract())
 	if len(cites) == 0 {
 		return notFound(question, NoticeNoPassage)
 	}

@@ -26,9 +26,10 @@ func (t Tuning) Reads() int { return t.p.reads() }
 // Passages is how many top passages its sentences come from.
 func (t Tuning) Passages() int { return t.p.passages }
 
-// Extract answers question from the retrieved passages, best first.
-func (t Tuning) Extract(question string, passages []knowledge.Passage) []Citation {
-	return extract(question, passages, t.p)
+// Extract answers question from the retrieved passages, best first;
+// lacking are its words the story lacks that have related words.
+func (t Tuning) Extract(question string, passages []knowledge.Passage, lacking []string) []Citation {
+	return extractFollowUp(question, nil, lacking, passages, t.p)
 }
 
 // BestOnly is t answering with its best sentence alone.
@@ -83,6 +84,9 @@ func (t Tuning) Variants() []Tuning {
 	}
 	add("sureSentences=3", func(p *extractParams) { p.sureSentences = 3 })
 	add("sureNext=1", func(p *extractParams) { p.sureNext = 1 })
+	for _, x := range []float64{0, 0.1, 0.25, 0.5, 1} {
+		add(fmt.Sprintf("related=%.2f", x), func(p *extractParams) { p.related = x })
+	}
 	return out
 }
 
@@ -144,14 +148,14 @@ func DefaultAbstainTuning() AbstainTuning { return AbstainTuning{Name: "default"
 func (t AbstainTuning) String() string { return fmt.Sprintf("%+v", t.p) }
 
 // Unanswered returns why the passages do not answer question, or "".
-func (t AbstainTuning) Unanswered(question string, passages []knowledge.Passage) string {
-	return t.p.unanswered(question, passages)
+func (t AbstainTuning) Unanswered(question string, passages []knowledge.Passage, lacking []string) string {
+	return t.p.unanswered(question, passages, lacking)
 }
 
 // Score is how well the passages hold the question's words (0 to 1),
 // or why they cannot answer it.
-func (t AbstainTuning) Score(question string, passages []knowledge.Passage) (float64, string) {
-	return t.p.judge(question, passages)
+func (t AbstainTuning) Score(question string, passages []knowledge.Passage, lacking []string) (float64, string) {
+	return t.p.judge(question, passages, lacking)
 }
 
 // Threshold is the score below which t abstains.
@@ -210,6 +214,23 @@ func (t AbstainTuning) Variants() []AbstainTuning {
 	}
 	for _, x := range []float64{t.p.threshold - 0.03, t.p.threshold + 0.03} {
 		add(fmt.Sprintf("threshold=%.2f", x), func(p *abstainParams) { p.threshold = x })
+	}
+	for _, x := range []float64{0, 0.25, 0.75, 1} {
+		add(fmt.Sprintf("related=%.2f", x), func(p *abstainParams) { p.related = x })
+	}
+	return out
+}
+
+// RelatedGrid is t over a grid of the share a related word holds of the
+// question's word it stands for and the threshold.
+func (t AbstainTuning) RelatedGrid() []AbstainTuning {
+	var out []AbstainTuning
+	for _, r := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		for _, th := range []float64{0.24, 0.25, 0.26, 0.27} {
+			p := t.p
+			p.related, p.threshold = r, th
+			out = append(out, AbstainTuning{fmt.Sprintf("related=%.2f,th=%.2f", r, th), p})
+		}
 	}
 	return out
 }

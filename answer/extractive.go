@@ -31,6 +31,7 @@ type extractParams struct {
 	sureSentences int     // sentences at most when the best one is sure (see sentence.sure)
 	sureNext      int     // next, when the best sentence is sure
 	context       float64 // share of its search weight an earlier turn's word counts (extractFollowUp)
+	related       float64 // share a related word of a question's word the documents lack counts (see related.go)
 }
 
 // defaultExtract is the tuning chosen with TestTuneExtractive on
@@ -52,7 +53,7 @@ type extractParams struct {
 func defaultExtract() extractParams {
 	return extractParams{
 		sentences: 4, words: 100, passages: 3, typedPassages: 8, rankBonus: 0.25, lengthPenalty: 0.15, minShare: 0.35, next: 1,
-		typeBonus: 1, near: 8, farShare: 0.5, minWords: 4, sureSentences: 2, sureNext: 0, context: 0.25,
+		typeBonus: 1, near: 8, farShare: 0.5, minWords: 4, sureSentences: 2, sureNext: 0, context: 0.25, related: 0.25,
 	}
 }
 
@@ -91,14 +92,16 @@ type sentence struct {
 // citations (pr.sureSentences when the best is sure), and past two of
 // them no more than pr.words words.
 func extract(question string, passages []knowledge.Passage, pr extractParams) []Citation {
-	return extractFollowUp(question, nil, passages, pr)
+	return extractFollowUp(question, nil, nil, passages, pr)
 }
 
 // extractFollowUp is extract for a question asked after earlier turns:
 // the words of context (the texts after the question that FollowUp.texts
 // returns) that the question lacks count too, each at its text's weight,
-// so that a sentence about what "he" or "it" stands for wins a tie.
-func extractFollowUp(question string, context []knowledge.Weighted, passages []knowledge.Passage, pr extractParams) []Citation {
+// so that a sentence about what "he" or "it" stands for wins a tie; and so
+// do the related words of the question's lacking words (those the
+// documents searched lack), at pr.related.
+func extractFollowUp(question string, context []knowledge.Weighted, lacking []string, passages []knowledge.Passage, pr extractParams) []Citation {
 	qws := readWords(nil, question)
 	asked := make(map[string]float64)
 	var terms []string
@@ -117,10 +120,16 @@ func extractFollowUp(question string, context []knowledge.Weighted, passages []k
 			if sc.context == nil {
 				sc.context = make(map[string]float64)
 			}
-			if c.Weight > sc.context[t] {
-				sc.context[t] = c.Weight
+			if w := c.Weight * pr.context; w > sc.context[t] {
+				sc.context[t] = w
 			}
 		}
+	}
+	for t := range relatedTerms(lacking, asked) {
+		if sc.context == nil {
+			sc.context = make(map[string]float64)
+		}
+		sc.context[t] = max(sc.context[t], pr.related)
 	}
 	all := collect(passages)
 	sc.weigh(all)
@@ -176,8 +185,9 @@ type scorer struct {
 	q     question
 	asked map[string]float64 // the question's terms and their weights
 	terms []string           // the same terms, in question order
-	// context weighs the terms of earlier turns the question lacks (see
-	// extractFollowUp); their rarity weights are multiplied by these.
+	// context weighs the terms of earlier turns and the related words
+	// that the question lacks (see extractFollowUp); their rarity weights
+	// are multiplied by these.
 	context map[string]float64
 }
 
@@ -200,7 +210,7 @@ func (sc *scorer) weigh(all []sentence) {
 		sc.asked[t] = rarity(t)
 	}
 	for t, w := range sc.context {
-		sc.context[t] = w * sc.pr.context * rarity(t)
+		sc.context[t] = w * rarity(t)
 	}
 }
 

@@ -42,6 +42,12 @@ func (s *fakeStore) Search(ctx context.Context, sc knowledge.Scope, q string, k 
 	return s.SearchWeighted(ctx, sc, []knowledge.Weighted{{Text: q, Weight: 1}}, k)
 }
 
+// Lacking finds every word: the fake searches words alone, not their
+// related words.
+func (s *fakeStore) Lacking(context.Context, knowledge.Scope, []string) ([]string, error) {
+	return nil, nil
+}
+
 // SearchWeighted scores each passage by the summed weights of the words
 // it holds (the heaviest weight of each word), the first text's words
 // counting 1.

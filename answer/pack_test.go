@@ -22,6 +22,11 @@ func (s passageStore) SearchWeighted(ctx context.Context, _ knowledge.Scope, tex
 	return nil, nil
 }
 
+// Lacking finds every word: the store never searches.
+func (s passageStore) Lacking(context.Context, knowledge.Scope, []string) ([]string, error) {
+	return nil, nil
+}
+
 func (s passageStore) Passage(ctx context.Context, _ knowledge.Scope, id string) (knowledge.Passage, error) {
 	for _, p := range s {
 		if p.ID == id {

@@ -34,6 +34,7 @@ type tuneCase struct {
 	want     string // the kind of answer asked for
 	answers  []string
 	passages []knowledge.Passage
+	lacking  []string // its words the story lacks that have related words
 }
 
 // TestTuneExtractive sweeps the extractive answerer's tuning around the
@@ -94,7 +95,11 @@ func tuneCases(t *testing.T, sets []tuneSet, k int) []tuneCase {
 			}
 			for _, q := range s.Questions {
 				ps, _ := st.Search(ctx, knowledge.Everything, q.Text, k)
-				cases = append(cases, tuneCase{set.name, q.Text, answer.AnswerType(q.Text), q.Answers, ps})
+				lacking, err := st.Lacking(ctx, knowledge.Everything, knowledge.Expandable(q.Text))
+				if err != nil {
+					t.Fatal(err)
+				}
+				cases = append(cases, tuneCase{set.name, q.Text, answer.AnswerType(q.Text), q.Answers, ps, lacking})
 			}
 			st.Close()
 		}
@@ -113,7 +118,7 @@ type tallies map[string]*counts
 func tally(cases []tuneCase, tn answer.Tuning) tallies {
 	res := make(tallies)
 	for _, c := range cases {
-		cites := tn.Extract(c.q, c.passages)
+		cites := tn.Extract(c.q, c.passages, c.lacking)
 		var qs []string
 		for _, ct := range cites {
 			qs = append(qs, ct.Quote)
@@ -172,7 +177,7 @@ func logMisses(t *testing.T, cases []tuneCase, tn answer.Tuning, kind string) {
 		if c.want != kind {
 			continue
 		}
-		cs := one.Extract(c.q, c.passages)
+		cs := one.Extract(c.q, c.passages, c.lacking)
 		if len(cs) == 0 || eval.ContainsAnswer(cs[0].Quote, c.answers) {
 			continue
 		}

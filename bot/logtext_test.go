@@ -38,6 +38,12 @@ func (s engineStore) SearchWeighted(ctx context.Context, sc knowledge.Scope, tex
 	return s.library.Search(ctx, sc, texts[0].Text, k)
 }
 
+// Lacking finds every word: the test library searches words alone, not
+// their related words.
+func (s engineStore) Lacking(context.Context, knowledge.Scope, []string) ([]string, error) {
+	return nil, nil
+}
+
 func (s engineStore) Passages(_ context.Context, _ knowledge.Scope, doc string) ([]knowledge.Passage, error) {
 	var out []knowledge.Passage
 	for _, p := range s.passages {

@@ -70,8 +70,9 @@ func askedOf(stories, unanswerable []Story, i int) []asked {
 // stories: each story indexed on its own, its own questions, the
 // off-topic ones and the unanswerable ones (set says which; kind says how
 // an unanswerable one was made) searched for the top k passages (none
-// when the question has no words).
-func EachAsked(ctx context.Context, stories []Story, k int, visit func(question, set, kind string, passages []knowledge.Passage)) error {
+// when the question has no words), with the question's words that have
+// related words and that the story lacks (as the engine reads them).
+func EachAsked(ctx context.Context, stories []Story, k int, visit func(question, set, kind string, passages []knowledge.Passage, lacking []string)) error {
 	un := Unanswerable(stories)
 	for i, s := range stories {
 		st, err := Index(ctx, s)
@@ -84,7 +85,12 @@ func EachAsked(ctx context.Context, stories []Story, k int, visit func(question,
 				st.Close()
 				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
-			visit(q.text, q.set, q.kind, ps)
+			lacking, err := st.Lacking(ctx, knowledge.Everything, knowledge.Expandable(q.text))
+			if err != nil {
+				st.Close()
+				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
+			}
+			visit(q.text, q.set, q.kind, ps, lacking)
 		}
 		st.Close()
 	}
