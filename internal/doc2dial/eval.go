@@ -27,6 +27,8 @@ type Options struct {
 	Answers bool
 	// Workers is how many documents are scored at once. Default GOMAXPROCS.
 	Workers int
+	// Ranking replaces the store's default ranking when not nil.
+	Ranking *knowledge.Ranking
 }
 
 // Result is the outcome of an evaluation, one Outcome per turn.
@@ -155,6 +157,9 @@ func evalDoc(ctx context.Context, doc Document, turns []Turn, idx []int, out []O
 		return 0, fmt.Errorf("%s: %w", doc.Name, err)
 	}
 	defer st.Close()
+	if opts.Ranking != nil {
+		st.Ranking = *opts.Ranking
+	}
 	spans := map[string][2]int{}
 	for _, ps := range p.Passages {
 		spans[knowledge.PassageID(p.Doc.Slug, ps.N)] = [2]int{ps.Start, ps.End}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/doc2dial"
+	"github.com/storybot/storybot/knowledge"
 )
 
 var tuneDir = flag.String("tune-doc2dial", "", "Doc2Dial folder whose tuning half (never the reporting half) the follow-up weights are swept on")
@@ -57,5 +58,32 @@ func TestTuneFollowUp(t *testing.T) {
 	for name, f := range map[string]answer.FollowUp{"default": answer.DefaultFollowUp(), "alone": answer.TurnAlone(), "concat": answer.Concatenated()} {
 		r := score(f)
 		t.Logf("%-8s R@1 %.3f R@5 %.3f MRR %.3f", name, r.r1, r.r5, r.mr)
+	}
+}
+
+// TestTuneRelated sweeps the weight of related words (knowledge.Ranking's
+// Related, for a question's words the document lacks) on the tuning half
+// of Doc2Dial, with the follow-up weights as they are:
+//
+//	go test ./internal/doc2dial -run TestTuneRelated -v -tune-doc2dial=../../../shared/datasets/doc2dial-dev
+func TestTuneRelated(t *testing.T) {
+	if *tuneDir == "" {
+		t.Skip("set -tune-doc2dial=DIR to sweep the weight of related words")
+	}
+	d, err := doc2dial.Load(*tuneDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := d.Half(doc2dial.Tune)
+	for _, w := range []float64{0, 0.1, 0.2, 0.3, 0.5, 0.75} {
+		r := knowledge.DefaultRanking()
+		r.Related = w
+		res, err := doc2dial.Evaluate(context.Background(), part, doc2dial.Options{Ranking: &r, Answers: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fu := res.FollowUps()
+		t.Logf("Related=%.2f follow-ups R@1 %.3f R@5 %.3f MRR %.3f quoted %.3f | all turns R@1 %.3f R@5 %.3f MRR %.3f quoted %.3f",
+			w, fu.RecallAt(1), fu.RecallAt(5), fu.MRR(), fu.QuotedShare(), res.RecallAt(1), res.RecallAt(5), res.MRR(), res.QuotedShare())
 	}
 }
