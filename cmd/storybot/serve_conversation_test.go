@@ -107,6 +107,7 @@ func TestServeConversations(t *testing.T) {
 	s.addShops(t)
 	t.Run("a reply to an answer follows it up", s.testReplyFollowUp)
 	t.Run("pronouns about the default story", s.testDefaultStoryPronouns)
+	t.Run("a follow-up in words the story does not use", s.testInOtherWords)
 	t.Run("the story carries over", s.testStoryCarriesOver)
 	t.Run("a long chain is read within the bound", s.testLongChain)
 	t.Run("deleted, someone else's, another server's", s.testBrokenChains)
