@@ -70,7 +70,7 @@ type abstainParams struct {
 // defaultAbstain is the tuning chosen on the abstention sets.
 func defaultAbstain() abstainParams {
 	return abstainParams{passages: 5, names: 2, facts: true, numbers: true, needNames: true, rareRun: 2,
-		window: 2, phrase: 0.3, pairs: 0.5, close: 2, near: 10, fuzzy: 5, threshold: 0.25, related: 0.5}
+		window: 2, phrase: 0.3, pairs: 0.5, close: 2, near: 10, fuzzy: 5, threshold: 0.27, related: 0.5}
 }
 
 // unknownShare is knowledge.CommonShare of a term ordinary English does
