@@ -58,9 +58,9 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, cfg.DB)
+	st, err := openIndex(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("open the index at %s: %w", cfg.DB, err)
+		return err
 	}
 	defer st.Close()
 	if st.ReadOnly() {

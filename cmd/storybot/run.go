@@ -195,12 +195,21 @@ func newLogger(e *env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 }
 
-// openStore opens the index at cfg.DB, indexing the embedded story into a
-// new one first (once, unless STORYBOT_DEFAULT_STORY is false).
-func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
+// openIndex opens the index at cfg.DB as it is.
+func openIndex(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
 	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open the index at %s: %w", cfg.DB, err)
+	}
+	return st, nil
+}
+
+// openStore opens the index at cfg.DB, indexing the embedded story into a
+// new one first (once, unless STORYBOT_DEFAULT_STORY is false).
+func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
+	st, err := openIndex(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
 	if !cfg.DefaultStory {
 		return st, nil
