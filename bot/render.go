@@ -506,7 +506,7 @@ func renderStories(docs []knowledge.Document, bound, where, guild string) Reply 
 		if d.Guild == guild {
 			whose = "this server"
 		}
-		fmt.Fprintf(&b, "- **%s** `%s` · %s words · %d passages · for %s\n", escape(d.Title), d.Slug, thousands(d.Words), d.Passages, whose)
+		fmt.Fprintf(&b, "- **%s** `%s` · %s words · %s · for %s\n", escape(d.Title), d.Slug, thousands(d.Words), passages(d.Passages), whose)
 	}
 	if bound != "" {
 		fmt.Fprintf(&b, "\nHere, questions that name no story read `%s` (chosen for %s).", bound, where)
@@ -514,6 +514,14 @@ func renderStories(docs []knowledge.Document, bound, where, guild string) Reply 
 		b.WriteString("\nHere, questions that name no story read all of them; `/story use` picks one.")
 	}
 	return textReply(b.String(), true)
+}
+
+// passages writes n passages, "1 passage" for one.
+func passages(n int) string {
+	if n == 1 {
+		return "1 passage"
+	}
+	return fmt.Sprintf("%d passages", n)
 }
 
 // thousands writes n with thousands separated by commas.

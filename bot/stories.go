@@ -263,9 +263,9 @@ func (h *Handler) addStory(ctx context.Context, r Request) (Reply, error) {
 	if replaced {
 		what = "Replaced the earlier version of"
 	}
-	return textReply(fmt.Sprintf("%s **%s** as `%s` (%d passages), for this server only.\n"+
+	return textReply(fmt.Sprintf("%s **%s** as `%s` (%s), for this server only.\n"+
 		"Ask about it with `/ask story:%s`, or make it this channel's story with `/story use story:%s`.",
-		what, escape(p.Doc.Title), id, len(p.Passages), id, id), true), nil
+		what, escape(p.Doc.Title), id, passages(len(p.Passages)), id, id), true), nil
 }
 
 // download reads an uploaded file, refusing one larger than maxUpload

@@ -179,7 +179,7 @@ func TestIngestReportsWhatItDid(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if !strings.Contains(r.stdout, `"The Harbour" as harbour`) || !strings.Contains(r.stdout, "added") {
+	if !strings.Contains(r.stdout, `"The Harbour" as harbour, 1 passage (added)`) {
 		t.Errorf("first ingest printed:\n%s", r.stdout)
 	}
 	r = runCLI(t, vars, "ingest", f)

@@ -96,7 +96,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	for i, p := range docs {
 		d := p.Doc
 		got := rep.Docs[i]
-		fmt.Fprintf(e.stdout, "%s: %q as %s, %d passages (%s)\n", d.Source, d.Title, got.ID, len(p.Passages), ingestStatus(d, got))
+		fmt.Fprintf(e.stdout, "%s: %q as %s, %s (%s)\n", d.Source, d.Title, got.ID, countNoun(len(p.Passages), "passage"), ingestStatus(d, got))
 		if d.DateSource == knowledge.DateMetadata {
 			fmt.Fprintf(e.stdout, "  dated %s, the page's publication date (--date overrides it)\n", d.Date)
 		}
