@@ -142,15 +142,21 @@ func (e *Engine) Retrieve(ctx context.Context, q Query, k int) ([]knowledge.Pass
 	return e.within(q.Scope).retrieve(ctx, strings.TrimSpace(q.Question), bounded(q.History), k)
 }
 
+// retrieve searches for question after history, and sets e.lacking to
+// the question's words the documents lack (see related.go).
 func (e *Engine) retrieve(ctx context.Context, question string, history []Turn, k int) ([]knowledge.Passage, error) {
 	texts := e.followUp.texts(question, history)
 	if len(history) > 0 && len(knowledge.Words(question)) == 0 {
 		return nil, knowledge.ErrEmptyQuery
 	}
-	if len(texts) == 1 {
-		return e.store.Search(ctx, texts[0].Text, k)
+	var err error
+	if e.lacking, err = e.store.lacking(ctx, question); err != nil {
+		return nil, err
 	}
-	return e.store.SearchWeighted(ctx, texts, k)
+	if texts[0].Text != question { // the turns pasted in front (FollowUp.Concat)
+		return e.store.SearchWeighted(ctx, texts, k)
+	}
+	return e.store.SearchRelated(ctx, texts, e.lacking, k)
 }
 
 // earlier is the conversation as the prompt holds it: each earlier

@@ -34,6 +34,9 @@ type Store interface {
 	Searcher
 	// Lacking returns those of words (lower case) that no passage holds.
 	Lacking(ctx context.Context, sc knowledge.Scope, words []string) ([]string, error)
+	// SearchRelated is SearchWeighted with what Lacking returned for the
+	// first text's knowledge.Expandable words, so that it is asked once.
+	SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, lacking []string, k int) ([]knowledge.Passage, error)
 	// Passage returns the passage with the given id, or knowledge.ErrNotFound.
 	Passage(ctx context.Context, sc knowledge.Scope, id string) (knowledge.Passage, error)
 	// Passages returns all passages of a document, in order.
@@ -53,6 +56,10 @@ func (s scoped) Search(ctx context.Context, q string, k int) ([]knowledge.Passag
 
 func (s scoped) SearchWeighted(ctx context.Context, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
 	return s.st.SearchWeighted(ctx, s.sc, texts, k)
+}
+
+func (s scoped) SearchRelated(ctx context.Context, texts []knowledge.Weighted, lacking []string, k int) ([]knowledge.Passage, error) {
+	return s.st.SearchRelated(ctx, s.sc, texts, lacking, k)
 }
 
 func (s scoped) Passage(ctx context.Context, id string) (knowledge.Passage, error) {
@@ -175,9 +182,6 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 	}
 	if len(passages) == 0 {
 		return notFound(question, NoticeNoPassage), nil
-	}
-	if e.lacking, err = e.store.lacking(ctx, question); err != nil {
-		return Answer{}, fmt.Errorf("ask %q: %w", question, err)
 	}
 	if e.model == nil {
 		return e.withChapters(ctx, e.extractive(question, passages, NoticeNoModel), passages), nil

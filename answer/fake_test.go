@@ -48,6 +48,11 @@ func (s *fakeStore) Lacking(context.Context, knowledge.Scope, []string) ([]strin
 	return nil, nil
 }
 
+// SearchRelated is SearchWeighted: the fake searches words alone.
+func (s *fakeStore) SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, _ []string, k int) ([]knowledge.Passage, error) {
+	return s.SearchWeighted(ctx, sc, texts, k)
+}
+
 // SearchWeighted scores each passage by the summed weights of the words
 // it holds (the heaviest weight of each word), the first text's words
 // counting 1.

@@ -22,6 +22,10 @@ func (s passageStore) SearchWeighted(ctx context.Context, _ knowledge.Scope, tex
 	return nil, nil
 }
 
+func (s passageStore) SearchRelated(ctx context.Context, _ knowledge.Scope, texts []knowledge.Weighted, _ []string, k int) ([]knowledge.Passage, error) {
+	return nil, nil
+}
+
 // Lacking finds every word: the store never searches.
 func (s passageStore) Lacking(context.Context, knowledge.Scope, []string) ([]string, error) {
 	return nil, nil

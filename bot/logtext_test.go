@@ -38,6 +38,10 @@ func (s engineStore) SearchWeighted(ctx context.Context, sc knowledge.Scope, tex
 	return s.library.Search(ctx, sc, texts[0].Text, k)
 }
 
+func (s engineStore) SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, _ []string, k int) ([]knowledge.Passage, error) {
+	return s.SearchWeighted(ctx, sc, texts, k)
+}
+
 // Lacking finds every word: the test library searches words alone, not
 // their related words.
 func (s engineStore) Lacking(context.Context, knowledge.Scope, []string) ([]string, error) {

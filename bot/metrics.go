@@ -230,3 +230,17 @@ func (t timedStore) Search(ctx context.Context, sc knowledge.Scope, q string, k 
 	t.m.retrieval.Observe(time.Since(start).Seconds())
 	return ps, err
 }
+
+func (t timedStore) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
+	start := time.Now()
+	ps, err := t.Store.SearchWeighted(ctx, sc, texts, k)
+	t.m.retrieval.Observe(time.Since(start).Seconds())
+	return ps, err
+}
+
+func (t timedStore) SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, lacking []string, k int) ([]knowledge.Passage, error) {
+	start := time.Now()
+	ps, err := t.Store.SearchRelated(ctx, sc, texts, lacking, k)
+	t.m.retrieval.Observe(time.Since(start).Seconds())
+	return ps, err
+}

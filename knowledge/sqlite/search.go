@@ -25,11 +25,21 @@ func (s *Store) Search(ctx context.Context, sc knowledge.Scope, q string, k int)
 // related words (see knowledge.Ranking.Related). It returns
 // knowledge.ErrEmptyQuery when the first text has no words.
 func (s *Store) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
-	if len(texts) > 0 && s.Ranking.Related > 0 && !s.Ranking.Plain {
-		lacking, err := s.Lacking(ctx, sc, knowledge.Expandable(texts[0].Text))
-		if err != nil {
+	var lacking []string
+	if len(texts) > 0 && s.expands() {
+		var err error
+		if lacking, err = s.Lacking(ctx, sc, knowledge.Expandable(texts[0].Text)); err != nil {
 			return nil, fmt.Errorf("search %q: %w", texts[0].Text, err)
 		}
+	}
+	return s.SearchRelated(ctx, sc, texts, lacking, k)
+}
+
+// SearchRelated is SearchWeighted for a caller that has already asked
+// which of the first text's words the documents lack (Lacking of
+// knowledge.Expandable): lacking is searched for by its related words.
+func (s *Store) SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, lacking []string, k int) ([]knowledge.Passage, error) {
+	if s.expands() {
 		texts = knowledge.WithRelated(texts, lacking, s.Ranking.Related)
 	}
 	plan, err := s.Ranking.PlanWeighted(texts, k)
@@ -48,6 +58,9 @@ func (s *Store) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []
 	}
 	return s.Ranking.Rank(plan, cands, st), nil
 }
+
+// expands reports whether the ranking searches related words.
+func (s *Store) expands() bool { return s.Ranking.Related > 0 && !s.Ranking.Plain }
 
 // Lacking returns those of words (lower case) that no passage of the
 // documents sc selects holds in any form (knowledge.WordMatch), in order.
