@@ -267,5 +267,5 @@ const maxThreadName = 100
 // threadName is the name of a thread that answers question: the question
 // on one line, cut at a word within Discord's limit.
 func threadName(question string) string {
-	return fitText(strings.Join(strings.Fields(question), " "), maxThreadName, func(s string) string { return s })
+	return fitText(strings.Join(strings.Fields(question), " "), maxThreadName, verbatim)
 }

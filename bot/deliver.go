@@ -215,17 +215,7 @@ func (x *exchange) deliver(r Reply) {
 		if r.Thread != "" && !x.private && !r.Ephemeral && x.inThread(ctx, r, msgs) {
 			return
 		}
-		first := msgs[0]
-		embeds, components := first.Embeds, first.Components
-		if embeds == nil {
-			embeds = []*discordgo.MessageEmbed{}
-		}
-		if components == nil {
-			components = []discordgo.MessageComponent{} // drops a progress message's, if any
-		}
-		_, err := rest.editOriginal(ctx, x.i, &discordgo.WebhookEdit{
-			Content: &first.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions(),
-		})
+		_, err := rest.editOriginal(ctx, x.i, replacing(msgs[0]))
 		if err == nil {
 			x.b.metrics.delivered("edit")
 			x.followUps(ctx, msgs[1:], r.Ephemeral)
@@ -254,10 +244,7 @@ func (x *exchange) deliver(r Reply) {
 // be shown or the thread started, it reports false: the reply then takes
 // the acknowledgement's place.
 func (x *exchange) inThread(ctx context.Context, r Reply, msgs []Message) bool {
-	embeds, components := []*discordgo.MessageEmbed{}, []discordgo.MessageComponent{}
-	intro, err := x.b.rest.editOriginal(ctx, x.i, &discordgo.WebhookEdit{
-		Content: &r.Intro.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions(),
-	})
+	intro, err := x.b.rest.editOriginal(ctx, x.i, replacing(Message{Content: r.Intro.Content}))
 	if err != nil {
 		x.b.log.Warn("show the thread's intro; answering in place", "err", err)
 		return false
@@ -276,6 +263,19 @@ func (x *exchange) inThread(ctx context.Context, r Reply, msgs []Message) bool {
 	}
 	x.b.metrics.delivered("thread")
 	return true
+}
+
+// replacing is the edit that puts m in place of a message: its embeds and
+// components replace the old ones (none clears a progress message's).
+func replacing(m Message) *discordgo.WebhookEdit {
+	embeds, components := m.Embeds, m.Components
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	return &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions()}
 }
 
 func responseData(m Message, private bool) *discordgo.InteractionResponseData {
@@ -433,15 +433,7 @@ func (x *mention) deliver(r Reply) {
 		}
 	}
 	if x.noticeID != "" && channel == x.m.ChannelID && len(msgs) > 0 {
-		first := msgs[0]
-		embeds, components := first.Embeds, first.Components
-		if embeds == nil {
-			embeds = []*discordgo.MessageEmbed{}
-		}
-		if components == nil {
-			components = []discordgo.MessageComponent{}
-		}
-		err := rest.editMessage(ctx, channel, x.noticeID, &discordgo.WebhookEdit{Content: &first.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions()})
+		err := rest.editMessage(ctx, channel, x.noticeID, replacing(msgs[0]))
 		if err == nil {
 			x.noticeID, msgs = "", msgs[1:]
 		}

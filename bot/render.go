@@ -156,7 +156,7 @@ func passageField(id string) *discordgo.MessageEmbedField {
 	if strings.Contains(id, "`") {
 		v = escape(id)
 	}
-	return &discordgo.MessageEmbedField{Name: "Passage", Value: fitText(v, maxFieldValue, func(s string) string { return s }), Inline: true}
+	return &discordgo.MessageEmbedField{Name: "Passage", Value: fitText(v, maxFieldValue, verbatim), Inline: true}
 }
 
 // docTitle is the title of the document passage id belongs to.
@@ -353,6 +353,9 @@ func trim(text string, max int, render func(string) string) (string, bool) {
 	return best, best != ""
 }
 
+// verbatim is the render of trim and fitText for text shown as it is.
+func verbatim(s string) string { return s }
+
 // fitText is trim for text we may shorten anywhere (titles, ids): at a word
 // boundary if there is one, else inside a word.
 func fitText(text string, max int, render func(string) string) string {
@@ -417,7 +420,7 @@ func passageChoice(id, text string) *discordgo.ApplicationCommandOptionChoice {
 	if text != "" {
 		name += " · " + strings.Join(strings.Fields(text), " ")
 	}
-	return &discordgo.ApplicationCommandOptionChoice{Name: fitText(name, maxChoice, func(s string) string { return s }), Value: id}
+	return &discordgo.ApplicationCommandOptionChoice{Name: fitText(name, maxChoice, verbatim), Value: id}
 }
 
 // renderHelp says which stories docs are, what the commands are, how
@@ -481,7 +484,7 @@ func writeCommand(b *strings.Builder, name string, opts []*discordgo.Application
 // and id.
 func storyChoice(d knowledge.Document) *discordgo.ApplicationCommandOptionChoice {
 	name := strings.Join(strings.Fields(d.Title), " ") + " · " + d.Slug
-	return &discordgo.ApplicationCommandOptionChoice{Name: fitText(name, maxChoice, func(s string) string { return s }), Value: d.Slug}
+	return &discordgo.ApplicationCommandOptionChoice{Name: fitText(name, maxChoice, verbatim), Value: d.Slug}
 }
 
 // maxListed bounds the stories /story list names.
@@ -619,7 +622,7 @@ func joinLines(a, b string) string {
 // eventLine is one event: **date** · label · “quote” `id`, with the quote
 // trimmed at a word boundary (with "…") and its dating words in bold.
 func eventLine(e timeline.Event) string {
-	quote, ok := trim(strings.Join(strings.Fields(e.Quote), " "), maxEventQuote, func(s string) string { return s })
+	quote, ok := trim(strings.Join(strings.Fields(e.Quote), " "), maxEventQuote, verbatim)
 	if !ok {
 		quote = ""
 	}

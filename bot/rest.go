@@ -84,9 +84,8 @@ func (e *RESTError) Error() string {
 
 // Discord's JSON error codes the bot acts on.
 const (
-	codeUnknownWebhook     = 10015 // the interaction was never acknowledged, or its token expired
-	codeUnknownInteraction = 10062 // the interaction's 3 s to acknowledge are over
-	codeAlreadyAcked       = 40060 // an earlier try of the acknowledgement got through
+	codeUnknownWebhook = 10015 // the interaction was never acknowledged, or its token expired
+	codeAlreadyAcked   = 40060 // an earlier try of the acknowledgement got through
 )
 
 // restCode is the Discord error code of err, or 0.
@@ -120,7 +119,7 @@ func (r *rest) do(ctx context.Context, c call, out any) error {
 		if err := r.wait(ctx, c.bucket); err != nil {
 			return errors.Join(last, err)
 		}
-		status, h, err := r.once(ctx, c, body, out)
+		h, err := r.once(ctx, c, body, out)
 		if err == nil {
 			r.note(c.bucket, h, 0)
 			return nil
@@ -131,9 +130,9 @@ func (r *rest) do(ctx context.Context, c call, out any) error {
 		switch {
 		case ctx.Err() != nil:
 			return err
-		case isREST && status == http.StatusTooManyRequests:
+		case isREST && re.Status == http.StatusTooManyRequests:
 			r.note(c.bucket, h, re.RetryAfter)
-		case isREST && status < 500:
+		case isREST && re.Status < 500:
 			return err // refused: a retry would be refused too
 		}
 		if attempt == retryAttempts {
@@ -173,8 +172,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// once makes one attempt and returns the status (0 for no answer).
-func (r *rest) once(ctx context.Context, c call, body []byte, out any) (int, http.Header, error) {
+// once makes one attempt and returns the answer's headers (nil for no
+// answer); a refusal is a *RESTError.
+func (r *rest) once(ctx context.Context, c call, body []byte, out any) (http.Header, error) {
 	actx, cancel := context.WithTimeout(ctx, attemptTimeout)
 	defer cancel()
 	var rd io.Reader
@@ -183,7 +183,7 @@ func (r *rest) once(ctx context.Context, c call, body []byte, out any) (int, htt
 	}
 	req, err := http.NewRequestWithContext(actx, c.method, r.api+c.path, rd)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	req.Header.Set("Authorization", r.token)
 	req.Header.Set("User-Agent", r.agent)
@@ -192,20 +192,20 @@ func (r *rest) once(ctx context.Context, c call, body []byte, out any) (int, htt
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: %w", c.method, c.route, err)
+		return nil, fmt.Errorf("%s %s: %w", c.method, c.route, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return resp.StatusCode, resp.Header, fmt.Errorf("%s %s: read the answer: %w", c.method, c.route, err)
+		return resp.Header, fmt.Errorf("%s %s: read the answer: %w", c.method, c.route, err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if out != nil && len(data) > 0 {
 			if err := json.Unmarshal(data, out); err != nil {
-				return resp.StatusCode, resp.Header, fmt.Errorf("%s %s: %w", c.method, c.route, err)
+				return resp.Header, fmt.Errorf("%s %s: %w", c.method, c.route, err)
 			}
 		}
-		return resp.StatusCode, resp.Header, nil
+		return resp.Header, nil
 	}
 	re := &RESTError{Method: c.method, Route: c.route, Status: resp.StatusCode}
 	var msg struct {
@@ -225,7 +225,7 @@ func (r *rest) once(ctx context.Context, c call, body []byte, out any) (int, htt
 	if resp.StatusCode == http.StatusTooManyRequests && re.RetryAfter == 0 {
 		re.RetryAfter = retryBase // a 429 that says nothing: back off a little
 	}
-	return resp.StatusCode, resp.Header, re
+	return resp.Header, re
 }
 
 // maxWait caps a wait Discord asks for, against a header gone wrong.

@@ -24,8 +24,6 @@ type JournalOptions struct {
 	// Dropped, when set, is called for each record not written.
 	Dropped func()
 	Logger  *slog.Logger
-	// Now is the clock; default time.Now.
-	Now func() time.Time
 }
 
 // Journal writes records to a Store in the background, one short
@@ -58,9 +56,6 @@ const writeTimeout = 5 * time.Second
 func NewJournal(st Store, opts JournalOptions) *Journal {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
 	}
 	j := &Journal{st: st, opts: opts, queue: make(chan func(context.Context) error, journalQueue),
 		done: make(chan struct{}), stop: make(chan struct{})}
@@ -150,7 +145,7 @@ func (j *Journal) run() {
 func (j *Journal) prune() {
 	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 	defer cancel()
-	n, err := j.st.ForgetText(ctx, j.opts.Now().Add(-j.opts.Retention))
+	n, err := j.st.ForgetText(ctx, time.Now().Add(-j.opts.Retention))
 	switch {
 	case err != nil:
 		j.opts.Logger.Warn("forget question text past its retention", "err", err)
