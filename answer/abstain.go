@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"strings"
+	"sync"
 
 	"github.com/storybot/storybot/knowledge"
 )
@@ -74,8 +75,8 @@ func defaultAbstain() abstainParams {
 }
 
 // unknownShare is knowledge.CommonShare of a term ordinary English does
-// not use.
-var unknownShare = knowledge.CommonShare("\x00")
+// not use, read when first asked rather than when the package loads.
+var unknownShare = sync.OnceValue(func() float64 { return knowledge.CommonShare("\x00") })
 
 // askedWord is a content word of a question with its weight, or (of
 // above 0) a related word standing for the question's word of index of−1
@@ -237,7 +238,7 @@ func (ap abstainParams) asking(text string, ws []word, opens func(int) bool) ask
 		weight *= -math.Log(share)
 		index[t] = len(q.words)
 		at[i] = len(q.words)
-		q.words = append(q.words, askedWord{term: t, lower: w.lower, weight: weight, capital: capital, rare: share <= unknownShare})
+		q.words = append(q.words, askedWord{term: t, lower: w.lower, weight: weight, capital: capital, rare: share <= unknownShare()})
 	}
 	var run []int
 	for i, w := range ws {
@@ -319,7 +320,6 @@ func hasDigit(s string) bool {
 type reading struct {
 	masks []uint64 // each sentence's asked words
 	ends  []bool   // ends[i]: sentence i ends its passage
-	all   uint64   // the asked words any sentence holds
 	exact uint64   // those some sentence holds as written (the same term)
 	// close[a] and near[a] hold the asked words that stand within
 	// ap.close and ap.near words of asked word a in some sentence.
@@ -393,7 +393,6 @@ func (ap abstainParams) scan(asked []askedWord, read []knowledge.Passage) readin
 			}
 		}
 		r.masks = append(r.masks, m)
-		r.all |= m
 	}
 	return r
 }

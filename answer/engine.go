@@ -13,25 +13,19 @@ import (
 	"github.com/storybot/storybot/prompts"
 )
 
-// Searcher finds the passages, of the documents a scope selects, that best
-// match a query, best first. knowledge/sqlite.Store implements it; it
-// returns knowledge.ErrEmptyQuery for a query with no words.
-type Searcher interface {
-	Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error)
-	// SearchWeighted searches for several texts as one query, each term
-	// weighing as much as the heaviest text it is in (see
-	// knowledge.Ranking.PlanWeighted): a follow-up question and the turns
-	// before it.
-	SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error)
-}
-
 // Store is what the engine needs from the index: search, a passage's
 // neighbours (to complete a passage cut mid-thought), a document's
 // passages (to re-attribute a quote the model cited to the wrong passage)
 // and the words it lacks (whose related words count instead, see
 // related.go), each within a scope.
 type Store interface {
-	Searcher
+	// SearchWeighted finds the passages, of the documents sc selects, that
+	// best match several texts searched as one query, best first, each
+	// term weighing as much as the heaviest text it is in (see
+	// knowledge.Ranking.PlanWeighted): a question and the turns before
+	// it. It returns knowledge.ErrEmptyQuery when the first text has no
+	// words. knowledge/sqlite.Store implements Store.
+	SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error)
 	// Lacking returns those of words (lower case) that no passage holds.
 	Lacking(ctx context.Context, sc knowledge.Scope, words []string) ([]string, error)
 	// SearchRelated is SearchWeighted with what Lacking returned for the
@@ -48,10 +42,6 @@ type Store interface {
 type scoped struct {
 	st Store
 	sc knowledge.Scope
-}
-
-func (s scoped) Search(ctx context.Context, q string, k int) ([]knowledge.Passage, error) {
-	return s.st.Search(ctx, s.sc, q, k)
 }
 
 func (s scoped) SearchWeighted(ctx context.Context, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
@@ -116,8 +106,7 @@ type Options struct {
 // Engine answers questions from a Store, with a Model when there is one.
 // It is safe for concurrent use.
 type Engine struct {
-	lib       Store
-	store     scoped // lib, within the scope of the question being answered
+	store     scoped // the Store, within the scope of the question being answered
 	model     Model
 	modelName string
 	k         int
@@ -133,7 +122,7 @@ type Engine struct {
 
 // New returns an engine for opts.
 func New(opts Options) *Engine {
-	e := &Engine{lib: opts.Store, store: scoped{st: opts.Store}, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens,
+	e := &Engine{store: scoped{st: opts.Store}, model: opts.Model, modelName: opts.ModelName, k: opts.K, budget: opts.ContextTokens,
 		timeout: opts.Timeout, support: defaultSupport(), abstain: defaultAbstain(), log: opts.Logger}
 	if e.k <= 0 {
 		e.k = 5
@@ -184,14 +173,11 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 		return notFound(question, NoticeNoPassage), nil
 	}
 	if e.model == nil {
-		return e.withChapters(ctx, e.extractive(question, passages, NoticeNoModel), passages), nil
+		return e.extractive(question, passages, NoticeNoModel), nil
 	}
 	a, err := e.askModel(ctx, question, passages)
 	a.Checks.ModelAsked = true
-	if err != nil {
-		return a, err
-	}
-	return e.withChapters(ctx, a, passages), nil
+	return a, err
 }
 
 // within returns a copy of e that reads only the documents sc selects, so
@@ -199,7 +185,7 @@ func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 // its conversation another's.
 func (e *Engine) within(sc knowledge.Scope) *Engine {
 	c := *e
-	c.store = scoped{st: e.lib, sc: sc}
+	c.store.sc = sc
 	c.history, c.lacking = nil, nil
 	return &c
 }
@@ -282,6 +268,15 @@ func (e *Engine) bound(ctx context.Context) (context.Context, context.CancelFunc
 	return context.WithTimeout(ctx, e.timeout)
 }
 
+// overrun returns err, a model call's in mctx (from bound), as a timeout
+// of the engine's bound for what when that bound is what ran out.
+func (e *Engine) overrun(mctx context.Context, err error, what string) error {
+	if mctx.Err() != nil && !errors.Is(err, llm.ErrTimeout) {
+		return fmt.Errorf("%w (%s for %s): %w", llm.ErrTimeout, e.timeout, what, err)
+	}
+	return err
+}
+
 // check parses and verifies one model reply.
 func (e *Engine) check(ctx context.Context, question string, v *verifier, reply llm.Reply) outcome {
 	r, err := parseReply(reply.Content)
@@ -343,9 +338,7 @@ func (e *Engine) modelFailed(ctx, mctx context.Context, question string, passage
 	if ctx.Err() != nil {
 		return Answer{}, fmt.Errorf("ask %q: %w", question, ctx.Err())
 	}
-	if mctx.Err() != nil && !errors.Is(err, llm.ErrTimeout) {
-		err = fmt.Errorf("%w (%s for the whole answer): %w", llm.ErrTimeout, e.timeout, err)
-	}
+	err = e.overrun(mctx, err, "the whole answer")
 	e.log.Warn("model unavailable; answering extractively", "err", err)
 	a := e.extractive(question, passages, "The model could not answer ("+failure(err)+"); "+sentencesFallback)
 	a.Checks = checks

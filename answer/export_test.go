@@ -234,3 +234,12 @@ func (t AbstainTuning) RelatedGrid() []AbstainTuning {
 	}
 	return out
 }
+
+// CheckClaim returns why quotes do not back sentence, or "" when they do:
+// the check the engine applies to every sentence of a model's answer (its
+// markers removed), in answer to question. passages is the text the quotes
+// were taken from, as the model was given it.
+func CheckClaim(question, sentence string, quotes []string, passages string) string {
+	sp := defaultSupport()
+	return sp.check(sp.readClaim(sentence), sp.readEvidence(quotes, nil), sp.asking(question, passages))
+}

@@ -151,7 +151,7 @@ func extractFollowUp(question string, context []knowledge.Weighted, lacking []st
 	picked := pick(cands, all, pr)
 	cites := make([]Citation, len(picked))
 	for i, c := range picked {
-		cites[i] = Citation{Ref: i + 1, PassageID: c.passage.ID, Quote: c.text()}
+		cites[i] = Citation{Ref: i + 1, PassageID: c.passage.ID, Chapter: c.passage.Chapter, Quote: c.text()}
 	}
 	return cites
 }

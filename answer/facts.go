@@ -115,8 +115,8 @@ var discourseWords = map[string]bool{
 
 // readFacts returns the facts of text, read from its words ws. initial
 // reports whether word i opens a sentence (or a quotation), where a
-// capital names nothing by itself; such a word is left to the caller
-// (see claimReader.initialName).
+// capital names nothing by itself (callers pass sentenceOpens); such a
+// word is left to the caller.
 func readFacts(text string, ws []word, initial func(i int) bool) []fact {
 	var out []fact
 	seen := make(map[fact]bool)

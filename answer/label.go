@@ -3,7 +3,6 @@ package answer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -62,8 +61,8 @@ func (e *Engine) Label(ctx context.Context, quotes []string) (labels []string, n
 	mctx, cancel := e.bound(ctx)
 	defer cancel()
 	reply, err := e.model.Chat(mctx, llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: msg}}, JSON: true})
-	if err != nil && ctx.Err() == nil && mctx.Err() != nil && !errors.Is(err, llm.ErrTimeout) {
-		err = fmt.Errorf("%w (%s for the labels): %w", llm.ErrTimeout, e.timeout, err)
+	if err != nil && ctx.Err() == nil {
+		err = e.overrun(mctx, err, "the labels")
 	}
 	if err != nil {
 		e.log.Warn("model unavailable; the timeline has no labels", "err", err)
@@ -128,8 +127,7 @@ func (sp supportParams) checkLabel(l modelLabel, quote string) (string, bool) {
 		return "", false
 	}
 	ev := sp.readEvidence([]string{quote}, nil)
-	raw := sp.readClaim(markerRe.ReplaceAllString(l.Label, " "))
-	if strayMarkup(raw, ev) != "" {
+	if strayMarkup(claim{markup: markupIn(markerRe.ReplaceAllString(l.Label, " "))}, ev) != "" {
 		return "", false
 	}
 	text := plainLine(l.Label)

@@ -2,7 +2,6 @@ package answer
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"github.com/storybot/storybot/knowledge"
@@ -25,11 +24,7 @@ func (s scoped) lacking(ctx context.Context, question string) ([]string, error) 
 	if len(words) == 0 {
 		return nil, nil
 	}
-	l, err := s.st.Lacking(ctx, s.sc, words)
-	if err != nil {
-		return nil, fmt.Errorf("words held: %w", err)
-	}
-	return l, nil
+	return s.st.Lacking(ctx, s.sc, words)
 }
 
 // relatedTerms returns the terms (termOf) of the related words of the

@@ -222,7 +222,7 @@ type termUse struct {
 func (s *source) use(term string) termUse {
 	if s.uses == nil {
 		s.uses = make(map[string]termUse)
-		s.lower = lowerBytes(s.text)
+		s.lower = lowerASCII(s.text)
 	}
 	if u, ok := s.uses[term]; ok {
 		return u
@@ -301,17 +301,6 @@ func opensAt(text string, i int) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(t)
 	return strings.ContainsRune(".!?…:", r) || opensQuotation(text, i)
-}
-
-// lowerBytes lower-cases the ASCII letters of s, keeping every offset.
-func lowerBytes(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // claim is one sentence of a model's answer, read for the support check.
@@ -663,13 +652,4 @@ func negated(scope []string, negs []negation, any bool) bool {
 		}
 	}
 	return false
-}
-
-// CheckClaim returns why quotes do not back sentence, or "" when they do:
-// the check the engine applies to every sentence of a model's answer (its
-// markers removed), in answer to question. passages is the text the quotes
-// were taken from, as the model was given it.
-func CheckClaim(question, sentence string, quotes []string, passages string) string {
-	sp := defaultSupport()
-	return sp.check(sp.readClaim(sentence), sp.readEvidence(quotes, nil), sp.asking(question, passages))
 }

@@ -211,7 +211,7 @@ func compose(question, answer string, byRef map[int][]checked, blocks []block, s
 				if !ok {
 					n = len(out.citations) + 1
 					number[c.key] = n
-					out.citations = append(out.citations, Citation{Ref: n, PassageID: c.passage.ID, Quote: c.quote})
+					out.citations = append(out.citations, Citation{Ref: n, PassageID: c.passage.ID, Chapter: c.passage.Chapter, Quote: c.quote})
 				}
 				fmt.Fprintf(&b, "[%d]", n)
 			}

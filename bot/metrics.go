@@ -224,13 +224,6 @@ type timedStore struct {
 	m *Metrics
 }
 
-func (t timedStore) Search(ctx context.Context, sc knowledge.Scope, q string, k int) ([]knowledge.Passage, error) {
-	start := time.Now()
-	ps, err := t.Store.Search(ctx, sc, q, k)
-	t.m.retrieval.Observe(time.Since(start).Seconds())
-	return ps, err
-}
-
 func (t timedStore) SearchWeighted(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, k int) ([]knowledge.Passage, error) {
 	start := time.Now()
 	ps, err := t.Store.SearchWeighted(ctx, sc, texts, k)
