@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -141,7 +142,7 @@ func (sel simpleSelector) matches(n *html.Node) bool {
 	if len(sel.classes) > 0 {
 		classes := strings.Fields(attrOf(n, "class"))
 		for _, c := range sel.classes {
-			if !containsString(classes, c) {
+			if !slices.Contains(classes, c) {
 				return false
 			}
 		}
@@ -386,15 +387,6 @@ func attrOf(n *html.Node, key string) string {
 func hasAttr(n *html.Node, key string) bool {
 	for _, a := range n.Attr {
 		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

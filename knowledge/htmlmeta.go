@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func classOrIDHas(n *html.Node, words ...string) bool {
 	for _, name := range names {
 		parts := strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' })
 		for _, w := range words {
-			if name == w || strings.Contains(w, "-") && strings.Contains(name, w) || containsString(parts, w) {
+			if name == w || strings.Contains(w, "-") && strings.Contains(name, w) || slices.Contains(parts, w) {
 				return true
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -77,20 +76,6 @@ func Parse(data []byte, opt ParseOptions) (Parsed, error) {
 	return ParseReader(bytes.NewReader(data), len(data), opt) // one copy of data, LF made as it is copied
 }
 
-// ParseString is Parse of input held in a string. Plain text without a
-// byte order mark or CR line endings becomes Document.Text as it is, not a
-// copy.
-func ParseString(input string, opt ParseOptions) (Parsed, error) {
-	h := sha256.New()
-	var buf [32 << 10]byte // the hash takes bytes: a chunk at a time, not a copy of all
-	for rest := input; rest != ""; {
-		n := copy(buf[:], rest)
-		h.Write(buf[:n])
-		rest = rest[n:]
-	}
-	return parse(input, normalizeText(input), h, opt)
-}
-
 // ParseReader is Parse of what r holds, read to its end. Line endings are
 // made LF as it reads, so the text is held in memory once (size, the
 // number of bytes r is expected to hold, sizes the buffer). A read error
@@ -107,7 +92,7 @@ func ParseReader(r io.Reader, size int, opt ParseOptions) (Parsed, error) {
 }
 
 // lfWriter writes to sb what it is given with CRLF and CR line endings
-// made LF, as normalizeText does.
+// made LF.
 type lfWriter struct {
 	sb *strings.Builder
 	cr bool // the last byte written was a CR, made LF: an LF after it is dropped
@@ -285,28 +270,6 @@ var controlByte = func() (t [256]uint8) {
 	return t
 }()
 
-// normalizeText drops a byte order mark and turns CRLF and CR line endings
-// into LF. Text that has neither is returned as it is.
-func normalizeText(data string) string {
-	data = strings.TrimPrefix(data, "\uFEFF")
-	i := strings.IndexByte(data, '\r')
-	if i < 0 {
-		return data
-	}
-	var sb strings.Builder
-	sb.Grow(len(data))
-	for ; i >= 0; i = strings.IndexByte(data, '\r') {
-		sb.WriteString(data[:i])
-		sb.WriteByte('\n')
-		data = data[i+1:]
-		if len(data) > 0 && data[0] == '\n' {
-			data = data[1:]
-		}
-	}
-	sb.WriteString(data)
-	return sb.String()
-}
-
 // ParserVersion is the version of what Parse makes of its input. It goes
 // into Document.Hash, so that an index re-parses an unchanged file ingested
 // by an older storybot. Raise it whenever Parse's output changes for the
@@ -467,7 +430,7 @@ func splitPassages(text string, paras []para, slug string) []Passage {
 	for i, p := range out {
 		n := i + 1
 		passages[i] = Passage{
-			ID:      slug + "#" + strconv.Itoa(n),
+			ID:      PassageID(slug, n),
 			Doc:     slug,
 			N:       n,
 			Chapter: p.chapter,

@@ -2,11 +2,12 @@ package knowledge
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // PassageID is the id of the n-th passage of the document with the given slug.
-func PassageID(slug string, n int) string { return fmt.Sprintf("%s#%d", slug, n) }
+func PassageID(slug string, n int) string { return slug + "#" + strconv.Itoa(n) }
 
 // ParsePassageID splits "<slug>#<n>" into its parts.
 func ParsePassageID(id string) (slug string, n int, ok bool) {

@@ -9,9 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 
-	driver "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -133,14 +131,13 @@ func checkClosed(path string) error {
 // opened for writing (SQLite then removes the -wal and -shm files it made
 // when it closes) but nothing is written to it.
 func vacuumInto(ctx context.Context, src, dst string) error {
-	db, err := openFile(src, url.Values{"mode": {"rw"}, "_pragma": {"busy_timeout(10000)"}})
+	db, err := openFile(src, url.Values{"mode": {"rw"}, "_pragma": {fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds())}})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
-		var serr *driver.Error
-		if errors.As(err, &serr) && serr.Code()&0xff == sqlite3.SQLITE_NOTADB {
+		if sqliteCode(err) == sqlite3.SQLITE_NOTADB {
 			return fmt.Errorf("%s is not a storybot index (not an SQLite database)", src)
 		}
 		return fmt.Errorf("copy %s: %w", src, err)
@@ -159,10 +156,10 @@ func inspect(ctx context.Context, path string) (BackupInfo, error) {
 	}
 	defer db.Close()
 	var info BackupInfo
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&info.Schema); err != nil {
+	if info.Schema, err = userVersion(ctx, db); err != nil {
 		return BackupInfo{}, err
 	}
-	err = db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)").Scan(&info.Documents, &info.Passages)
+	err = db.QueryRowContext(ctx, countSQL).Scan(&info.Documents, &info.Passages)
 	if info.Schema == 0 || err != nil {
 		return BackupInfo{}, errors.New("it is not a storybot index (no documents or passages tables)")
 	}
@@ -176,16 +173,11 @@ func inspect(ctx context.Context, path string) (BackupInfo, error) {
 
 // openFile opens the SQLite file at path with the URI parameters q.
 func openFile(path string, q url.Values) (*sql.DB, error) {
-	abs, err := filepath.Abs(path)
+	dsn, err := fileURI(path, q)
 	if err != nil {
 		return nil, err
 	}
-	abs = filepath.ToSlash(abs)
-	if !strings.HasPrefix(abs, "/") {
-		abs = "/" + abs // a Windows drive: file:///C:/...
-	}
-	u := url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}
-	return sql.Open("sqlite", u.String())
+	return sql.Open("sqlite", dsn)
 }
 
 // install gives the finished copy tmp the name dst: in one rename when it may

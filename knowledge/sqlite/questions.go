@@ -181,6 +181,7 @@ func (s *Store) QuestionReport(ctx context.Context, since, until time.Time, rete
 func gaps(ctx context.Context, tx *sql.Tx, r *stats.Report, from, to int64) error {
 	type gap struct {
 		stats.Gap
+		key     string
 		stories map[string]bool
 	}
 	byKey := map[string]*gap{}
@@ -196,7 +197,7 @@ func gaps(ctx context.Context, tx *sql.Tx, r *stats.Report, from, to int64) erro
 		}
 		g := byKey[key]
 		if g == nil {
-			g = &gap{Gap: stats.Gap{Question: q}, stories: map[string]bool{}}
+			g = &gap{Gap: stats.Gap{Question: q}, key: key, stories: map[string]bool{}}
 			byKey[key] = g
 		}
 		g.Times++
@@ -220,7 +221,7 @@ func gaps(ctx context.Context, tx *sql.Tx, r *stats.Report, from, to int64) erro
 		if all[i].Times != all[j].Times {
 			return all[i].Times > all[j].Times
 		}
-		return stats.GapKey(all[i].Question) < stats.GapKey(all[j].Question)
+		return all[i].key < all[j].key
 	})
 	for _, g := range all[:min(len(all), maxGaps)] {
 		r.Gaps = append(r.Gaps, g.Gap)

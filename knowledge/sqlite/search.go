@@ -77,15 +77,14 @@ func (s *Store) Lacking(ctx context.Context, sc knowledge.Scope, words []string)
 		terms[i] = knowledge.WordTerms(w)
 		all = append(all, terms[i]...)
 	}
-	st, err := s.corpusStats(ctx, all)
+	df, err := s.docFreqs(ctx, all)
 	if err != nil {
 		return nil, fmt.Errorf("words held: %w", err)
 	}
 	cond, cargs := visible(sc)
 	everything := cond == "1"
 	if !everything {
-		q := `SELECT NOT EXISTS (SELECT 1 FROM documents d WHERE NOT (` + cond + `))`
-		if err := s.db.QueryRowContext(ctx, q, cargs...).Scan(&everything); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT `+allVisible(cond), cargs...).Scan(&everything); err != nil {
 			return nil, fmt.Errorf("words held: %w", err)
 		}
 	}
@@ -93,7 +92,7 @@ func (s *Store) Lacking(ctx context.Context, sc knowledge.Scope, words []string)
 	for i, w := range words {
 		some := false // some document holds one of its terms
 		for _, t := range terms[i] {
-			some = some || st.DF[t] > 0
+			some = some || df[t] > 0
 		}
 		held := some
 		// A phrase's words may stand apart, and a scope may leave out the
@@ -130,7 +129,7 @@ func (s *Store) candidates(ctx context.Context, sc knowledge.Scope, match string
 	args := []any{match}
 	filter := ""
 	if cond, cargs := visible(sc); cond != "1" {
-		filter = ` AND (NOT EXISTS (SELECT 1 FROM documents d WHERE NOT (` + cond + `))
+		filter = ` AND (` + allVisible(cond) + `
 			OR rowid IN (SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE ` + cond + `))`
 		args = append(append(args, cargs...), cargs...)
 	}
@@ -273,7 +272,7 @@ func (s *Store) PassageIDs(ctx context.Context, sc knowledge.Scope, prefix strin
 // corpusStats reads the passage count and mean length from the FTS5 index's
 // averages record and the terms' document frequencies from its vocabulary.
 func (s *Store) corpusStats(ctx context.Context, terms []string) (knowledge.CorpusStats, error) {
-	st := knowledge.CorpusStats{DF: make(map[string]float64, len(terms))}
+	var st knowledge.CorpusStats
 	var blob []byte
 	// FTS5 keeps, in the row with id 1 of its data table, the number of rows
 	// followed by the total token count of each column, as SQLite varints.
@@ -287,8 +286,16 @@ func (s *Store) corpusStats(ctx context.Context, terms []string) (knowledge.Corp
 			st.AvgLen = float64(tokens) / float64(rows)
 		}
 	}
+	st.DF, err = s.docFreqs(ctx, terms)
+	return st, err
+}
+
+// docFreqs returns the number of passages holding each of terms (0 for
+// one no passage holds).
+func (s *Store) docFreqs(ctx context.Context, terms []string) (map[string]float64, error) {
+	df := make(map[string]float64, len(terms))
 	if len(terms) == 0 {
-		return st, nil
+		return df, nil
 	}
 	args := make([]any, len(terms))
 	for i, t := range terms {
@@ -297,18 +304,24 @@ func (s *Store) corpusStats(ctx context.Context, terms []string) (knowledge.Corp
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT term, doc FROM passages_vocab WHERE term IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 	if err != nil {
-		return st, err
+		return df, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var term string
-		var df float64
-		if err := rows.Scan(&term, &df); err != nil {
-			return st, err
+		var n float64
+		if err := rows.Scan(&term, &n); err != nil {
+			return df, err
 		}
-		st.DF[term] += df
+		df[term] += n
 	}
-	return st, rows.Err()
+	return df, rows.Err()
+}
+
+// allVisible is the SQL condition that every document meets cond (see
+// visible).
+func allVisible(cond string) string {
+	return `NOT EXISTS (SELECT 1 FROM documents d WHERE NOT (` + cond + `))`
 }
 
 // sqliteVarint decodes one SQLite varint (big-endian, 7 bits a byte, the

@@ -184,6 +184,12 @@ func dataSourceName(path string, mode openMode) (string, error) {
 		q.Set("mode", "ro")
 		q.Set("immutable", "1")
 	}
+	return fileURI(path, q)
+}
+
+// fileURI is the file: URI of path, made absolute and percent-encoded,
+// with the parameters q.
+func fileURI(path string, q url.Values) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err
@@ -390,8 +396,11 @@ func countWords(ctx context.Context, tx *sql.Tx) error {
 }
 
 // Stats counts the indexed documents and passages, of every server.
+// countSQL counts an index's documents and passages.
+const countSQL = `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)`
+
 func (s *Store) Stats(ctx context.Context) (docs, passages int, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)`).Scan(&docs, &passages)
+	err = s.db.QueryRowContext(ctx, countSQL).Scan(&docs, &passages)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count the index: %w", err)
 	}
