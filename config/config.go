@@ -344,12 +344,20 @@ func logLevel(dst *slog.Level) func(string) error {
 
 func guildID(dst *string) func(string) error {
 	return func(v string) error {
-		if _, err := strconv.ParseUint(v, 10, 64); err != nil {
-			return fmt.Errorf("%q is not a Discord server id (a number, from Copy Server ID)", v)
+		if err := CheckGuildID(v); err != nil {
+			return err
 		}
 		*dst = v
 		return nil
 	}
+}
+
+// CheckGuildID reports whether v is a Discord server id (a snowflake).
+func CheckGuildID(v string) error {
+	if _, err := strconv.ParseUint(v, 10, 64); err != nil {
+		return fmt.Errorf("%q is not a Discord server id (a number, from Copy Server ID)", v)
+	}
+	return nil
 }
 
 func hostPort(dst *string) func(string) error {

@@ -106,9 +106,10 @@ type Options struct {
 var ErrEmptyTopic = errors.New("topic has no words")
 
 // boundWords introduce dates that bound other events rather than date a
-// happening, often in the future ("by 2030", "until 2025"), so they do not
-// count when the document date is inferred.
-var boundWords = map[string]bool{"by": true, "until": true, "till": true, "before": true}
+// happening, often in the future ("until 2025"), so they do not count when
+// the document date is inferred; "by 2030" and the other boundPreps are
+// mention.bound already.
+var boundWords = map[string]bool{"until": true, "till": true}
 
 // sentence is a sentence of a passage with the expressions found in it.
 type sentence struct {

@@ -24,7 +24,7 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	file, err := oneFile(fs.Args(), "backup", "/data/backup.db")
+	file, err := oneFile(fs.Args(), "backup")
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	file, err := oneFile(fs.Args(), "restore", "/data/backup.db")
+	file, err := oneFile(fs.Args(), "restore")
 	if err != nil {
 		return err
 	}
@@ -85,9 +85,9 @@ func knownSchema(info sqlite.BackupInfo) error {
 }
 
 // oneFile is the one file argument of backup and restore.
-func oneFile(args []string, cmd, example string) (string, error) {
+func oneFile(args []string, cmd string) (string, error) {
 	if len(args) != 1 || args[0] == "" {
-		return "", usagef("%s takes one file, e.g. storybot %s %s", cmd, cmd, example)
+		return "", usagef("%s takes one file, e.g. storybot %s /data/backup.db", cmd, cmd)
 	}
 	return args[0], nil
 }

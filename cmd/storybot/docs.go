@@ -133,7 +133,7 @@ func runDocsRemove(ctx context.Context, e *env, args []string) error {
 	if len(missing) > 0 {
 		return usagef("no document %s in the index (see 'storybot docs'); nothing was removed", strings.Join(missing, ", "))
 	}
-	st.Waiting = func() { fmt.Fprintln(e.stderr, "waiting for another storybot to finish writing to the index…") }
+	st.Waiting = waiting(e)
 	err = st.Remove(ctx, knowledge.Everything, ids...)
 	switch {
 	case errors.Is(err, sqlite.ErrReadOnly):

@@ -7,13 +7,12 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
+	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/fetch"
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/knowledge/sqlite"
@@ -86,7 +85,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		docs[i].Doc.Guild = *guild
 	}
 
-	st.Waiting = func() { fmt.Fprintln(e.stderr, "waiting for another storybot to finish writing to the index…") }
+	st.Waiting = waiting(e)
 	progress := newProgress(e.stderr, docs)
 	rep, err := st.Ingest(ctx, docs, progress.update)
 	progress.finish()
@@ -126,8 +125,8 @@ func checkNaming(files []string, title, id, guild string) error {
 		}
 	}
 	if guild != "" {
-		if _, err := strconv.ParseUint(guild, 10, 64); err != nil {
-			return usagef("--guild: %q is not a Discord server id (a number, from Copy Server ID)", guild)
+		if err := config.CheckGuildID(guild); err != nil {
+			return usagef("--guild: %v", err)
 		}
 	}
 	return nil
@@ -236,7 +235,8 @@ func parseURL(ctx context.Context, u string, opt knowledge.ParseOptions) (knowle
 		return knowledge.Parsed{}, err
 	}
 	opt.Name = d.Name
-	p, err := parseData(u, d.Body, opt)
+	p, err := knowledge.Parse(d.Body, opt)
+	err = parseError(u, err)
 	p.Doc.Source = u
 	return p, err
 }
@@ -261,11 +261,6 @@ func parseFile(name string, opt knowledge.ParseOptions) (knowledge.Parsed, error
 
 // parseData parses a document read from name (a file or a URL), its
 // errors worded for the user.
-func parseData(name string, data []byte, opt knowledge.ParseOptions) (knowledge.Parsed, error) {
-	p, err := knowledge.Parse(data, opt)
-	return p, parseError(name, err)
-}
-
 // parseError words an error of knowledge.Parse about name for the user.
 func parseError(name string, err error) error {
 	switch {
@@ -297,8 +292,7 @@ func newProgress(w io.Writer, docs []knowledge.Parsed) *progress {
 	for _, p := range docs {
 		n += len(p.Passages)
 	}
-	f, ok := w.(interface{ Fd() uintptr }) // an *os.File, or run's redacting writer on one
-	if !ok || !term.IsTerminal(int(f.Fd())) || n < 2000 {
+	if !isTerminal(w) || n < 2000 { // an *os.File, or run's redacting writer on one
 		return &progress{}
 	}
 	return &progress{bar: progressbar.NewOptions(n,

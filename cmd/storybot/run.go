@@ -195,6 +195,12 @@ func newLogger(e *env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 }
 
+// waiting is the Store.Waiting of a command that writes: it says why it
+// has not gone on yet.
+func waiting(e *env) func() {
+	return func() { fmt.Fprintln(e.stderr, "waiting for another storybot to finish writing to the index…") }
+}
+
 // openIndex opens the index at cfg.DB as it is.
 func openIndex(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
 	st, err := sqlite.Open(ctx, cfg.DB)
