@@ -297,10 +297,8 @@ func scale(ws []word, j int, v *float64) int {
 // before word next: a currency sign before it or a currency word after
 // it, "%" or "per cent" after it.
 func unitOf(text string, ws []word, w word, next int) string {
-	for _, c := range []string{"$", "£", "€", "¥"} {
-		if strings.HasSuffix(text[:w.start], c) {
-			return c
-		}
+	if c := currencyAt(text, w.start); c != "" {
+		return c
 	}
 	end := ws[next-1].end
 	if strings.HasPrefix(strings.TrimLeft(text[end:], " "), "%") {

@@ -179,13 +179,14 @@ var measureUnits = map[string]bool{
 	"cm": true, "mm": true, "league": true, "leagues": true, "pace": true, "paces": true,
 }
 
-// dateNames name dates when capitalised.
-var dateNames = map[string]bool{
-	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
-	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
-	"saturday": true, "sunday": true,
-}
+// dateNames name dates when capitalised: monthNames and dayNames.
+var dateNames = func() map[string]bool {
+	m := make(map[string]bool, len(monthNames)+len(dayNames))
+	for _, n := range append(slices.Clone(monthNames), dayNames...) {
+		m[n] = true
+	}
+	return m
+}()
 
 // timeWords name a point or part of time on their own.
 var timeWords = map[string]bool{
@@ -426,13 +427,17 @@ func isYear(w word, text string) bool {
 
 // currencyBefore reports whether a currency sign stands just before
 // offset i of text: "$2019" is money, not a year.
-func currencyBefore(text string, i int) bool {
+func currencyBefore(text string, i int) bool { return currencyAt(text, i) != "" }
+
+// currencyAt is the currency sign that stands just before offset i of
+// text, or "".
+func currencyAt(text string, i int) string {
 	for _, c := range []string{"$", "£", "€", "¥"} {
 		if strings.HasSuffix(text[:i], c) {
-			return true
+			return c
 		}
 	}
-	return false
+	return ""
 }
 
 // titleCase reports whether a sentence is written in title case, as a

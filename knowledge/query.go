@@ -44,12 +44,20 @@ func BuildQuery(text string) (Query, error) {
 	if len(terms) > maxQueryTerms {
 		terms = terms[:maxQueryTerms]
 	}
-	match := orQuoted(terms)
-	expanded := match
+	match, expanded := matchOf(terms)
+	return Query{Terms: terms, Match: match, Expanded: expanded}, nil
+}
+
+// matchOf returns the FTS5 expressions of a query's terms: the terms
+// themselves, and with their other irregular forms (Query's Match and
+// Expanded).
+func matchOf(terms []string) (match, expanded string) {
+	match = orQuoted(terms)
+	expanded = match
 	if forms := loadLemmas().otherForms(terms); len(forms) > 0 {
 		expanded += " OR " + orQuoted(forms)
 	}
-	return Query{Terms: terms, Match: match, Expanded: expanded}, nil
+	return match, expanded
 }
 
 // orQuoted ORs the words as FTS5 strings. A word never holds a double

@@ -216,11 +216,7 @@ func weighTerms(q *Query, texts []Weighted) (weight map[string]float64, part map
 		}
 	}
 	if added {
-		q.Match = orQuoted(q.Terms)
-		q.Expanded = q.Match
-		if forms := loadLemmas().otherForms(q.Terms); len(forms) > 0 {
-			q.Expanded += " OR " + orQuoted(forms)
-		}
+		q.Match, q.Expanded = matchOf(q.Terms)
 	}
 	return weight, part
 }
