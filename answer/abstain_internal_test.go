@@ -19,7 +19,7 @@ func BenchmarkAbstain(b *testing.B) {
 	passages := p.Passages[:8]
 	ap := defaultAbstain()
 	const q = "How much cash did Ramos agree to forfeit?"
-	if why := ap.unanswered(q, passages, nil); why != "" {
+	if why, _ := ap.unanswered(q, passages, nil); why != "" {
 		b.Fatalf("abstains: %s", why)
 	}
 	b.ReportAllocs()

@@ -6,6 +6,8 @@
 // timeline's events (Engine.Label). It knows neither SQL nor Discord.
 package answer
 
+import "strings"
+
 // Mode says how an answer was made.
 type Mode string
 
@@ -38,6 +40,19 @@ type Answer struct {
 	// Checks says what became of the model's part, for statistics; it is
 	// never shown.
 	Checks Checks `json:"-"`
+}
+
+// Label is the line an extractive answer's text opens with
+// (ExtractiveLabel or ClosestLabel), which a reader shows above its
+// quotes, or "" for an answer of another mode.
+func (a Answer) Label() string {
+	if a.Mode != ModeExtractive {
+		return ""
+	}
+	if strings.HasPrefix(a.Answer, ClosestLabel) {
+		return ClosestLabel
+	}
+	return ExtractiveLabel
 }
 
 // Checks counts what the engine did with a model for one answer.

@@ -101,7 +101,10 @@ func (f FollowUp) texts(question string, history []Turn) []knowledge.Weighted {
 // spoken is an answer's text without its [n] markers and the label of an
 // extractive answer: what it says.
 func spoken(answer string) string {
-	answer = strings.TrimPrefix(strings.TrimSpace(answer), ExtractiveLabel)
+	answer = strings.TrimSpace(answer)
+	for _, l := range []string{ExtractiveLabel, ClosestLabel} {
+		answer = strings.TrimPrefix(answer, l)
+	}
 	return strings.TrimSpace(markerRe.ReplaceAllString(answer, ""))
 }
 

@@ -138,8 +138,8 @@ func TestFollowUpEmptyQuestion(t *testing.T) {
 
 // TestConversationInThePrompt: with a model, the earlier turns are sent
 // apart from the passages, bounded to the latest MaxTurns, without their
-// markers; a quote of an earlier answer that is not in the passages is
-// still refused.
+// markers and labels; a quote of an earlier answer that is not in the
+// passages is still refused.
 func TestConversationInThePrompt(t *testing.T) {
 	ctx := context.Background()
 	srv := fakeopenai.New(t)
@@ -148,6 +148,7 @@ func TestConversationInThePrompt(t *testing.T) {
 	for i := range 10 {
 		history = append(history, answer.Turn{Question: fmt.Sprintf("Question %d about the bakery?", i), Answer: fmt.Sprintf("Answer %d [1].", i)})
 	}
+	history[8].Answer = answer.ClosestLabel + " “Anna Berg has run the bakery on Mill Street since 1998.” [1]"
 	history[9].Answer = "The mayor said Anna would be fined a million dollars [1]."
 	srv.Respond(always(func(r fakeopenai.Request) fakeopenai.Reply {
 		// Quotes the earlier answer, which no passage holds.
@@ -176,8 +177,8 @@ func TestConversationInThePrompt(t *testing.T) {
 			t.Errorf("turn %d in the prompt: %v, want %v:\n%s", i, in, want, conv)
 		}
 	}
-	if strings.Contains(conv, "[1]") {
-		t.Errorf("earlier answers keep their markers:\n%s", conv)
+	if strings.Contains(conv, "[1]") || strings.Contains(conv, answer.ClosestLabel) || !strings.Contains(conv, "“Anna Berg has run the bakery") {
+		t.Errorf("earlier answers keep their markers or labels:\n%s", conv)
 	}
 	if !strings.Contains(user, "<question>How much was she fined?</question>") {
 		t.Errorf("question missing:\n%s", user)

@@ -73,6 +73,7 @@ const (
 	NoticeModelNoFound = "The model found no answer in the passages of the story that best match your question."
 	sentencesFallback  = "these are the story's own sentences that best match your question."
 	notAnswered        = "the passages of the story that best match your question do not answer it."
+	sentencesUnsure    = "these are the story's own sentences closest to your question, and they may not answer it."
 )
 
 // NotFoundText is the answer when the story does not say.
@@ -371,11 +372,14 @@ func failure(err error) string {
 // extractive answers from the story's own sentences, with notice, or
 // says the story doesn't say when the passages do not answer the question
 // (see abstainParams); a notice that ends by presenting the sentences then
-// ends by saying so.
+// ends by saying so, or by saying they may not answer it when the
+// abstention is unsure (the answer then opens with ClosestLabel).
 func (e *Engine) extractive(question string, passages []knowledge.Passage, notice string) Answer {
-	if why := e.abstain.unanswered(question, passages, e.lacking); why != "" {
+	why, unsure := e.abstain.unanswered(question, passages, e.lacking)
+	lead, presents := strings.CutSuffix(notice, sentencesFallback)
+	if why != "" {
 		e.log.Debug("extractive answer withheld", "why", why)
-		if lead, ok := strings.CutSuffix(notice, sentencesFallback); ok {
+		if presents {
 			return notFound(question, lead+notAnswered)
 		}
 		return notFound(question, NoticeNotAnswered)
@@ -384,7 +388,14 @@ func (e *Engine) extractive(question string, passages []knowledge.Passage, notic
 	if len(cites) == 0 {
 		return notFound(question, NoticeNoPassage)
 	}
-	return Answer{Question: question, Mode: ModeExtractive, Answer: extractiveText(cites), Citations: cites, Notice: notice}
+	label := ExtractiveLabel
+	if unsure {
+		label = ClosestLabel
+		if presents {
+			notice = lead + sentencesUnsure
+		}
+	}
+	return Answer{Question: question, Mode: ModeExtractive, Answer: extractiveText(label, cites), Citations: cites, Notice: notice}
 }
 
 func notFound(question, notice string) Answer {

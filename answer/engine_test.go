@@ -268,6 +268,16 @@ func TestAskWithModel(t *testing.T) {
 			notice:   "The model could not answer (the model server's reply was not a chat completion)",
 		},
 		{
+			name:     "a dead model on a question the story may not answer",
+			question: "Who wrote the report?",
+			respond: always(func(fakeopenai.Request) fakeopenai.Reply {
+				return fakeopenai.Reply{Body: "<html><body>Welcome to nginx!</body></html>", ContentType: "text/html"}
+			}),
+			wantMode: answer.ModeExtractive,
+			wantReqs: 1,
+			notice:   "The model could not answer (the model server's reply was not a chat completion); these are the story's own sentences closest to your question, and they may not answer it.",
+		},
+		{
 			name: "a reply with no choices",
 			respond: always(func(fakeopenai.Request) fakeopenai.Reply {
 				return fakeopenai.Reply{Body: `{"id": "x", "object": "chat.completion", "choices": []}`}
@@ -487,7 +497,7 @@ func checkAnswer(t *testing.T, st *fakeStore, got answer.Answer, mode answer.Mod
 			}
 		}
 	case answer.ModeExtractive:
-		if !strings.HasPrefix(got.Answer, answer.ExtractiveLabel) || len(got.Citations) == 0 {
+		if !strings.HasPrefix(got.Answer, got.Label()+" “") || len(got.Citations) == 0 {
 			t.Errorf("extractive answer %q with %d quotes, want the label and quotes", got.Answer, len(got.Citations))
 		}
 	case answer.ModeNotFound:

@@ -149,7 +149,8 @@ func (t AbstainTuning) String() string { return fmt.Sprintf("%+v", t.p) }
 
 // Unanswered returns why the passages do not answer question, or "".
 func (t AbstainTuning) Unanswered(question string, passages []knowledge.Passage, lacking []string) string {
-	return t.p.unanswered(question, passages, lacking)
+	why, _ := t.p.unanswered(question, passages, lacking)
+	return why
 }
 
 // Score is how well the passages hold the question's words (0 to 1),
@@ -157,6 +158,9 @@ func (t AbstainTuning) Unanswered(question string, passages []knowledge.Passage,
 func (t AbstainTuning) Score(question string, passages []knowledge.Passage, lacking []string) (float64, string) {
 	return t.p.judge(question, passages, lacking)
 }
+
+// Unsure is the score below which t shows the closest passages.
+func (t AbstainTuning) Unsure() float64 { return t.p.unsure }
 
 // Threshold is the score below which t abstains.
 func (t AbstainTuning) Threshold() float64 { return t.p.threshold }

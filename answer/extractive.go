@@ -10,9 +10,13 @@ import (
 	"github.com/storybot/storybot/knowledge"
 )
 
-// ExtractiveLabel opens every extractive answer: what follows are the
-// story's own sentences, not words of storybot's.
-const ExtractiveLabel = "From the story:"
+// The labels that open an extractive answer: what follows are the
+// story's own sentences, not words of storybot's. ClosestLabel opens one
+// whose sentences the abstention is unsure of (see abstainParams).
+const (
+	ExtractiveLabel = "From the story:"
+	ClosestLabel    = "The closest passages of the story, which may not answer this:"
+)
 
 // extractParams tune the extractive answerer.
 type extractParams struct {
@@ -353,9 +357,9 @@ func repeats(a, b *sentence) bool {
 // extractiveText is the answer text of an extractive answer: the label,
 // then each quote in curly quotes with its marker. Quotes stay verbatim,
 // line breaks included, so that each is found in the story file as shown.
-func extractiveText(cites []Citation) string {
+func extractiveText(label string, cites []Citation) string {
 	var b strings.Builder
-	b.WriteString(ExtractiveLabel)
+	b.WriteString(label)
 	for _, c := range cites {
 		b.WriteString(" “")
 		b.WriteString(c.Quote)

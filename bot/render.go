@@ -92,7 +92,7 @@ func renderAnswer(a answer.Answer, titles map[string]string, head string) Reply 
 	if a.Mode == answer.ModeExtractive && len(a.Citations) > 0 {
 		// An extractive answer's text repeats its quotes, which the
 		// embeds show: keep only its label, as storybot ask does.
-		text = escape(answer.ExtractiveLabel)
+		text = escape(a.Label())
 	}
 	if n := strings.TrimSpace(a.Notice); n != "" {
 		text = joinParagraphs(text, "*"+escape(n)+"*")

@@ -226,19 +226,21 @@ func TestEscape(t *testing.T) {
 }
 
 func TestRenderExtractiveShowsLabelThenQuotes(t *testing.T) {
-	a := answer.Answer{
-		Mode:      answer.ModeExtractive,
-		Answer:    answer.ExtractiveLabel + " “He refused.” [1]",
-		Notice:    "No model is configured.",
-		Citations: []answer.Citation{{Ref: 1, PassageID: "story#2", Quote: "He refused."}},
-	}
-	r := renderAnswer(a, map[string]string{"story": "The Story"}, "")
-	m := r.Messages[0]
-	if want := answer.ExtractiveLabel + "\n\n*No model is configured.*"; m.Content != want {
-		t.Errorf("content %q; want %q (the quotes are in the embeds)", m.Content, want)
-	}
-	if len(m.Embeds) != 1 || m.Embeds[0].Description != ">>> He refused." || !strings.HasPrefix(m.Embeds[0].Footer.Text, "Quotes only") {
-		t.Errorf("embeds %+v", m.Embeds)
+	for _, label := range []string{answer.ExtractiveLabel, answer.ClosestLabel} {
+		a := answer.Answer{
+			Mode:      answer.ModeExtractive,
+			Answer:    label + " “He refused.” [1]",
+			Notice:    "No model is configured.",
+			Citations: []answer.Citation{{Ref: 1, PassageID: "story#2", Quote: "He refused."}},
+		}
+		r := renderAnswer(a, map[string]string{"story": "The Story"}, "")
+		m := r.Messages[0]
+		if want := label + "\n\n*No model is configured.*"; m.Content != want {
+			t.Errorf("content %q; want %q (the quotes are in the embeds)", m.Content, want)
+		}
+		if len(m.Embeds) != 1 || m.Embeds[0].Description != ">>> He refused." || !strings.HasPrefix(m.Embeds[0].Footer.Text, "Quotes only") {
+			t.Errorf("embeds %+v", m.Embeds)
+		}
 	}
 }
 

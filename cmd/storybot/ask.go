@@ -107,7 +107,7 @@ func (m configuredModel) Chat(ctx context.Context, req llm.Request) (llm.Reply, 
 // answer is its quotes, so only its label is printed above them.
 func printAnswer(w io.Writer, a answer.Answer) {
 	if a.Mode == answer.ModeExtractive {
-		fmt.Fprintln(w, answer.ExtractiveLabel)
+		fmt.Fprintln(w, a.Label())
 	} else {
 		fmt.Fprintln(w, a.Answer)
 	}

@@ -284,6 +284,15 @@ func TestAskReadable(t *testing.T) {
 	if !strings.HasPrefix(r.stdout, "From the story:\n\n[1] phantom-secure#") || !strings.HasSuffix(r.stdout, "\nNo model is configured; these are the story's own sentences that best match your question.\n") {
 		t.Errorf("extractive ask printed\n%s", r.stdout)
 	}
+
+	r = runCLI(t, testEnv(t), "ask", "Who wrote the report?")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.HasPrefix(r.stdout, "The closest passages of the story, which may not answer this:\n\n[1] phantom-secure#") ||
+		!strings.HasSuffix(r.stdout, "\nNo model is configured; these are the story's own sentences closest to your question, and they may not answer it.\n") {
+		t.Errorf("ask of a question the story may not answer printed\n%s", r.stdout)
+	}
 }
 
 func TestAskUsage(t *testing.T) {

@@ -102,7 +102,10 @@ func EachAsked(ctx context.Context, stories []Story, k int, visit func(question,
 type AbstainReport struct {
 	Answerable, Refused int // own questions, and those answered not_found
 	OffTopic, NotFound  int // other stories' questions, and those answered not_found
-	Unanswerable        UnanswerableReport
+	// AnswerableClosest and OffTopicClosest count those of each answered
+	// as the closest passages, which may not answer (answer.ClosestLabel).
+	AnswerableClosest, OffTopicClosest int
+	Unanswerable                       UnanswerableReport
 }
 
 // Abstention asks every question of the abstention sets of stories with no
@@ -126,25 +129,32 @@ func Abstention(ctx context.Context, stories []Story, k int) (AbstainReport, err
 				st.Close()
 				return rep, fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
-			rep.count(q, a.Mode == answer.ModeNotFound)
+			rep.count(q, a.Mode == answer.ModeNotFound, a.Label() == answer.ClosestLabel)
 		}
 		st.Close()
 	}
 	return rep, nil
 }
 
-// count adds one question answered (not found or not) to the report.
-func (r *AbstainReport) count(q asked, notFound bool) {
+// count adds one question answered (not found, as the closest passages,
+// or neither) to the report.
+func (r *AbstainReport) count(q asked, notFound, closest bool) {
 	switch q.set {
 	case SetAnswerable:
 		r.Answerable++
 		if notFound {
 			r.Refused++
 		}
+		if closest {
+			r.AnswerableClosest++
+		}
 	case SetOffTopic:
 		r.OffTopic++
 		if notFound {
 			r.NotFound++
+		}
+		if closest {
+			r.OffTopicClosest++
 		}
 	default:
 		r.Unanswerable.add(q.kind, notFound)
@@ -160,7 +170,9 @@ func (r AbstainReport) NotFoundRate() float64 { return ratio(r.NotFound, r.OffTo
 // Print writes the shares, the unanswerable questions' by kind.
 func (r AbstainReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "off-topic questions answered not_found   %.3f (%d of %d)\n", r.NotFoundRate(), r.NotFound, r.OffTopic)
+	fmt.Fprintf(w, "  or shown as the closest passages       %.3f (%d of %d)\n", ratio(r.NotFound+r.OffTopicClosest, r.OffTopic), r.NotFound+r.OffTopicClosest, r.OffTopic)
 	fmt.Fprintf(w, "answerable questions wrongly refused     %.3f (%d of %d)\n", r.RefusedRate(), r.Refused, r.Answerable)
+	fmt.Fprintf(w, "  shown as the closest passages          %.3f (%d of %d)\n", ratio(r.AnswerableClosest, r.Answerable), r.AnswerableClosest, r.Answerable)
 	u := r.Unanswerable
 	fmt.Fprintf(w, "unanswerable questions answered not_found %.3f (but negated ones)\n", u.NotFoundRate())
 	for _, k := range unanswerableKinds {

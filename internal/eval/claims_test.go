@@ -8,6 +8,7 @@ import (
 
 	"github.com/storybot/storybot/internal/eval"
 	"github.com/storybot/storybot/internal/fairytaleqa"
+	"github.com/storybot/storybot/knowledge"
 )
 
 // tale is a small story with explicit questions whose answers stand in
@@ -119,6 +120,25 @@ func TestAbstention(t *testing.T) {
 	var b bytes.Buffer
 	rep.Print(&b)
 	if !strings.Contains(b.String(), "off-topic questions answered not_found   1.000 (4 of 4)") {
+		t.Errorf("report prints\n%s", b.String())
+	}
+}
+
+// TestAbstentionCountsClosest: an answer shown as the closest passages
+// (answer.ClosestLabel) is counted apart from one refused or answered.
+func TestAbstentionCountsClosest(t *testing.T) {
+	stories := []eval.Story{{Name: "phantom", Text: string(knowledge.DefaultStory),
+		Questions: []eval.Question{{Text: "Who wrote the report?"}, {Text: "How much cash did Ramos agree to forfeit?"}}}}
+	rep, err := eval.Abstention(context.Background(), stories, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Answerable != 2 || rep.Refused != 0 || rep.AnswerableClosest != 1 {
+		t.Errorf("report %+v, want 2 answerable questions, none refused, one shown as the closest passages", rep)
+	}
+	var b bytes.Buffer
+	rep.Print(&b)
+	if !strings.Contains(b.String(), "shown as the closest passages          0.500 (1 of 2)") {
 		t.Errorf("report prints\n%s", b.String())
 	}
 }
