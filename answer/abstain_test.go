@@ -267,18 +267,20 @@ func TestExtractiveAbstains(t *testing.T) {
 	tests := []struct {
 		name, story, question string
 		want                  string
+		read                  string // how a misspelt question was read, ending the notice
 	}{
-		{"asked and answered", "", "How much cash did Ramos agree to forfeit?", answered},
-		{"a name misspelt by a letter", "", "What deal did the FBI offer Ramso?", answered},
-		{"a year the story lacks", "", "What did Ramos plead guilty to in 2016?", refused},
-		{"a sum the story lacks", "", "Did Ramos agree to forfeit $250 million?", refused},
-		{"a name the story lacks", "", "What deal did the FBI offer Gonzalez?", refused},
-		{"words of the story far apart", "", "Which microphones did the prosecution forfeit?", refused},
-		{"words the story lacks", "", "Which vaccine candidates did the cartel test?", refused},
-		{"a word of the story, the other not", "", "Who wrote the report?", closest},
-		{"a name of two words", nils, "What did the king ask Green Nils to bring?", answered},
-		{"a name joined by a hyphen", nils, "What did Golden-Tree make for her brother?", answered},
-		{"a title with a name the story lacks", nils, "What did the king ask Prince Rua to bring?", refused},
+		{"asked and answered", "", "How much cash did Ramos agree to forfeit?", answered, ""},
+		{"a name misspelt by a letter", "", "What deal did the FBI offer Ramso?", answered, ""},
+		{"a word misspelt by two letters swapped", "", "How much cash did Ramos agree to forfiet?", answered, "Read “forfiet” as “forfeit”."},
+		{"a year the story lacks", "", "What did Ramos plead guilty to in 2016?", refused, ""},
+		{"a sum the story lacks", "", "Did Ramos agree to forfeit $250 million?", refused, ""},
+		{"a name the story lacks", "", "What deal did the FBI offer Gonzalez?", refused, ""},
+		{"words of the story far apart", "", "Which microphones did the prosecution forfeit?", refused, ""},
+		{"words the story lacks", "", "Which vaccine candidates did the cartel test?", refused, ""},
+		{"a word of the story, the other not", "", "Who wrote the report?", closest, ""},
+		{"a name of two words", nils, "What did the king ask Green Nils to bring?", answered, ""},
+		{"a name joined by a hyphen", nils, "What did Golden-Tree make for her brother?", answered, ""},
+		{"a title with a name the story lacks", nils, "What did the king ask Prince Rua to bring?", refused, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -298,6 +300,9 @@ func TestExtractiveAbstains(t *testing.T) {
 				mode, label, notice = answer.ModeNotFound, "", "No model is configured; the passages of the story that best match your question do not answer it."
 			case closest:
 				label, notice = answer.ClosestLabel, "No model is configured; these are the story's own sentences closest to your question, and they may not answer it."
+			}
+			if tt.read != "" {
+				notice += " " + tt.read
 			}
 			if got.Mode != mode || got.Label() != label || got.Notice != notice {
 				t.Errorf("%q: mode %s, label %q, notice %q; want %s, %q, %q", tt.question, got.Mode, got.Label(), got.Notice, mode, label, notice)

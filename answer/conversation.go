@@ -140,9 +140,14 @@ func bounded(history []Turn) []Turn {
 // Retrieve returns the k passages the engine reads to answer q, best
 // first: for a question with earlier turns, found as FollowUp says. It
 // returns an error wrapping knowledge.ErrEmptyQuery for a question with no
-// words.
+// words. A misspelt word is respelt first, as Ask does.
 func (e *Engine) Retrieve(ctx context.Context, q Query, k int) ([]knowledge.Passage, error) {
-	return e.within(q.Scope).retrieve(ctx, strings.TrimSpace(q.Question), bounded(q.History), k)
+	e = e.within(q.Scope)
+	question, _, err := e.store.respelt(ctx, strings.TrimSpace(q.Question))
+	if err != nil {
+		return nil, err
+	}
+	return e.retrieve(ctx, question, bounded(q.History), k)
 }
 
 // retrieve searches for question after history, and sets e.lacking to

@@ -15,9 +15,9 @@ import (
 
 // Store is what the engine needs from the index: search, a passage's
 // neighbours (to complete a passage cut mid-thought), a document's
-// passages (to re-attribute a quote the model cited to the wrong passage)
-// and the words it lacks (whose related words count instead, see
-// related.go), each within a scope.
+// passages (to re-attribute a quote the model cited to the wrong passage),
+// the words it lacks (whose related words count instead, see related.go)
+// and the spelling of words it lacks (spelling.go), each within a scope.
 type Store interface {
 	// SearchWeighted finds the passages, of the documents sc selects, that
 	// best match several texts searched as one query, best first, each
@@ -31,6 +31,10 @@ type Store interface {
 	// SearchRelated is SearchWeighted with what Lacking returned for the
 	// first text's knowledge.Expandable words, so that it is asked once.
 	SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, lacking []string, k int) ([]knowledge.Passage, error)
+	// Respell returns, for those of words (knowledge.Misspellable) that
+	// no document holds, the word one edit away that the most passages
+	// hold, when one does.
+	Respell(ctx context.Context, sc knowledge.Scope, words []string) (map[string]string, error)
 	// Passage returns the passage with the given id, or knowledge.ErrNotFound.
 	Passage(ctx context.Context, sc knowledge.Scope, id string) (knowledge.Passage, error)
 	// Passages returns all passages of a document, in order.
@@ -162,7 +166,24 @@ type Query struct {
 func (e *Engine) Ask(ctx context.Context, q Query) (Answer, error) {
 	e = e.within(q.Scope)
 	e.history = bounded(q.History)
-	question := strings.TrimSpace(q.Question)
+	asked := strings.TrimSpace(q.Question)
+	question, fixes, err := e.store.respelt(ctx, asked)
+	if err != nil {
+		return Answer{}, fmt.Errorf("search %q: %w", asked, err)
+	}
+	a, err := e.answer(ctx, question)
+	if err != nil {
+		return a, err
+	}
+	a.Question = asked
+	if len(fixes) > 0 {
+		a.Notice = strings.TrimSpace(a.Notice + " " + knowledge.ReadAs(fixes))
+	}
+	return a, nil
+}
+
+// answer answers question (respelt) as Ask says.
+func (e *Engine) answer(ctx context.Context, question string) (Answer, error) {
 	// One search serves both answerers: the model is sent the top k
 	// passages, the extractive answerer (also the model's fallback) reads
 	// a few more.

@@ -48,6 +48,11 @@ func (s *fakeStore) Lacking(context.Context, knowledge.Scope, []string) ([]strin
 	return nil, nil
 }
 
+// Respell respells nothing.
+func (s *fakeStore) Respell(context.Context, knowledge.Scope, []string) (map[string]string, error) {
+	return nil, nil
+}
+
 // SearchRelated is SearchWeighted: the fake searches words alone.
 func (s *fakeStore) SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, _ []string, k int) ([]knowledge.Passage, error) {
 	return s.SearchWeighted(ctx, sc, texts, k)

@@ -31,6 +31,11 @@ func (s passageStore) Lacking(context.Context, knowledge.Scope, []string) ([]str
 	return nil, nil
 }
 
+// Respell respells nothing.
+func (s passageStore) Respell(context.Context, knowledge.Scope, []string) (map[string]string, error) {
+	return nil, nil
+}
+
 func (s passageStore) Passage(ctx context.Context, _ knowledge.Scope, id string) (knowledge.Passage, error) {
 	for _, p := range s {
 		if p.ID == id {

@@ -48,6 +48,11 @@ func (s engineStore) Lacking(context.Context, knowledge.Scope, []string) ([]stri
 	return nil, nil
 }
 
+// Respell respells nothing.
+func (s engineStore) Respell(context.Context, knowledge.Scope, []string) (map[string]string, error) {
+	return nil, nil
+}
+
 func (s engineStore) Passages(_ context.Context, _ knowledge.Scope, doc string) ([]knowledge.Passage, error) {
 	var out []knowledge.Passage
 	for _, p := range s.passages {

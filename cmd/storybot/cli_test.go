@@ -61,6 +61,7 @@ type searchJSON struct {
 		Text  string   `json:"text"`
 		Score *float64 `json:"score"`
 	} `json:"passages"`
+	Searched string `json:"searched"`
 }
 
 func TestSearchJSON(t *testing.T) {
@@ -123,6 +124,27 @@ func TestSearchReadable(t *testing.T) {
 	}
 	if !strings.HasPrefix(r.stdout, "1. phantom-secure#") || !strings.Contains(r.stdout, "Lamborghini") {
 		t.Errorf("readable output:\n%s", r.stdout)
+	}
+}
+
+// TestSearchRespells: a misspelt word the story lacks is searched as the
+// story's word one edit away, and the output says so.
+func TestSearchRespells(t *testing.T) {
+	vars := testEnv(t)
+	r := runCLI(t, vars, "search", "lamborgini")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.HasPrefix(r.stdout, "Read “lamborgini” as “lamborghini”.\n\n1. phantom-secure#") {
+		t.Errorf("readable output:\n%s", r.stdout)
+	}
+	r = runCLI(t, vars, "search", "--json", "lamborgini")
+	var got searchJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); r.err != nil || err != nil {
+		t.Fatalf("search --json: %v %v\n%s", r.err, err, r.stdout)
+	}
+	if got.Query != "lamborgini" || got.Searched != "lamborghini" || len(got.Passages) == 0 || !strings.Contains(got.Passages[0].Text, "Lamborghini") {
+		t.Errorf("search --json lamborgini = %+v", got)
 	}
 }
 

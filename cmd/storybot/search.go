@@ -38,7 +38,12 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ps, err := st.Search(ctx, sc, q, *k)
+	fixes, err := st.Respell(ctx, sc, knowledge.Misspellable(q))
+	if err != nil {
+		return err
+	}
+	searched, respelt := knowledge.Respelled(q, fixes)
+	ps, err := st.Search(ctx, sc, searched, *k)
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return usagef("nothing to search for in %q: use some words", truncate(q, 60))
 	}
@@ -46,10 +51,17 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
+		if searched == q {
+			searched = ""
+		}
 		return writeJSON(e.stdout, struct {
 			Query    string              `json:"query"`
+			Searched string              `json:"searched,omitempty"` // the query respelt, when it was
 			Passages []knowledge.Passage `json:"passages"`
-		}{q, nonNil(ps)})
+		}{q, searched, nonNil(ps)})
+	}
+	if len(respelt) > 0 {
+		fmt.Fprintf(e.stdout, "%s\n\n", knowledge.ReadAs(respelt))
 	}
 	if len(ps) == 0 {
 		fmt.Fprintln(e.stdout, "No passage matches that query.")

@@ -71,7 +71,8 @@ func askedOf(stories, unanswerable []Story, i int) []asked {
 // off-topic ones and the unanswerable ones (set says which; kind says how
 // an unanswerable one was made) searched for the top k passages (none
 // when the question has no words), with the question's words that have
-// related words and that the story lacks (as the engine reads them).
+// related words and that the story lacks (as the engine reads them), each
+// question respelt as the engine does (knowledge.Misspellable).
 func EachAsked(ctx context.Context, stories []Story, k int, visit func(question, set, kind string, passages []knowledge.Passage, lacking []string)) error {
 	un := Unanswerable(stories)
 	for i, s := range stories {
@@ -80,6 +81,12 @@ func EachAsked(ctx context.Context, stories []Story, k int, visit func(question,
 			return err
 		}
 		for _, q := range askedOf(stories, un, i) {
+			fixes, err := st.Respell(ctx, knowledge.Everything, knowledge.Misspellable(q.text))
+			if err != nil {
+				st.Close()
+				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
+			}
+			q.text, _ = knowledge.Respelled(q.text, fixes)
 			ps, err := st.Search(ctx, knowledge.Everything, q.text, k)
 			if err != nil && !errors.Is(err, knowledge.ErrEmptyQuery) {
 				st.Close()

@@ -22,6 +22,9 @@ type Options struct {
 	Depth int
 	// Workers is how many stories are scored at once. Default GOMAXPROCS.
 	Workers int
+	// Question, when set, turns each question into what is searched, with
+	// the story's store at hand (Misspell it, or respell it).
+	Question func(ctx context.Context, st *sqlite.Store, text string) (string, error)
 }
 
 // Result is the outcome of an evaluation, one Outcome per question.
@@ -168,7 +171,13 @@ func evaluateStory(ctx context.Context, s Story, opt Options) (storyResult, erro
 		}
 	}
 	for _, q := range s.Questions {
-		ps, err := st.Search(ctx, knowledge.Everything, q.Text, opt.Depth)
+		text := q.Text
+		if opt.Question != nil {
+			if text, err = opt.Question(ctx, st, text); err != nil {
+				return res, fmt.Errorf("story %s: question %s: %w", s.Name, q.ID, err)
+			}
+		}
+		ps, err := st.Search(ctx, knowledge.Everything, text, opt.Depth)
 		if err != nil {
 			return res, fmt.Errorf("story %s: question %s: %w", s.Name, q.ID, err)
 		}

@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/storybot/storybot/knowledge"
@@ -338,4 +340,102 @@ func sqliteVarint(b []byte) (uint64, int) {
 		}
 	}
 	return 0, 0
+}
+
+// Respell returns, for each of words (lower case, knowledge.Misspellable)
+// that no document of the index holds in any form, the word one edit away
+// (knowledge.Edits) that the most passages of the documents sc selects
+// hold, when one does (ties go to the first in alphabetical order), as a
+// passage writes it.
+func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string) (map[string]string, error) {
+	if len(words) == 0 {
+		return nil, nil
+	}
+	var all []string
+	for _, w := range words {
+		all = append(all, knowledge.WordTerms(w)...)
+	}
+	df, err := s.docFreqs(ctx, all)
+	if err != nil {
+		return nil, fmt.Errorf("respell: %w", err)
+	}
+	edits := make(map[string][]string)
+	all = all[:0]
+	for _, w := range words {
+		held := false
+		for _, t := range knowledge.WordTerms(w) {
+			held = held || df[t] > 0
+		}
+		if held {
+			continue
+		}
+		edits[w] = knowledge.Edits(w)
+		for _, e := range edits[w] {
+			all = append(all, knowledge.Terms(e)...)
+		}
+	}
+	if len(edits) == 0 {
+		return nil, nil
+	}
+	if df, err = s.docFreqs(ctx, all); err != nil {
+		return nil, fmt.Errorf("respell: %w", err)
+	}
+	cond, cargs := visible(sc)
+	out := make(map[string]string)
+	for _, w := range words {
+		cands := edits[w]
+		weight := func(e string) float64 {
+			n := 0.0
+			for _, t := range knowledge.Terms(e) {
+				n = max(n, df[t])
+			}
+			return n
+		}
+		cands = slices.DeleteFunc(slices.Clone(cands), func(e string) bool { return weight(e) == 0 })
+		slices.SortFunc(cands, func(a, b string) int {
+			if c := cmp.Compare(weight(b), weight(a)); c != 0 {
+				return c
+			}
+			return strings.Compare(a, b)
+		})
+		for _, e := range cands {
+			as, err := s.writtenAs(ctx, e, cond, cargs)
+			if err != nil {
+				return nil, fmt.Errorf("respell %q: %w", w, err)
+			}
+			if as != "" {
+				out[w] = as
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// writtenAs returns w when the first passage, of the documents cond
+// selects, that holds its index term writes it so, else the first word
+// (lower case) of that passage with the term (w, one edit of a misspelt
+// word, may be no word: "ramo" of "ramso", where the story writes
+// "Ramos"), or "" when no passage holds it.
+func (s *Store) writtenAs(ctx context.Context, w, cond string, cargs []any) (string, error) {
+	var text string
+	err := s.db.QueryRowContext(ctx, `SELECT p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+		JOIN documents d ON d.id = p.doc_id WHERE passages_fts MATCH ? AND `+cond+` LIMIT 1`, append([]any{knowledge.WordMatch(w)}, cargs...)...).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	terms := knowledge.Terms(w)
+	as := ""
+	for _, x := range knowledge.Words(text) {
+		if x == w {
+			return x, nil
+		}
+		if as == "" && slices.Equal(knowledge.Terms(x), terms) {
+			as = x
+		}
+	}
+	return as, nil
 }
