@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/internal/fairytaleqa"
 	"github.com/storybot/storybot/internal/fakeopenai"
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/knowledge/sqlite"
@@ -160,6 +161,20 @@ func BenchmarkAsk(b *testing.B) {
 			eng := answer.New(answer.Options{Store: st})
 			for i := 0; b.Loop(); i++ {
 				if _, err := eng.Ask(ctx, answer.Query{Question: c.questions[i%len(c.questions)]}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// The same questions with a typing slip each (respelt, see
+		// knowledge.Misspellable).
+		misspelt := make([]string, len(c.questions))
+		for i, q := range c.questions {
+			misspelt[i] = strings.ToLower(fairytaleqa.Misspell(q))
+		}
+		b.Run(c.name+"/extractive-misspelt", func(b *testing.B) {
+			eng := answer.New(answer.Options{Store: st})
+			for i := 0; b.Loop(); i++ {
+				if _, err := eng.Ask(ctx, answer.Query{Question: misspelt[i%len(misspelt)]}); err != nil {
 					b.Fatal(err)
 				}
 			}
