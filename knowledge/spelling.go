@@ -121,18 +121,16 @@ func Respelled(text string, respell map[string]string) (string, [][2]string) {
 	var pairs [][2]string
 	last := 0
 	for i := 0; ; {
-		start, end, ascii := nextWord(text, i)
+		start, end, _ := nextWord(text, i)
 		if start < 0 {
 			break
 		}
 		i = end
-		w := text[start:end]
-		if ascii {
-			w = strings.ToLower(w)
-		} else {
-			w = strings.Map(lowerRune, w)
+		ws := Words(text[start:end])
+		if len(ws) != 1 {
+			continue
 		}
-		to, ok := respell[w]
+		to, ok := respell[ws[0]]
 		if !ok {
 			continue
 		}

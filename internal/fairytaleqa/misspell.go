@@ -20,7 +20,7 @@ func Misspell(text string) string {
 	best, at := -1.0, -1
 	words := strings.Fields(text)
 	for i, f := range words {
-		w := strings.Trim(f, ".,;:!?\"'()“”‘’")
+		w := strings.Trim(f, punctuation)
 		if len(w) < 5 || !isASCIILetters(w) || knowledge.IsStopWord(strings.ToLower(w)) {
 			continue
 		}
@@ -33,8 +33,9 @@ func Misspell(text string) string {
 		return text
 	}
 	f := words[at]
-	lead := strings.Index(f, strings.Trim(f, ".,;:!?\"'()“”‘’"))
-	w := []byte(strings.Trim(f, ".,;:!?\"'()“”‘’"))
+	core := strings.Trim(f, punctuation)
+	lead := strings.Index(f, core)
+	w := []byte(core)
 	i := 1 + int(seed%uint32(len(w)-1)) // not the first letter
 	switch (seed / 7) % 4 {
 	case 0:
@@ -50,9 +51,12 @@ func Misspell(text string) string {
 			w[i-1], w[i] = w[i], w[i-1]
 		}
 	}
-	words[at] = f[:lead] + string(w) + f[lead+len(strings.Trim(f, ".,;:!?\"'()“”‘’")):]
+	words[at] = f[:lead] + string(w) + f[lead+len(core):]
 	return strings.Join(words, " ")
 }
+
+// punctuation is what may stand around a word of a question.
+const punctuation = ".,;:!?\"'()“”‘’"
 
 // keyboard rows, for a letter's neighbour.
 var keyboard = []string{"qwertyuiop", "asdfghjkl", "zxcvbnm"}

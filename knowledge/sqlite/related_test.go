@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/knowledge/sqlite"
 )
 
 // trialStory never says "sentenced": its prison term is "nine years in
@@ -19,14 +20,22 @@ The jury found Ada Brook guilty in March after a trial that lasted four days, an
 The estuary is quieter now than it was. The new ferry runs only in the summer months, and the old landing stage, where Ada Brook tied up every evening and sat smoking her pipe while the tide came in, has rotted into the mud, and nobody in the village talks about that winter any more.
 `
 
-func TestLacking(t *testing.T) {
-	ctx := context.Background()
+// twoServers is a store holding trialStory for server A, a story that
+// says "sentenced" for server B, and more.
+func twoServers(t *testing.T, more ...knowledge.Parsed) *sqlite.Store {
+	t.Helper()
 	st := openStore(t)
 	mine := mustParse(t, "trial.txt", trialStory)
 	mine.Doc.Guild = "A"
 	theirs := mustParse(t, "sentence.txt", "The Sentence\n\nThe sentence was read aloud, and the whole court was sentenced to silence while the jury took the words in.")
 	theirs.Doc.Guild = "B"
-	mustIngest(t, st, mine, theirs)
+	mustIngest(t, st, append([]knowledge.Parsed{mine, theirs}, more...)...)
+	return st
+}
+
+func TestLacking(t *testing.T) {
+	ctx := context.Background()
+	st := twoServers(t)
 
 	words := []string{"sentenced", "prison", "ferry", "jailed", "took"}
 	tests := []struct {

@@ -13,14 +13,9 @@ import (
 // word some document holds, or with no neighbour in the scope, is not.
 func TestRespell(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	mine := mustParse(t, "trial.txt", trialStory)
-	mine.Doc.Guild = "A"
-	theirs := mustParse(t, "sentence.txt", "The Sentence\n\nThe sentence was read aloud, and the whole court was sentenced to silence while the jury took the words in.")
-	theirs.Doc.Guild = "B"
 	named := mustParse(t, "ramos.txt", "Ramos\n\nRamos sold phones to the cartel for ten years, and then he pleaded guilty.")
 	named.Doc.Guild = "C"
-	mustIngest(t, st, mine, theirs, named)
+	st := twoServers(t, named)
 
 	words := []string{"fery", "esturay", "prisson", "sentensed", "ferry", "xyzzy"}
 	tests := []struct {
