@@ -149,6 +149,14 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("no quote about the backdoor: %+v", m.Embeds)
 		}
 	})
+	t.Run("ask what the story may not answer, misspelt", func(t *testing.T) {
+		m := s.ask(t, "Who wrote the reprot?")
+		s.verbatim(t, m)
+		if !strings.HasPrefix(m.Content, "-# Asked: Who wrote the reprot?\nThe closest passages of the story, which may not answer this:") ||
+			!strings.Contains(m.Content, "they may not answer it. Read “reprot” as “report”.*") {
+			t.Errorf("content %q; want the closest passages' label and a notice saying so and how the question was read", m.Content)
+		}
+	})
 	t.Run("mention", s.testMention)
 	t.Run("timeline", s.testTimeline)
 	t.Run("source", s.testSource)
