@@ -23,11 +23,16 @@ import (
 // in a word of five letters may leave four.
 const minRespell = 4
 
-// maxRespell bounds the words of one question that are looked up.
-const maxRespell = 8
+// maxRespell bounds the words of one question that are looked up, and
+// maxRespellLetters the letters of one: a word has some 50 edits a letter,
+// each looked up, and a hostile question may hold a word of thousands.
+const (
+	maxRespell        = 8
+	maxRespellLetters = 32
+)
 
 // Misspellable returns the distinct words of question (lower case) that
-// may be misspelt: of minRespell letters or more, letters only, not stop
+// may be misspelt: of minRespell to maxRespellLetters letters, letters only, not stop
 // words, not capitalised but to open it (in a question that has lower
 // case), and unknown to ordinary English: too rare in it to be listed
 // (CommonShare) and without related words (Related), at most maxRespell
@@ -48,7 +53,7 @@ func Misspellable(question string) []string {
 			continue
 		}
 		w := ws[0]
-		if utf8.RuneCountInString(w) < minRespell || IsStopWord(w) || slices.Contains(out, w) || !lettersOnly(w) {
+		if n := utf8.RuneCountInString(w); n < minRespell || n > maxRespellLetters || IsStopWord(w) || slices.Contains(out, w) || !lettersOnly(w) {
 			continue
 		}
 		ts := Terms(w)

@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/storybot/storybot/knowledge"
@@ -25,6 +26,10 @@ func TestMisspellable(t *testing.T) {
 		// A question in capitals has no names to tell apart.
 		{"WHAT DID RAMOS FORFIET?", []string{"ramos", "forfiet"}},
 		{"", nil},
+		// A word of thousands of letters is not looked up (some 50 edits a
+		// letter); one of 32 is.
+		{"What is " + strings.Repeat("a", 100000) + "?", nil},
+		{"What is " + strings.Repeat("qz", 16) + "?", []string{strings.Repeat("qz", 16)}},
 	}
 	for _, tt := range tests {
 		if got := knowledge.Misspellable(tt.question); !slices.Equal(got, tt.want) {

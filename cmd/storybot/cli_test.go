@@ -98,7 +98,7 @@ func TestSearchJSON(t *testing.T) {
 func TestSearchHostileQueriesGiveJSONOrAClearError(t *testing.T) {
 	vars := testEnv(t)
 	for _, q := range []string{`"unbalanced`, `NEAR(fbi ramos)`, `back*`, `^fbi`, `text: ramos`, `'; DROP TABLE passages; --`,
-		"🔐 Ramos", "\u202eRamos", strings.Repeat("(backdoor ", 3000)} {
+		"🔐 Ramos", "\u202eRamos", strings.Repeat("(backdoor ", 3000), strings.Repeat("a", 100000)} {
 		r := runCLI(t, vars, "search", "--json", q)
 		if r.err != nil {
 			t.Errorf("search %.40q: %v", q, r.err)
