@@ -342,11 +342,16 @@ func sqliteVarint(b []byte) (uint64, int) {
 	return 0, 0
 }
 
+// maxEdits bounds the edits one Respell looks up: some 3,800 for a word of
+// 32 letters outside a to z, and SQLite takes at most 32,766 values in one
+// statement.
+const maxEdits = 8000
+
 // Respell returns, for each of words (lower case, knowledge.Misspellable)
 // that no document of the index holds in any form, the word one edit away
 // (knowledge.Edits) that the most passages of the documents sc selects
 // hold, when one does (ties go to the first in alphabetical order), as a
-// passage writes it.
+// passage writes it; the words past maxEdits edits are left as they are.
 func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string) (map[string]string, error) {
 	if len(words) == 0 {
 		return nil, nil
@@ -369,8 +374,12 @@ func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string)
 		if held {
 			continue
 		}
-		edits[w] = knowledge.Edits(w)
-		for _, e := range edits[w] {
+		es := knowledge.Edits(w)
+		if len(all)+len(es) > maxEdits {
+			break
+		}
+		edits[w] = es
+		for _, e := range es {
 			all = append(all, knowledge.Terms(e)...)
 		}
 	}

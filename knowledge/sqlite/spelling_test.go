@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/storybot/storybot/knowledge"
@@ -42,6 +43,20 @@ func TestRespell(t *testing.T) {
 	// as "pleaded", the word of that index term the story writes.
 	if got, err := st.Respell(ctx, knowledge.Everything, []string{"plaed", "ramso"}); err != nil || got["plaed"] != "pleaded" || got["ramso"] != "ramos" {
 		t.Errorf(`Respell(["plaed", "ramso"]) = %v, %v: want "pleaded" and "ramos", as the story writes them`, got, err)
+	}
+	// Words of 32 letters outside a to z have thousands of edits each
+	// (maxEdits bounds what one call looks up): nothing fails, and the
+	// first word is still respelt.
+	long := []string{"fery"}
+	for i := range 8 {
+		var b strings.Builder
+		for j := range 32 {
+			b.WriteRune(rune(0x4e00 + i*32 + j))
+		}
+		long = append(long, b.String())
+	}
+	if got, err := st.Respell(ctx, knowledge.Everything, long); err != nil || got["fery"] != "ferry" {
+		t.Errorf("Respell(fery and 8 long words) = %v, %v: want fery respelt", got, err)
 	}
 	if got, err := st.Respell(ctx, knowledge.Everything, nil); err != nil || len(got) != 0 {
 		t.Errorf("Respell(nil) = %v, %v: want nothing", got, err)
