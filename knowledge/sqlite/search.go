@@ -365,6 +365,7 @@ func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string)
 		return nil, fmt.Errorf("respell: %w", err)
 	}
 	edits := make(map[string][]string)
+	terms := make(map[string][]string) // each edit's index terms
 	all = all[:0]
 	for _, w := range words {
 		held := false
@@ -380,7 +381,8 @@ func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string)
 		}
 		edits[w] = es
 		for _, e := range es {
-			all = append(all, knowledge.Terms(e)...)
+			terms[e] = knowledge.Terms(e)
+			all = append(all, terms[e]...)
 		}
 	}
 	if len(edits) == 0 {
@@ -389,20 +391,18 @@ func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string)
 	if df, err = s.docFreqs(ctx, all); err != nil {
 		return nil, fmt.Errorf("respell: %w", err)
 	}
+	weight := make(map[string]float64) // the passages holding an edit's term
+	for e, ts := range terms {
+		for _, t := range ts {
+			weight[e] = max(weight[e], df[t])
+		}
+	}
 	cond, cargs := visible(sc)
 	out := make(map[string]string)
 	for _, w := range words {
-		cands := edits[w]
-		weight := func(e string) float64 {
-			n := 0.0
-			for _, t := range knowledge.Terms(e) {
-				n = max(n, df[t])
-			}
-			return n
-		}
-		cands = slices.DeleteFunc(slices.Clone(cands), func(e string) bool { return weight(e) == 0 })
+		cands := slices.DeleteFunc(slices.Clone(edits[w]), func(e string) bool { return weight[e] == 0 })
 		slices.SortFunc(cands, func(a, b string) int {
-			if c := cmp.Compare(weight(b), weight(a)); c != 0 {
+			if c := cmp.Compare(weight[b], weight[a]); c != 0 {
 				return c
 			}
 			return strings.Compare(a, b)
