@@ -17,7 +17,8 @@ import (
 // neighbours (to complete a passage cut mid-thought), a document's
 // passages (to re-attribute a quote the model cited to the wrong passage),
 // the words it lacks (whose related words count instead, see related.go)
-// and the spelling of words it lacks (spelling.go), each within a scope.
+// and the spelling of words it lacks (knowledge.Misspellable), each within
+// a scope.
 type Store interface {
 	// SearchWeighted finds the passages, of the documents sc selects, that
 	// best match several texts searched as one query, best first, each
@@ -31,10 +32,10 @@ type Store interface {
 	// SearchRelated is SearchWeighted with what Lacking returned for the
 	// first text's knowledge.Expandable words, so that it is asked once.
 	SearchRelated(ctx context.Context, sc knowledge.Scope, texts []knowledge.Weighted, lacking []string, k int) ([]knowledge.Passage, error)
-	// Respell returns, for those of words (knowledge.Misspellable) that
-	// no document holds, the word one edit away that the most passages
-	// hold, when one does.
-	Respell(ctx context.Context, sc knowledge.Scope, words []string) (map[string]string, error)
+	// Respelt returns text with the misspelt words no document holds
+	// (knowledge.Misspellable) written as the word one edit away that the
+	// most passages hold, and each word respelt with its respelling.
+	Respelt(ctx context.Context, sc knowledge.Scope, text string) (string, [][2]string, error)
 	// Passage returns the passage with the given id, or knowledge.ErrNotFound.
 	Passage(ctx context.Context, sc knowledge.Scope, id string) (knowledge.Passage, error)
 	// Passages returns all passages of a document, in order.
@@ -54,6 +55,12 @@ func (s scoped) SearchWeighted(ctx context.Context, texts []knowledge.Weighted, 
 
 func (s scoped) SearchRelated(ctx context.Context, texts []knowledge.Weighted, lacking []string, k int) ([]knowledge.Passage, error) {
 	return s.st.SearchRelated(ctx, s.sc, texts, lacking, k)
+}
+
+// respelt is Respelt within the scope: a question's misspelt words
+// respelt, and how (see knowledge.Misspellable).
+func (s scoped) respelt(ctx context.Context, question string) (string, [][2]string, error) {
+	return s.st.Respelt(ctx, s.sc, question)
 }
 
 func (s scoped) Passage(ctx context.Context, id string) (knowledge.Passage, error) {

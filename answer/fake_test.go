@@ -48,9 +48,9 @@ func (s *fakeStore) Lacking(context.Context, knowledge.Scope, []string) ([]strin
 	return nil, nil
 }
 
-// Respell respells nothing.
-func (s *fakeStore) Respell(context.Context, knowledge.Scope, []string) (map[string]string, error) {
-	return nil, nil
+// Respelt respells nothing.
+func (s *fakeStore) Respelt(_ context.Context, _ knowledge.Scope, text string) (string, [][2]string, error) {
+	return text, nil, nil
 }
 
 // SearchRelated is SearchWeighted: the fake searches words alone.

@@ -31,9 +31,9 @@ func (s passageStore) Lacking(context.Context, knowledge.Scope, []string) ([]str
 	return nil, nil
 }
 
-// Respell respells nothing.
-func (s passageStore) Respell(context.Context, knowledge.Scope, []string) (map[string]string, error) {
-	return nil, nil
+// Respelt respells nothing.
+func (s passageStore) Respelt(_ context.Context, _ knowledge.Scope, text string) (string, [][2]string, error) {
+	return text, nil, nil
 }
 
 func (s passageStore) Passage(ctx context.Context, _ knowledge.Scope, id string) (knowledge.Passage, error) {

@@ -48,9 +48,9 @@ func (s engineStore) Lacking(context.Context, knowledge.Scope, []string) ([]stri
 	return nil, nil
 }
 
-// Respell respells nothing.
-func (s engineStore) Respell(context.Context, knowledge.Scope, []string) (map[string]string, error) {
-	return nil, nil
+// Respelt respells nothing.
+func (s engineStore) Respelt(_ context.Context, _ knowledge.Scope, text string) (string, [][2]string, error) {
+	return text, nil, nil
 }
 
 func (s engineStore) Passages(_ context.Context, _ knowledge.Scope, doc string) ([]knowledge.Passage, error) {

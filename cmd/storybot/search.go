@@ -38,11 +38,10 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fixes, err := st.Respell(ctx, sc, knowledge.Misspellable(q))
+	searched, respelt, err := st.Respelt(ctx, sc, q)
 	if err != nil {
 		return err
 	}
-	searched, respelt := knowledge.Respelled(q, fixes)
 	ps, err := st.Search(ctx, sc, searched, *k)
 	if errors.Is(err, knowledge.ErrEmptyQuery) {
 		return usagef("nothing to search for in %q: use some words", truncate(q, 60))

@@ -81,12 +81,10 @@ func EachAsked(ctx context.Context, stories []Story, k int, visit func(question,
 			return err
 		}
 		for _, q := range askedOf(stories, un, i) {
-			fixes, err := st.Respell(ctx, knowledge.Everything, knowledge.Misspellable(q.text))
-			if err != nil {
+			if q.text, _, err = st.Respelt(ctx, knowledge.Everything, q.text); err != nil {
 				st.Close()
 				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
-			q.text, _ = knowledge.Respelled(q.text, fixes)
 			ps, err := st.Search(ctx, knowledge.Everything, q.text, k)
 			if err != nil && !errors.Is(err, knowledge.ErrEmptyQuery) {
 				st.Close()

@@ -55,8 +55,7 @@ func TestEvalMisspelt(t *testing.T) {
 		return fairytaleqa.Misspell(q), nil
 	}
 	respell := func(ctx context.Context, st *sqlite.Store, q string) (string, error) {
-		fixes, err := st.Respell(ctx, knowledge.Everything, knowledge.Misspellable(q))
-		q, _ = knowledge.Respelled(q, fixes)
+		q, _, err := st.Respelt(ctx, knowledge.Everything, q)
 		return q, err
 	}
 	respelt := func(ctx context.Context, st *sqlite.Store, q string) (string, error) {

@@ -421,6 +421,18 @@ func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string)
 	return out, nil
 }
 
+// Respelt returns text with its misspelt words (knowledge.Misspellable)
+// written as Respell reads them, and each word respelt as written with its
+// respelling (knowledge.Respelled), or text itself when none is.
+func (s *Store) Respelt(ctx context.Context, sc knowledge.Scope, text string) (string, [][2]string, error) {
+	fixes, err := s.Respell(ctx, sc, knowledge.Misspellable(text))
+	if err != nil || len(fixes) == 0 {
+		return text, nil, err
+	}
+	respelt, pairs := knowledge.Respelled(text, fixes)
+	return respelt, pairs, nil
+}
+
 // writtenAs returns w when the first passage, of the documents cond
 // selects, that holds its index term writes it so, else the first word
 // (lower case) of that passage with the term (w, one edit of a misspelt
