@@ -214,7 +214,11 @@ func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(
 // claimsOf makes the claims of one story's (or paper's) evidence cases.
 func claimsOf(cases []evidenceCase) []Claim {
 	var out []Claim
+	names := map[string][]string{}
 	for i, c := range cases {
+		if _, ok := names[c.story]; !ok {
+			names[c.story] = storyNames(c.story)
+		}
 		restated := restate(c.question, c.answer)
 		add := func(kind, text string, quotes []string, supported bool) {
 			out = append(out, Claim{Kind: kind, Question: c.question, Text: text, Quotes: quotes, Source: c.source, Supported: supported})
@@ -237,7 +241,7 @@ func claimsOf(cases []evidenceCase) []Claim {
 		if t, ok := swapDate(restated, quoted); ok {
 			add(KindDate, t, c.quotes, false)
 		}
-		if t, ok := swapName(restated, quoted, c.story); ok {
+		if t, ok := swapName(restated, quoted, names[c.story]); ok {
 			add(KindName, t, c.quotes, false)
 		}
 		add(KindNegation, flipNegation(restated), c.quotes, false)
@@ -401,14 +405,16 @@ func indexOf(names []string, n string) int {
 // swapName replaces the first name of text (a capitalised word past its
 // first that quoted holds) with the story's most frequent name that quoted
 // lacks.
-func swapName(text, quoted, story string) (string, bool) {
-	names := storyNames(story)
+func swapName(text, quoted string, names []string) (string, bool) {
+	var quotedTerms map[string]bool
 	for i, loc := range wordRe.FindAllStringIndex(text, -1) {
 		w := text[loc[0]:loc[1]]
 		if i == 0 || !isName(w) || !hasWord(quoted, w) || monthRe.MatchString(w) || weekdayRe.MatchString(w) {
 			continue
 		}
-		quotedTerms := termSet(quoted)
+		if quotedTerms == nil {
+			quotedTerms = termSet(quoted)
+		}
 		for _, n := range names {
 			t := knowledge.Terms(n)
 			if n != w && !quotedTerms[t[0]] && !hasWord(text, n) && t[0] != knowledge.Terms(w)[0] {

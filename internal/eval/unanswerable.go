@@ -50,6 +50,7 @@ func Unanswerable(stories []Story) []Story {
 		u := Story{Name: s.Name, Text: s.Text}
 		have := termSet(s.Text)
 		words := storyWords(other, have)
+		names := storyNames(other)
 		add := func(kind, text string, ok bool) {
 			if ok && text != "" {
 				u.Questions = append(u.Questions, Question{Text: text, Kind: kind})
@@ -60,7 +61,7 @@ func Unanswerable(stories []Story) []Story {
 			add(KindDateChanged, t, ok)
 			t, ok = swapNumber(q.Text, s.Text)
 			add(KindNumberChanged, t, ok)
-			t, ok = swapName(q.Text, s.Text, other)
+			t, ok = swapName(q.Text, s.Text, names)
 			add(KindNameSwapped, t, ok && other != "")
 			t, ok = swapWord(q.Text, have, words)
 			add(KindWordSwapped, t, ok)
