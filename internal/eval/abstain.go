@@ -85,13 +85,13 @@ func EachAsked(ctx context.Context, stories []Story, k int, visit func(question,
 				st.Close()
 				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
-			ps, err := st.Search(ctx, knowledge.Everything, q.text, k)
-			if err != nil && !errors.Is(err, knowledge.ErrEmptyQuery) {
+			lacking, err := st.Lacking(ctx, knowledge.Everything, knowledge.Expandable(q.text))
+			if err != nil {
 				st.Close()
 				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
-			lacking, err := st.Lacking(ctx, knowledge.Everything, knowledge.Expandable(q.text))
-			if err != nil {
+			ps, err := st.SearchRelated(ctx, knowledge.Everything, []knowledge.Weighted{{Text: q.text, Weight: 1}}, lacking, k)
+			if err != nil && !errors.Is(err, knowledge.ErrEmptyQuery) {
 				st.Close()
 				return fmt.Errorf("%s: %q: %w", s.Name, q.text, err)
 			}
