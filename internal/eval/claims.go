@@ -308,8 +308,8 @@ var (
 	digitsRe  = regexp.MustCompile(`\b\d+(?:[.,]\d+)*\b`)
 	yearRe    = regexp.MustCompile(`\b(1[0-9]{3}|20[0-9]{2})\b`)
 	numberRe  = regexp.MustCompile(`(?i)\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million)\b`)
-	monthRe   = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)\b`)
-	weekdayRe = regexp.MustCompile(`\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
+	monthRe   = regexp.MustCompile(`\b(` + strings.Join(months, "|") + `)\b`)
+	weekdayRe = regexp.MustCompile(`\b(` + strings.Join(weekdays, "|") + `)\b`)
 )
 
 var nextNumber = map[string]string{

@@ -79,14 +79,9 @@ func Unanswerable(stories []Story) []Story {
 func storyWords(text string, have map[string]bool) []string {
 	count := make(map[string]int)
 	for _, w := range wordRe.FindAllString(text, -1) {
-		if len(w) < 4 || w != strings.ToLower(w) || knowledge.IsStopWord(w) || hasDigitRune(w) {
-			continue
+		if t, ok := plainTerm(w); ok && !have[t] && knowledge.CommonShare(t) < 0.02 {
+			count[w]++
 		}
-		ts := knowledge.Terms(w)
-		if len(ts) != 1 || have[ts[0]] || knowledge.CommonShare(ts[0]) >= 0.02 {
-			continue
-		}
-		count[w]++
 	}
 	words := make([]string, 0, len(count))
 	for w := range count {
@@ -103,6 +98,20 @@ func storyWords(text string, have map[string]bool) []string {
 
 func hasDigitRune(w string) bool { return strings.IndexFunc(w, unicode.IsDigit) >= 0 }
 
+// plainTerm is the one index term of w, a lower-case word of four letters
+// or more, not a stop word, without digits, that storyWords and swapWord
+// may swap; ok is false for any other word.
+func plainTerm(w string) (string, bool) {
+	if len(w) < 4 || w != strings.ToLower(w) || knowledge.IsStopWord(w) || hasDigitRune(w) {
+		return "", false
+	}
+	ts := knowledge.Terms(w)
+	if len(ts) != 1 {
+		return "", false
+	}
+	return ts[0], true
+}
+
 // swapWord replaces the question's rarest lower-case word that the story
 // holds (have: its terms) with the first of words, each a word of another
 // story that this one lacks.
@@ -112,15 +121,11 @@ func swapWord(question string, have map[string]bool, words []string) (string, bo
 	}
 	best, share := []int(nil), 1.0
 	for _, loc := range wordRe.FindAllStringIndex(question, -1) {
-		w := question[loc[0]:loc[1]]
-		if len(w) < 4 || w != strings.ToLower(w) || knowledge.IsStopWord(w) || hasDigitRune(w) {
+		t, ok := plainTerm(question[loc[0]:loc[1]])
+		if !ok || !have[t] {
 			continue
 		}
-		ts := knowledge.Terms(w)
-		if len(ts) != 1 || !have[ts[0]] {
-			continue
-		}
-		if s := knowledge.CommonShare(ts[0]); s < share {
+		if s := knowledge.CommonShare(t); s < share {
 			best, share = loc, s
 		}
 	}
