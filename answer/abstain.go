@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/bits"
 	"strings"
-	"sync"
 
 	"github.com/storybot/storybot/knowledge"
 )
@@ -79,10 +78,6 @@ func defaultAbstain() abstainParams {
 	return abstainParams{passages: 5, names: 2, facts: true, numbers: true, needNames: true, rareRun: 2,
 		window: 2, phrase: 0.3, pairs: 0.5, close: 2, near: 10, fuzzy: 5, threshold: 0.27, unsure: 0.42, related: 0.5}
 }
-
-// unknownShare is knowledge.CommonShare of a term ordinary English does
-// not use, read when first asked rather than when the package loads.
-var unknownShare = sync.OnceValue(func() float64 { return knowledge.CommonShare("\x00") })
 
 // askedWord is a content word of a question with its weight, or (of
 // above 0) a related word standing for the question's word of index of−1
@@ -245,7 +240,7 @@ func (ap abstainParams) asking(text string, ws []word, opens func(int) bool) ask
 		weight *= -math.Log(share)
 		index[t] = len(q.words)
 		at[i] = len(q.words)
-		q.words = append(q.words, askedWord{term: t, lower: w.lower, weight: weight, capital: capital, rare: share <= unknownShare()})
+		q.words = append(q.words, askedWord{term: t, lower: w.lower, weight: weight, capital: capital, rare: share <= knowledge.UnknownShare()})
 	}
 	var run []int
 	for i, w := range ws {

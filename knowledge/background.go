@@ -57,3 +57,7 @@ var loadBackground = sync.OnceValue(func() *background {
 // tiny for a name. A term too rare to be listed counts as in half a
 // passage.
 func CommonShare(term string) float64 { return loadBackground().share(term) }
+
+// UnknownShare is CommonShare of a term too rare to be listed: a word
+// ordinary English does not use has no more.
+func UnknownShare() float64 { return loadBackground().share("\x00") }

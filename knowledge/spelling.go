@@ -39,7 +39,7 @@ const (
 // of them.
 func Misspellable(question string) []string {
 	var out []string
-	unknown := CommonShare("\x00")
+	unknown := UnknownShare()
 	caps := hasLower(question) // a question in capitals has no names to tell apart
 	for i, first := 0, true; len(out) < maxRespell; first = false {
 		start, end, _ := nextWord(question, i)
