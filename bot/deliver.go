@@ -70,22 +70,16 @@ func (b *Bot) postContext(expires time.Time) (context.Context, context.CancelFun
 	return context.WithDeadline(b.work, d)
 }
 
-type ackState int
-
-const (
-	notAcked  ackState = iota // no acknowledgement was tried
-	ackUnsure                 // it failed, but Discord may have taken it
-	acked
-)
-
 // exchange is one interaction (a slash command) on its way to a reply.
 type exchange struct {
 	b        *Bot
 	i        *discordgo.Interaction
 	received time.Time
 
-	mu       sync.Mutex // one post at a time, but for the restart notice
-	ack      ackState
+	mu sync.Mutex // one post at a time, but for the restart notice
+	// tried is set once an acknowledgement was tried: even one that
+	// failed may have reached Discord.
+	tried    bool
 	private  bool // the acknowledgement was private
 	done     bool // the reply was posted, or is being posted
 	noticing bool // the restart notice is on its way
@@ -117,12 +111,11 @@ func (x *exchange) acknowledge(private bool) error {
 	}
 	err := x.b.rest.respond(ctx, x.i, resp)
 	x.private = private
+	x.tried = true
 	switch {
 	case err == nil || restCode(err) == codeAlreadyAcked: // an earlier try got through
-		x.ack = acked
 		x.b.metrics.acknowledged(time.Since(x.received), true)
 	default:
-		x.ack = ackUnsure
 		x.b.metrics.acknowledged(time.Since(x.received), false)
 		x.b.log.Warn("acknowledge an interaction; the answer will be posted another way", "err", err)
 	}
@@ -133,7 +126,7 @@ func (x *exchange) acknowledge(private bool) error {
 func (x *exchange) progress(text string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.ack == notAcked || x.done {
+	if !x.tried || x.done {
 		return
 	}
 	ctx, cancel := x.context()
@@ -149,7 +142,7 @@ func (x *exchange) progress(text string) {
 // the notice is then removed.
 func (x *exchange) notice() {
 	x.mu.Lock()
-	if x.ack == notAcked || x.done {
+	if !x.tried || x.done {
 		x.mu.Unlock()
 		return
 	}
@@ -189,7 +182,7 @@ func (x *exchange) deliver(r Reply) {
 	defer cancel()
 	rest := x.b.rest
 	switch {
-	case x.ack == notAcked:
+	case !x.tried:
 		// Refused before any slow work: the reply is the response.
 		actx, acancel := x.b.postContext(x.received.Add(ackWithin))
 		err := rest.respond(actx, x.i, &discordgo.InteractionResponse{
