@@ -37,11 +37,12 @@ const (
 const maxComment = 500
 
 // recordQuestion tells the recorder and the metrics what became of req,
-// and gives an answer its feedback buttons.
-func (h *Handler) recordQuestion(req Request, reply Reply, outcome string, start time.Time) Reply {
+// asked at start and answered in latency (as logged), and gives an answer
+// its feedback buttons.
+func (h *Handler) recordQuestion(req Request, reply Reply, outcome string, start time.Time, latency time.Duration) Reply {
 	h.metrics.question(req.Command, outcome, reply.Mode)
 	q := stats.Question{ID: req.ID, At: start, Via: req.Via, Command: req.Command, Guild: req.Guild, Outcome: outcome,
-		Mode: string(reply.Mode), Latency: h.now().Sub(start), Text: req.Args.str("question")}
+		Mode: string(reply.Mode), Latency: latency, Text: req.Args.str("question")}
 	if req.Command == "timeline" {
 		q.Text = req.Args.str("topic")
 	}

@@ -311,8 +311,9 @@ func (r Request) scope() knowledge.Scope { return knowledge.Scope{Guild: r.Guild
 func (h *Handler) Handle(ctx context.Context, req Request, ack func(private bool) error) Reply {
 	start := time.Now()
 	reply, outcome, err := h.handle(ctx, req, ack)
+	latency := time.Since(start)
 	attrs := []any{"via", req.Via, "command", req.Command, "user", req.User,
-		"latency", time.Since(start).Round(time.Millisecond), "outcome", outcome}
+		"latency", latency.Round(time.Millisecond), "outcome", outcome}
 	if reply.Mode != "" {
 		attrs = append(attrs, "mode", string(reply.Mode))
 	}
@@ -334,7 +335,7 @@ func (h *Handler) Handle(ctx context.Context, req Request, ack func(private bool
 	}
 	h.log.Log(ctx, level, msg, attrs...)
 	if msg == "question" {
-		reply = h.recordQuestion(req, reply, outcome, start)
+		reply = h.recordQuestion(req, reply, outcome, start, latency)
 	}
 	return reply
 }
