@@ -261,6 +261,13 @@ func (x *exchange) inThread(ctx context.Context, r Reply, msgs []Message) bool {
 // replacing is the edit that puts m in place of a message: its embeds and
 // components replace the old ones (none clears a progress message's).
 func replacing(m Message) *discordgo.WebhookEdit {
+	embeds, components := replaced(m)
+	return &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions()}
+}
+
+// replaced is m's embeds and components as an edit or update sends them:
+// empty rather than nil, so that they replace the old ones.
+func replaced(m Message) ([]*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	embeds, components := m.Embeds, m.Components
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
@@ -268,7 +275,7 @@ func replacing(m Message) *discordgo.WebhookEdit {
 	if components == nil {
 		components = []discordgo.MessageComponent{}
 	}
-	return &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions()}
+	return embeds, components
 }
 
 func responseData(m Message, private bool) *discordgo.InteractionResponseData {

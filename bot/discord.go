@@ -564,10 +564,7 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction, parent string, received t
 // other buttons update the message they were on.
 func (b *Bot) onButton(i *discordgo.Interaction, parent string, received time.Time) {
 	if !b.begin() {
-		b.respond(i, received, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: responseData(textReply("I'm restarting; please try again in a minute.", true).Messages[0], true),
-		})
+		b.respond(i, received, privateResponse("I'm restarting; please try again in a minute."))
 		return
 	}
 	defer b.inflight.Done()
@@ -580,14 +577,7 @@ func (b *Bot) onButton(i *discordgo.Interaction, parent string, received time.Ti
 	}
 	reply := b.h.Press(b.work, req, customID)
 	first, _ := split(reply)
-	components := first.Components
-	if components == nil {
-		components = []discordgo.MessageComponent{}
-	}
-	embeds := first.Embeds
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
-	}
+	embeds, components := replaced(first)
 	b.respond(i, received, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseUpdateMessage,
 		Data: &discordgo.InteractionResponseData{Content: first.Content, Embeds: embeds, Components: components, AllowedMentions: noMentions()},
