@@ -367,8 +367,11 @@ func isBook(passages []knowledge.Passage) bool {
 			chapters[p.Chapter] = true
 		}
 		words += countWords(p.Text)
+		if len(chapters) >= 2 || words >= bookWords {
+			return true
+		}
 	}
-	return len(chapters) >= 2 || words >= bookWords
+	return false
 }
 
 // countWords counts the runs of non-space bytes in s.
