@@ -94,8 +94,7 @@ type Report struct {
 	Feedback              Feedback `json:"feedback"`
 	// TextKept says whether question text is kept (QUESTION_RETENTION);
 	// Gaps and comments need it.
-	TextKept  bool          `json:"text_kept"`
-	Retention time.Duration `json:"-"`
+	TextKept bool `json:"text_kept"`
 	// Gaps are the questions most often left unanswered (not found), most
 	// asked first: what the stories lack.
 	Gaps []Gap `json:"gaps"`

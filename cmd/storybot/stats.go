@@ -47,7 +47,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 			QuestionRetention string `json:"question_retention"`
 		}{r, days(s.cfg.QuestionRetention)})
 	}
-	printReport(e.stdout, r)
+	printReport(e.stdout, r, s.cfg.QuestionRetention)
 	return nil
 }
 
@@ -76,8 +76,9 @@ func days(d time.Duration) string {
 
 func percent(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 
-// printReport writes the report for a person.
-func printReport(w io.Writer, r stats.Report) {
+// printReport writes the report for a person; question text is kept for
+// retention.
+func printReport(w io.Writer, r stats.Report, retention time.Duration) {
 	fmt.Fprintf(w, "Questions from %s to %s (UTC): %d\n", r.Since.Format("2006-01-02 15:04"), r.Until.Format("2006-01-02 15:04"), r.Questions)
 	if r.Questions == 0 {
 		fmt.Fprintln(w, "No questions were asked of the Discord bot in that time.")
@@ -120,7 +121,7 @@ func printReport(w io.Writer, r stats.Report) {
 		fmt.Fprintln(w, "\nUnanswered questions: not known, since no question text is kept (QUESTION_RETENTION=0).")
 		return
 	}
-	fmt.Fprintf(w, "\nMost often left unanswered (question text is kept for %s):\n", days(r.Retention))
+	fmt.Fprintf(w, "\nMost often left unanswered (question text is kept for %s):\n", days(retention))
 	if len(r.Gaps) == 0 {
 		fmt.Fprintln(w, "  none")
 	}

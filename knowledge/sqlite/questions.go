@@ -100,7 +100,7 @@ const (
 // older than retention is not shown, even where it was not yet forgotten.
 func (s *Store) QuestionReport(ctx context.Context, since, until time.Time, retention time.Duration) (stats.Report, error) {
 	r := stats.Report{Since: since, Until: until, ByMode: map[string]int{}, ByOutcome: map[string]int{},
-		Days: []stats.Day{}, Gaps: []stats.Gap{}, TextKept: retention > 0, Retention: retention}
+		Days: []stats.Day{}, Gaps: []stats.Gap{}, TextKept: retention > 0}
 	r.Feedback.Comments = []stats.Comment{}
 	from, to := since.UnixMilli(), until.UnixMilli()
 	textFrom := max(from, until.Add(-retention).UnixMilli())
