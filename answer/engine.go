@@ -372,7 +372,7 @@ func (e *Engine) modelFailed(ctx, mctx context.Context, question string, passage
 	a := e.extractive(question, passages, "The model could not answer ("+failure(err)+"); "+sentencesFallback)
 	a.Checks = checks
 	a.Checks.Fallback, a.Checks.ModelFailure = true, "error"
-	if errors.Is(err, llm.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+	if llm.IsTimeout(err) {
 		a.Checks.ModelFailure = "timeout"
 	}
 	return a, nil

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -203,7 +202,7 @@ func (t timedModel) Chat(ctx context.Context, req llm.Request) (llm.Reply, error
 	t.m.modelCall.Observe(time.Since(start).Seconds())
 	switch {
 	case err == nil:
-	case errors.Is(err, llm.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
+	case llm.IsTimeout(err):
 		t.m.modelErrors.WithLabelValues("timeout").Inc()
 	default:
 		t.m.modelErrors.WithLabelValues("error").Inc()

@@ -4,7 +4,10 @@
 // the answering engine depends on this package alone.
 package llm
 
-import "errors"
+import (
+	"context"
+	"errors"
+)
 
 // Roles of chat messages.
 const (
@@ -23,6 +26,12 @@ var (
 	// ErrReplyTooLarge: the reply was longer than the client reads.
 	ErrReplyTooLarge = errors.New("the model server's reply was too large")
 )
+
+// IsTimeout reports whether err, a failed model call, ran out of time:
+// the server's (ErrTimeout) or the caller's (context.DeadlineExceeded).
+func IsTimeout(err error) bool {
+	return errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
+}
 
 // Message is one chat message.
 type Message struct {
