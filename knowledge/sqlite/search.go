@@ -73,28 +73,20 @@ func (s *Store) Lacking(ctx context.Context, sc knowledge.Scope, words []string)
 	if len(words) == 0 {
 		return nil, nil
 	}
-	terms := make([][]string, len(words))
-	var all []string
-	for i, w := range words {
-		terms[i] = knowledge.WordTerms(w)
-		all = append(all, terms[i]...)
-	}
-	df, err := s.docFreqs(ctx, all)
+	indexed, err := s.inIndex(ctx, words)
 	if err != nil {
 		return nil, fmt.Errorf("words held: %w", err)
 	}
 	cond, cargs := visible(sc)
-	everything := cond == "1"
-	if !everything {
-		if err := s.db.QueryRowContext(ctx, `SELECT `+allVisible(cond), cargs...).Scan(&everything); err != nil {
-			return nil, fmt.Errorf("words held: %w", err)
-		}
-	}
+	everything, checked := cond == "1", cond == "1"
 	var out []string
 	for i, w := range words {
-		some := false // some document holds one of its terms
-		for _, t := range terms[i] {
-			some = some || df[t] > 0
+		some := indexed[i] // some document holds one of its terms
+		if some && !checked {
+			if err := s.db.QueryRowContext(ctx, `SELECT `+allVisible(cond), cargs...).Scan(&everything); err != nil {
+				return nil, fmt.Errorf("words held: %w", err)
+			}
+			checked = true
 		}
 		held := some
 		// A phrase's words may stand apart, and a scope may leave out the
@@ -106,6 +98,28 @@ func (s *Store) Lacking(ctx context.Context, sc knowledge.Scope, words []string)
 		}
 		if !held {
 			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+// inIndex reports, for each of words, whether some document holds one of
+// its terms in any form (knowledge.WordTerms), in one query.
+func (s *Store) inIndex(ctx context.Context, words []string) ([]bool, error) {
+	terms := make([][]string, len(words))
+	var all []string
+	for i, w := range words {
+		terms[i] = knowledge.WordTerms(w)
+		all = append(all, terms[i]...)
+	}
+	df, err := s.docFreqs(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(words))
+	for i := range words {
+		for _, t := range terms[i] {
+			out[i] = out[i] || df[t] > 0
 		}
 	}
 	return out, nil
@@ -356,23 +370,15 @@ func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string)
 	if len(words) == 0 {
 		return nil, nil
 	}
-	var all []string
-	for _, w := range words {
-		all = append(all, knowledge.WordTerms(w)...)
-	}
-	df, err := s.docFreqs(ctx, all)
+	indexed, err := s.inIndex(ctx, words)
 	if err != nil {
 		return nil, fmt.Errorf("respell: %w", err)
 	}
 	edits := make(map[string][]string)
 	terms := make(map[string][]string) // each edit's index terms
-	all = all[:0]
-	for _, w := range words {
-		held := false
-		for _, t := range knowledge.WordTerms(w) {
-			held = held || df[t] > 0
-		}
-		if held {
+	var all []string
+	for i, w := range words {
+		if indexed[i] {
 			continue
 		}
 		es := knowledge.Edits(w)
@@ -388,7 +394,8 @@ func (s *Store) Respell(ctx context.Context, sc knowledge.Scope, words []string)
 	if len(edits) == 0 {
 		return nil, nil
 	}
-	if df, err = s.docFreqs(ctx, all); err != nil {
+	df, err := s.docFreqs(ctx, all)
+	if err != nil {
 		return nil, fmt.Errorf("respell: %w", err)
 	}
 	weight := make(map[string]float64) // the passages holding an edit's term
