@@ -144,11 +144,8 @@ func quoteClose(text string, i int) int {
 // paragraphBreakIn reports whether s holds a blank line.
 func paragraphBreakIn(s string) bool {
 	for i := strings.IndexByte(s, '\n'); i >= 0; {
-		j := i + 1
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r') {
-			j++
-		}
-		if j < len(s) && s[j] == '\n' {
+		j, blank := blankLineAt(s, i)
+		if blank {
 			return true
 		}
 		k := strings.IndexByte(s[j:], '\n')
