@@ -184,8 +184,7 @@ type htmlWalker struct {
 	space    bool            // a space is due before the next word
 	pre      int             // depth inside <pre>
 	preText  bool            // the paragraph holds preformatted text
-	heading  int             // depth inside h1–h6
-	level    int             // the level of the outermost of those headings
+	level    int             // the level of the outermost h1–h6 the walk is in, or 0
 	articles int             // depth inside article or main
 }
 
@@ -248,11 +247,9 @@ func (w *htmlWalker) special(n *html.Node) bool {
 }
 
 // depth returns the count of open elements of a's kind that the walk
-// keeps (headings, pre, article or main), or nil.
+// keeps (pre, article or main), or nil.
 func (w *htmlWalker) depth(a atom.Atom) *int {
 	switch a {
-	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-		return &w.heading
 	case atom.Pre:
 		return &w.pre
 	case atom.Article, atom.Main:
@@ -335,7 +332,7 @@ func (w *htmlWalker) flush() {
 		return
 	}
 	if s != "" {
-		w.blocks = append(w.blocks, block{text: s, heading: w.heading > 0 || looksLikeHeading(s), level: w.level})
+		w.blocks = append(w.blocks, block{text: s, heading: w.level > 0 || looksLikeHeading(s), level: w.level})
 	}
 }
 
