@@ -37,12 +37,11 @@ var unnumbered = map[string]bool{"prologue": true, "epilogue": true}
 
 // chapterHead is a heading that may open a chapter.
 type chapterHead struct {
-	block    int // index among the blocks
-	rank     int
-	label    string
-	numeral  int // the number of a heading that is only a numeral (and a title); 0 for a word's
-	keyword  bool
-	hasTitle bool
+	block   int // index among the blocks
+	rank    int
+	label   string
+	numeral int // the number of a heading that is only a numeral (and a title); 0 for a word's
+	keyword bool
 }
 
 // markChapters sets, on each block, the chapter it belongs to and whether
@@ -88,7 +87,7 @@ func leveledHeads(blocks []block, title string) []chapterHead {
 		if h, ok := numberedHeading(b.text); ok && h.keyword {
 			label = h.label
 		}
-		heads = append(heads, chapterHead{block: i, rank: b.level, label: label, hasTitle: true})
+		heads = append(heads, chapterHead{block: i, rank: b.level, label: label})
 	}
 	return heads
 }
@@ -114,9 +113,9 @@ func plainHeads(text string, blocks []block) []chapterHead {
 				continue
 			}
 			title := false
-			if !h.hasTitle && i+1 < len(blocks) && blocks[i+1].heading && blocks[i+1].words <= 12 {
+			if h.rank == rankSection && i+1 < len(blocks) && blocks[i+1].heading && blocks[i+1].words <= 12 {
 				if next, isHead := numberedHeading(blocks[i+1].text); !isHead || !next.keyword {
-					h.rank, h.hasTitle, title = rankChapter, true, true
+					h.rank, title = rankChapter, true
 					h.label = clip(h.label+": "+titleCase(blocks[i+1].text), maxChapterLen)
 				}
 			}
@@ -217,7 +216,7 @@ func numberedHeading(line string) (chapterHead, bool) {
 		}
 		lw := buf[:len(w)]
 		if unnumbered[string(lw)] {
-			return chapterHead{rank: rankChapter, label: string(lw), keyword: true, hasTitle: rest != ""}, true
+			return chapterHead{rank: rankChapter, label: string(lw), keyword: true}, true
 		}
 		if rank, ok := chapterWords[string(lw)]; ok {
 			return keywordHeading(string(lw), rank, rest)
@@ -241,7 +240,7 @@ func numberedHeading(line string) (chapterHead, bool) {
 		if t == "" || endsSentence(rest) && hasLower(rest) || !unicode.IsUpper(firstRune(t)) {
 			return chapterHead{}, false
 		}
-		h.rank, h.hasTitle, h.label = rankChapter, true, clip(h.label+": "+t, maxChapterLen)
+		h.rank, h.label = rankChapter, clip(h.label+": "+t, maxChapterLen)
 	}
 	return h, true
 }
@@ -261,7 +260,7 @@ func keywordHeading(lw string, rank int, rest string) (chapterHead, bool) {
 	}
 	h := chapterHead{rank: rank, keyword: true, label: lw + " " + n}
 	if t := headingTitle(after); t != "" {
-		h.label, h.hasTitle = h.label+": "+t, true
+		h.label += ": " + t
 	}
 	h.label = clip(h.label, maxChapterLen)
 	return h, true
