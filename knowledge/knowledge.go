@@ -7,8 +7,8 @@
 // Data flows one way: raw bytes are parsed into a Document (its text,
 // title, and the boilerplate left out), the Document is split into Passages
 // that keep their byte offsets into Document.Text, an index (the SQLite
-// FTS5 Store in knowledge/sqlite) holds the passages, and a Ranking.Plan
-// for a question tells the index what to look up, Ranking.Rank orders what
+// FTS5 Store in knowledge/sqlite) holds the passages, and a
+// Ranking.PlanWeighted for a question tells the index what to look up, Ranking.Rank orders what
 // it found.
 package knowledge
 
@@ -21,7 +21,7 @@ import (
 // (knowledge/sqlite). Callers check them with errors.Is.
 var (
 	// ErrEmptyQuery is returned for a query with no words, by BuildQuery,
-	// Ranking.Plan and an index's Search.
+	// Ranking.PlanWeighted and an index's Search.
 	ErrEmptyQuery = errors.New("empty query")
 	// ErrNotFound is returned by an index for a document or passage id it
 	// does not hold.

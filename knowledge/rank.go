@@ -121,18 +121,13 @@ type Weighted struct {
 	Weight float64
 }
 
-// Plan turns a user's text into the search an index runs for the best k
-// passages. Any text is safe; one with no words returns ErrEmptyQuery.
-func (r Ranking) Plan(text string, k int) (Plan, error) {
-	return r.PlanWeighted([]Weighted{{Text: text, Weight: 1}}, k)
-}
-
-// PlanWeighted is Plan for several texts searched as one query, each term
-// weighing (its IDF multiplied by) the largest weight of the texts it is
-// in: a follow-up question at 1 and the earlier turns of its conversation
-// lower, so that they tell what it refers to without outweighing it. The
-// first text is read as Plan reads a question (its stop words kept when it
-// has nothing else, its subject found); the others add only their content
+// PlanWeighted turns texts into the search an index runs for the best k
+// passages: several texts searched as one query, each term weighing (its
+// IDF multiplied by) the largest weight of the texts it is in: a follow-up
+// question at 1 and the earlier turns of its conversation lower, so that
+// they tell what it refers to without outweighing it. Any text is safe.
+// The first text is read as a question (its stop words kept when it has
+// nothing else, its subject found); the others add only their content
 // words, and a text of weight 0 or less adds nothing. Word pairs are only
 // looked for within one text. It returns ErrEmptyQuery when the first text
 // has no words.
