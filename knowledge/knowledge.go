@@ -8,8 +8,8 @@
 // title, and the boilerplate left out), the Document is split into Passages
 // that keep their byte offsets into Document.Text, an index (the SQLite
 // FTS5 Store in knowledge/sqlite) holds the passages, and a
-// Ranking.PlanWeighted for a question tells the index what to look up, Ranking.Rank orders what
-// it found.
+// Ranking.PlanWeighted for a question tells the index what to look up,
+// Ranking.Rank orders what it found.
 package knowledge
 
 import (

@@ -2,28 +2,16 @@ package sqlite_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/storybot/storybot/knowledge/sqlite"
 	"github.com/storybot/storybot/stats"
 )
 
-func openTemp(t *testing.T) *sqlite.Store {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "index.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 func TestQuestionReport(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
+	st := openStore(t)
 	day := time.Date(2026, 5, 10, 12, 0, 0, 0, time.UTC)
 	qs := []stats.Question{
 		{ID: "1", At: day, Via: "slash", Command: "ask", Outcome: "answered", Mode: "llm", ModelAsked: true, RejectedQuotes: 1, RejectedClaims: 2,
@@ -78,7 +66,7 @@ func TestQuestionReport(t *testing.T) {
 
 func TestJournalKeepsNoTextWithoutRetention(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
+	st := openStore(t)
 	now := time.Now()
 	j := stats.NewJournal(st, stats.JournalOptions{Retention: 0})
 	j.Question(stats.Question{ID: "1", At: now, Via: "slash", Command: "ask", Outcome: "not_found", Mode: "not_found", Text: "secret plans?"})
@@ -100,7 +88,7 @@ func TestJournalKeepsNoTextWithoutRetention(t *testing.T) {
 
 func TestJournalForgetsOldTextAtStart(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
+	st := openStore(t)
 	now := time.Now()
 	if err := st.RecordQuestion(ctx, stats.Question{ID: "old", At: now.Add(-40 * 24 * time.Hour), Via: "slash", Command: "ask", Outcome: "not_found", Text: "old question"}); err != nil {
 		t.Fatal(err)

@@ -395,10 +395,10 @@ func countWords(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// Stats counts the indexed documents and passages, of every server.
 // countSQL counts an index's documents and passages.
 const countSQL = `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)`
 
+// Stats counts the indexed documents and passages, of every server.
 func (s *Store) Stats(ctx context.Context) (docs, passages int, err error) {
 	err = s.db.QueryRowContext(ctx, countSQL).Scan(&docs, &passages)
 	if err != nil {
