@@ -313,9 +313,7 @@ var smallTitleWords = map[string]bool{
 func capitalizeParts(w string) string {
 	parts := strings.Split(w, "-")
 	for i, p := range parts {
-		if r, size := utf8.DecodeRuneInString(p); size > 0 {
-			parts[i] = string(unicode.ToUpper(r)) + p[size:]
-		}
+		parts[i] = upperFirst(p)
 	}
 	return strings.Join(parts, "-")
 }

@@ -750,6 +750,5 @@ func titleFromName(base string) string {
 	if t == "" {
 		return "Untitled"
 	}
-	r, size := utf8.DecodeRuneInString(t)
-	return string(unicode.ToUpper(r)) + t[size:]
+	return upperFirst(t)
 }

@@ -87,10 +87,15 @@ func Words(text string) []string {
 			return words
 		}
 		i = end
-		if ascii {
-			words = append(words, strings.ToLower(text[start:end]))
-		} else {
-			words = append(words, strings.Map(lowerRune, text[start:end]))
-		}
+		words = append(words, lowerWord(text[start:end], ascii))
 	}
+}
+
+// lowerWord is the word w (ascii: of ASCII bytes only) in lower case, as
+// Words returns it.
+func lowerWord(w string, ascii bool) string {
+	if ascii {
+		return strings.ToLower(w)
+	}
+	return strings.Map(lowerRune, w)
 }

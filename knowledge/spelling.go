@@ -42,17 +42,15 @@ func Misspellable(question string) []string {
 	unknown := UnknownShare()
 	caps := hasLower(question) // a question in capitals has no names to tell apart
 	for i, first := 0, true; len(out) < maxRespell; first = false {
-		start, end, _ := nextWord(question, i)
+		start, end, ascii := nextWord(question, i)
 		if start < 0 {
 			break
 		}
 		i = end
-		r, _ := utf8.DecodeRuneInString(question[start:])
-		ws := Words(question[start:end])
-		if caps && !first && unicode.IsUpper(r) || len(ws) != 1 {
+		if caps && !first && unicode.IsUpper(firstRune(question[start:])) {
 			continue
 		}
-		w := ws[0]
+		w := lowerWord(question[start:end], ascii)
 		if n := utf8.RuneCountInString(w); n < minRespell || n > maxRespellLetters || IsStopWord(w) || slices.Contains(out, w) || !lettersOnly(w) {
 			continue
 		}
@@ -81,7 +79,7 @@ func Edits(w string) []string {
 	rs := []rune(w)
 	letters := []rune("abcdefghijklmnopqrstuvwxyz")
 	for _, r := range rs {
-		if !strings.ContainsRune(string(letters), r) {
+		if !slices.Contains(letters, r) {
 			letters = append(letters, r)
 		}
 	}
@@ -126,22 +124,17 @@ func Respelled(text string, respell map[string]string) (string, [][2]string) {
 	var pairs [][2]string
 	last := 0
 	for i := 0; ; {
-		start, end, _ := nextWord(text, i)
+		start, end, ascii := nextWord(text, i)
 		if start < 0 {
 			break
 		}
 		i = end
-		ws := Words(text[start:end])
-		if len(ws) != 1 {
-			continue
-		}
-		to, ok := respell[ws[0]]
+		to, ok := respell[lowerWord(text[start:end], ascii)]
 		if !ok {
 			continue
 		}
-		if r, _ := utf8.DecodeRuneInString(text[start:]); unicode.IsUpper(r) {
-			first, n := utf8.DecodeRuneInString(to)
-			to = string(unicode.ToUpper(first)) + to[n:]
+		if unicode.IsUpper(firstRune(text[start:])) {
+			to = upperFirst(to)
 		}
 		if p := [2]string{text[start:end], to}; !slices.Contains(pairs, p) {
 			pairs = append(pairs, p)

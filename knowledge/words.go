@@ -97,3 +97,12 @@ func lowerRune(r rune) rune {
 type runeFold struct {
 	r, fold rune
 }
+
+// upperFirst is s with its first letter in upper case.
+func upperFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
+}
