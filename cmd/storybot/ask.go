@@ -38,16 +38,11 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	s, err := openStory(ctx, e, *db)
+	s, sc, err := openScoped(ctx, e, *db, *docs)
 	if err != nil {
 		return err
 	}
 	defer s.st.Close()
-
-	sc, err := scopeOf(ctx, s.st, *docs)
-	if err != nil {
-		return err
-	}
 	eng := s.engine(*k)
 	a, err := eng.Ask(ctx, answer.Query{Question: q, Scope: sc, History: history})
 	if errors.Is(err, knowledge.ErrEmptyQuery) {

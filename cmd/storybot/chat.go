@@ -43,15 +43,11 @@ func runChat(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("chat takes no arguments (got %q); type questions once it starts", truncate(strings.Join(fs.Args(), " "), 60))
 	}
-	s, err := openStory(ctx, e, *db)
+	s, sc, err := openScoped(ctx, e, *db, *docs)
 	if err != nil {
 		return err
 	}
 	defer s.st.Close()
-	sc, err := scopeOf(ctx, s.st, *docs)
-	if err != nil {
-		return err
-	}
 	c := &chat{e: e, s: s, eng: s.engine(*k), scope: sc, prompt: isTerminal(e.stdin)}
 	return c.run(ctx)
 }

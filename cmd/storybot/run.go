@@ -248,6 +248,21 @@ func docsFlag(fs *flag.FlagSet, what string) *docList {
 	return d
 }
 
+// openScoped is openStory for a command that reads every document or
+// those of --doc (scopeOf); the store is closed when the scope is not.
+func openScoped(ctx context.Context, e *env, db string, docs docList) (story, knowledge.Scope, error) {
+	s, err := openStory(ctx, e, db)
+	if err != nil {
+		return s, knowledge.Scope{}, err
+	}
+	sc, err := scopeOf(ctx, s.st, docs)
+	if err != nil {
+		s.st.Close()
+		return story{}, sc, err
+	}
+	return s, sc, nil
+}
+
 // scopeOf is what a command reads: every document, or those of --doc,
 // each of which must be in the index.
 func scopeOf(ctx context.Context, st *sqlite.Store, docs docList) (knowledge.Scope, error) {

@@ -27,17 +27,12 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStory(ctx, e, *db)
+	s, sc, err := openScoped(ctx, e, *db, *docs)
 	if err != nil {
 		return err
 	}
 	defer s.st.Close()
 	st := s.st
-
-	sc, err := scopeOf(ctx, st, *docs)
-	if err != nil {
-		return err
-	}
 	searched, respelt, err := st.Respelt(ctx, sc, q)
 	if err != nil {
 		return err

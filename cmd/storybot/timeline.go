@@ -38,16 +38,11 @@ func runTimeline(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("timeline takes no arguments (got %q); narrow it with --topic", truncate(strings.Join(fs.Args(), " "), 60))
 	}
-	s, err := openStory(ctx, e, *db)
+	s, sc, err := openScoped(ctx, e, *db, *docs)
 	if err != nil {
 		return err
 	}
 	defer s.st.Close()
-
-	sc, err := scopeOf(ctx, s.st, *docs)
-	if err != nil {
-		return err
-	}
 	tl, err := storyTimeline(ctx, s.st, sc, *topic)
 	if errors.Is(err, timeline.ErrEmptyTopic) {
 		return usagef("--topic %q has no words to look for", truncate(*topic, 60))
