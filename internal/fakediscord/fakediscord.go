@@ -689,10 +689,7 @@ func (s *Server) editWebhookMessage(w http.ResponseWriter, r *http.Request) {
 		unknownMessage(w)
 		return
 	}
-	var in map[string]any
-	json.Unmarshal(body, &in)
-	s.record(func() { s.edit(m, in) })
-	writeJSON(w, 200, s.view(m, true))
+	s.applyEdit(w, m, body)
 }
 
 func (s *Server) deleteWebhookMessage(w http.ResponseWriter, r *http.Request) {

@@ -295,25 +295,37 @@ func (s *Server) editMessage(w http.ResponseWriter, r *http.Request) {
 		invalidForm(w, err.Error())
 		return
 	}
-	s.mu.Lock()
-	m := s.messages[r.PathValue("message")]
-	s.mu.Unlock()
-	if m == nil || m.channel != r.PathValue("channel") {
+	m := s.channelMessage(r)
+	if m == nil {
 		unknownMessage(w)
 		return
 	}
+	s.applyEdit(w, m, body)
+}
+
+// applyEdit edits m as the JSON body says and answers with the message.
+func (s *Server) applyEdit(w http.ResponseWriter, m *message, body []byte) {
 	var in map[string]any
 	json.Unmarshal(body, &in)
 	s.record(func() { s.edit(m, in) })
 	writeJSON(w, 200, s.view(m, true))
 }
 
-// deleteMessage deletes one of the bot's messages in a channel.
-func (s *Server) deleteMessage(w http.ResponseWriter, r *http.Request) {
+// channelMessage is the bot's message the request's path names, if it is
+// in the path's channel, or nil.
+func (s *Server) channelMessage(r *http.Request) *message {
 	s.mu.Lock()
 	m := s.messages[r.PathValue("message")]
 	s.mu.Unlock()
 	if m == nil || m.channel != r.PathValue("channel") {
+		return nil
+	}
+	return m
+}
+
+// deleteMessage deletes one of the bot's messages in a channel.
+func (s *Server) deleteMessage(w http.ResponseWriter, r *http.Request) {
+	if s.channelMessage(r) == nil {
 		unknownMessage(w)
 		return
 	}
