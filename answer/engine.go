@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -329,7 +330,7 @@ func (e *Engine) check(ctx context.Context, question string, v *verifier, reply 
 			byRef[c.Ref] = append(byRef[c.Ref], ch)
 		}
 	}
-	comp := compose(question, r.Answer, byRef, v.blocks, e.support)
+	comp := compose(question, r.Answer, byRef, e.support)
 	if len(comp.citations) == 0 {
 		reason := "no sentence of its answer is backed by the quotes it cites"
 		switch {
@@ -352,13 +353,17 @@ func (e *Engine) check(ctx context.Context, question string, v *verifier, reply 
 		e.log.Info("model sentences left out", "unbacked_sentences", len(comp.unbacked), "first_reason", comp.unbacked[0].Why)
 	}
 	model := reply.Model
-	if model == "" {
-		model = e.modelName
+	if !modelNameRe.MatchString(model) {
+		model = e.modelName // the server's own name for it may be anything: a link, a mention
 	}
 	return outcome{ok: true, answer: Answer{
 		Question: question, Mode: ModeLLM, Answer: comp.text, Citations: comp.citations, Notice: notice, Model: model,
 	}, checks: Checks{RejectedQuotes: len(failed), RejectedClaims: len(comp.unbacked)}}
 }
+
+// modelNameRe matches a model name fit to show: "gpt-4o-mini",
+// "llama3.1:8b", "Qwen/Qwen2.5-7B-Instruct".
+var modelNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,79}$`)
 
 // modelFailed answers extractively after the model could not be used. ctx
 // is the caller's, mctx the bounded one the model was called in; checks

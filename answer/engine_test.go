@@ -2,6 +2,7 @@ package answer_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"slices"
@@ -681,5 +682,33 @@ func TestTimeoutBoundsTheWholeAnswer(t *testing.T) {
 				t.Errorf("model requests = %d, want %d", n, tt.wantReqs)
 			}
 		})
+	}
+}
+
+// TestAskShowsAPlainModelName: the name a server reports for its model is
+// shown only when it is a model name; "[click](…) @everyone" is not.
+func TestAskShowsAPlainModelName(t *testing.T) {
+	for _, tt := range []struct{ reported, want string }{
+		{"llama3.1:8b", "llama3.1:8b"},
+		{"[click](https://evil.example/m) @everyone", "test-model"},
+	} {
+		srv := fakeopenai.New(t)
+		srv.Respond(func(r fakeopenai.Request) fakeopenai.Reply {
+			content := good(r).Content
+			body, _ := json.Marshal(map[string]any{
+				"id": "chatcmpl-1", "object": "chat.completion", "model": tt.reported,
+				"choices": []map[string]any{{"index": 0, "finish_reason": "stop", "message": map[string]string{"role": "assistant", "content": content}}},
+			})
+			return fakeopenai.Reply{Body: string(body)}
+		})
+		client := openai.New(openai.Options{BaseURL: srv.URL(), APIKey: "sk-test", Model: "test-model"})
+		eng := answer.New(answer.Options{Store: story(), Model: client, ModelName: client.Model()})
+		got, err := eng.Ask(context.Background(), answer.Query{Question: question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Mode != answer.ModeLLM || got.Model != tt.want {
+			t.Errorf("reported %q: mode %s, model %q; want llm by %q", tt.reported, got.Mode, got.Model, tt.want)
+		}
 	}
 }

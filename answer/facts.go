@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -75,7 +76,22 @@ var multipliers = map[string]float64{
 // currencyWords after a number make it money: "118 million dollars".
 var currencyWords = map[string]string{
 	"dollar": "$", "dollars": "$", "usd": "$", "pound": "£", "pounds": "£", "gbp": "£",
-	"euro": "€", "euros": "€", "eur": "€", "yen": "¥",
+	"euro": "€", "euros": "€", "eur": "€", "yen": "¥", "rupee": "₹", "rupees": "₹", "inr": "₹",
+	"peso": "peso", "pesos": "peso", "yuan": "yuan", "renminbi": "yuan", "franc": "franc", "francs": "franc",
+	"rouble": "rouble", "roubles": "rouble", "ruble": "rouble", "rubles": "rouble", "bitcoin": "bitcoin",
+	"bitcoins": "bitcoin", "btc": "bitcoin",
+}
+
+// quantityWords state an amount without a number ("half the money", "a
+// decade") or a date without a month ("the spring of 2018"): each must stand in the quotes as itself, or in the question
+// ("her half of the plum"), but not joined to a word by a hyphen
+// ("double-stranded").
+var quantityWords = map[string]bool{
+	"half": true, "halves": true, "halved": true, "double": true, "doubled": true, "twice": true,
+	"triple": true, "tripled": true, "thrice": true, "pair": true, "decade": true,
+	"decades": true, "quarter": true, "quarters": true, "century": true, "centuries": true,
+	// and times of the year a date may be given by
+	"spring": true, "summer": true, "autumn": true, "winter": true, "christmas": true, "easter": true,
 }
 
 // suffixes scale digits written with them: "$5m", "3bn", "20k".
@@ -139,13 +155,36 @@ func readFacts(text string, ws []word, initial func(i int) bool) []fact {
 			continue
 		}
 		switch {
+		case quantityWords[w.lower] && !hyphenated(text, w):
+			add(fact{kind: factNumber, key: "~" + supportTerm(w.lower), text: text[w.start:w.end]})
 		case isIdent(text, w):
 			add(fact{kind: factIdent, key: identKey(text, ws, i), text: identText(text, ws, i)})
-		case w.upper && !initial(i) && isNameWord(w):
+		case w.upper && !initial(i) && isNameWord(w), !w.upper && innerCapital(text[w.start:w.end]):
 			add(fact{kind: factName, key: supportTerm(w.lower), text: text[w.start:w.end]})
+		case w.upper && !initial(i) && len(w.lower) >= 3 && w.lower != "the" && supportTerm(w.lower) == "" && titleWord(text[w.start:w.end]):
+			// A name that is also a function word: "Will", "Don" (not
+			// "WHO", an acronym, nor "The" of a title).
+			add(fact{kind: factName, key: "=" + w.lower, text: text[w.start:w.end]})
 		}
 	}
 	return out
+}
+
+// titleWord reports whether raw is capitalised and otherwise lower case.
+func titleWord(raw string) bool {
+	_, size := utf8.DecodeRuneInString(raw)
+	return strings.ToLower(raw[size:]) == raw[size:]
+}
+
+// hyphenated reports whether w is joined to a word by a hyphen.
+func hyphenated(text string, w word) bool {
+	return w.start > 0 && text[w.start-1] == '-' || w.end < len(text) && text[w.end] == '-'
+}
+
+// innerCapital reports whether a word written in lower case has a
+// capital inside: "iCloud", "eBay".
+func innerCapital(raw string) bool {
+	return strings.IndexFunc(raw, unicode.IsUpper) > 0
 }
 
 // isNameWord reports whether a capitalised word may be a name: not "I",
@@ -187,7 +226,25 @@ func hyphenJoined(text string, start, end int) bool {
 		hasDigit = hasDigit || unicode.IsDigit(r)
 		hasLetter = hasLetter || unicode.IsLetter(r)
 	}
-	return hasDigit && hasLetter
+	return hasDigit && hasLetter && !countedUnit(tok)
+}
+
+// countedUnit reports whether a hyphenated token is a number and the
+// words it counts, in lower case: "9-year", "19-year-old", "3-fold".
+func countedUnit(tok string) bool {
+	parts := strings.Split(tok, "-")
+	if len(parts) < 2 || parts[0] == "" || parts[0][0] < '0' || parts[0][0] > '9' {
+		return false
+	}
+	if _, _, ok := digitsValue(parts[0]); !ok {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if p == "" || strings.IndexFunc(p, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func isAlnumByte(c byte) bool {
@@ -234,17 +291,8 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 		next = scale(ws, next, &v)
 		f.key = numberKey(v)
 	case smallNumbers[w.lower] > 0 || w.lower == "zero" || w.lower == "one":
-		v := wordValue(w.lower)
-		// Tens and units make one number: "twenty five", "twenty-five".
-		if v >= 20 && int(v)%10 == 0 && next < len(ws) {
-			u := wordValue(ws[next].lower)
-			gap := strings.TrimSpace(text[w.end:ws[next].start])
-			if u >= 1 && u <= 9 && (gap == "" || gap == "-") {
-				v += u
-				next++
-			}
-		}
-		next = scale(ws, next, &v)
+		var v float64
+		v, next = wordNumber(text, ws, i)
 		f = fact{kind: factNumber, key: numberKey(v)}
 	case ordinalWords[w.lower] > 0:
 		f = fact{kind: factNumber, key: numberKey(ordinalWords[w.lower]), unit: "th"}
@@ -269,6 +317,64 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 	}
 	f.text = text[start:ws[next-1].end]
 	return f, next, true
+}
+
+// wordNumber reads the number written in words from word i, a number
+// word below a hundred: "twenty-five", "one hundred eighteen million",
+// "three hundred and five", "two dozen". It returns the value and the
+// index of the word after it. Words apart by more than spaces (a comma:
+// "three, one") are two numbers.
+func wordNumber(text string, ws []word, i int) (float64, int) {
+	next := tensUnits(text, ws, i)
+	total, group := 0.0, tensValue(ws, i, next)
+	afterScale := false
+	for next < len(ws) && strings.TrimSpace(text[ws[next-1].end:ws[next].start]) == "" {
+		l := ws[next].lower
+		switch m := multipliers[l]; {
+		case m == 100 || m == 12:
+			group *= m
+		case m > 0:
+			total += group * m
+			group = 0
+		case afterScale && l == "and" && next+1 < len(ws) && wordValue(ws[next+1].lower) > 0:
+			next++
+			continue
+		case afterScale && wordValue(l) > 0:
+			end := tensUnits(text, ws, next)
+			group += tensValue(ws, next, end)
+			next, afterScale = end, false
+			continue
+		default:
+			return total + group, next
+		}
+		next++
+		afterScale = true
+	}
+	return total + group, next
+}
+
+// tensUnits returns the index after the number word at i and, when it is
+// a multiple of ten from twenty, the unit joined to it ("twenty five",
+// "twenty-five").
+func tensUnits(text string, ws []word, i int) int {
+	v := wordValue(ws[i].lower)
+	if v >= 20 && int(v)%10 == 0 && i+1 < len(ws) {
+		u := wordValue(ws[i+1].lower)
+		gap := strings.TrimSpace(text[ws[i].end:ws[i+1].start])
+		if u >= 1 && u <= 9 && (gap == "" || gap == "-") {
+			return i + 2
+		}
+	}
+	return i + 1
+}
+
+// tensValue is the value of the number words ws[i:end] (see tensUnits).
+func tensValue(ws []word, i, end int) float64 {
+	v := 0.0
+	for _, w := range ws[i:end] {
+		v += wordValue(w.lower)
+	}
+	return v
 }
 
 // wordValue is the value of a number word below a hundred, or 0.
@@ -309,7 +415,7 @@ func unitOf(text string, ws []word, w word, next int) string {
 		if c, ok := currencyWords[n]; ok {
 			return c
 		}
-		if n == "percent" || n == "per" && next+1 < len(ws) && ws[next+1].lower == "cent" {
+		if n == "percent" || n == "pct" || n == "per" && next+1 < len(ws) && ws[next+1].lower == "cent" {
 			return "%"
 		}
 	}
@@ -346,18 +452,20 @@ func isMarker(text string, w word) bool {
 
 func numberKey(v float64) string { return strconv.FormatFloat(v, 'g', 12, 64) }
 
-// readDate reads a month or a day of the week at word i, capitalised.
-// The names that are also common words count at a sentence start (initial)
+// readDate reads a month or a day of the week at word i, capitalised
+// (see below for lower case). The names that are also common words count at a sentence start (initial)
 // only beside a number ("May I", "May 2019"), and "Sat", "Sun" and "Wed"
 // only beside a number or with a full stop.
 func readDate(text string, ws []word, i int, initial bool) (fact, bool) {
 	w := ws[i]
-	if !w.upper {
-		return fact{}, false
-	}
 	m, isMonth := months[w.lower]
 	d, isDay := weekdays[w.lower]
 	if !isMonth && !isDay {
+		return fact{}, false
+	}
+	if !w.upper && (!slices.Contains(monthNames, w.lower) && !slices.Contains(dayNames, w.lower) || ambiguousDates[w.lower]) {
+		// In lower case only a whole name that is no common word: "june",
+		// "friday", not "may" nor "sun".
 		return fact{}, false
 	}
 	beside := i > 0 && ws[i-1].digits || i+1 < len(ws) && ws[i+1].digits

@@ -144,10 +144,11 @@ var (
 	plain = strings.NewReplacer("*", "", "_", "", "~", "", "`", "", "|", "")
 )
 
-// plainLine makes a model's label plain text: its first line, without
+// plainLine makes a model's label plain text (see plainText): its first line, without
 // markdown, [n] markers or mentions, cut at a word to maxLabelWords words
 // and about maxLabelBytes bytes.
 func plainLine(s string) string {
+	s = plainText(s)
 	for _, line := range strings.Split(s, "\n") {
 		if strings.TrimSpace(line) != "" {
 			s = line

@@ -107,6 +107,15 @@ func TestLabel(t *testing.T) {
 			notice: "The model gave no label that could be checked",
 		},
 		{
+			name: "lookalike links and other digits",
+			respond: labelling("%s",
+				label{locate: "Apple", label: "The FBI asks Apple for a backdoor at ｅｖｉｌ．ｅｘａｍｐｌｅ", quote: "the FBI asked Apple to build a backdoor"},
+				label{locate: "pleaded guilty", label: "Ramos pleads guilty, see evil\u200b.example", quote: "Ramos pleaded guilty"},
+				label{locate: "nine years", label: "Ramos lands ٩٩ years in prison", quote: "Ramos landed nine years"}),
+			want:   []string{"", "", ""},
+			notice: "The model gave no label that could be checked",
+		},
+		{
 			name: "markdown made plain, a long label cut",
 			respond: labelling("%s",
 				label{locate: "pleaded guilty", label: "**Ramos** pleads _guilty_ [2]", quote: "Ramos pleaded guilty"},

@@ -432,10 +432,19 @@ func currencyBefore(text string, i int) bool { return currencyAt(text, i) != "" 
 // currencyAt is the currency sign that stands just before offset i of
 // text, or "".
 func currencyAt(text string, i int) string {
-	for _, c := range []string{"$", "£", "€", "¥"} {
-		if strings.HasSuffix(text[:i], c) {
-			return c
+	for _, c := range []string{"$", "£", "€", "¥", "₹"} {
+		if !strings.HasSuffix(text[:i], c) {
+			continue
 		}
+		// A dollar of another country: A$, C$, NZ$, HK$ (US$ is $).
+		j := i - len(c)
+		for j > 0 && text[j-1] >= 'A' && text[j-1] <= 'Z' && i-len(c)-j < 3 {
+			j--
+		}
+		if p := text[j : i-len(c)]; c == "$" && p != "" && p != "US" && (j == 0 || !isAlnumByte(text[j-1])) {
+			return p + c
+		}
+		return c
 	}
 	return ""
 }

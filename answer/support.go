@@ -228,13 +228,19 @@ func (s *source) use(term string) termUse {
 		return u
 	}
 	var u termUse
+	// A stem may end otherwise than its words ("wrai" for Wray): look for
+	// its words by all but its last letter.
+	probe := term
+	if len(probe) > 3 {
+		probe = probe[:len(probe)-1]
+	}
 	for i := 0; term != "" && !u.named; {
-		j := strings.Index(s.lower[i:], term)
+		j := strings.Index(s.lower[i:], probe)
 		if j < 0 {
 			break
 		}
 		at := i + j
-		i = at + len(term)
+		i = at + len(probe)
 		if at > 0 && isAlnumByte(s.lower[at-1]) {
 			continue
 		}
@@ -268,6 +274,7 @@ func (s *source) isName(term string) bool {
 type background struct {
 	src   *source         // the passages its quotes come from
 	asked map[string]bool // the question's content terms
+	words map[string]bool // the question's words, lower case
 	qnegs []negation      // the question's negations
 }
 
@@ -283,8 +290,9 @@ func (b background) vouches(term string) bool {
 // quotes taken from passages.
 func (sp supportParams) asking(question, passages string) background {
 	ws := readWords(nil, question)
-	bg := background{src: &source{text: passages}, asked: make(map[string]bool), qnegs: sp.negations(question, ws, termsOf(ws))}
+	bg := background{src: &source{text: passages}, asked: make(map[string]bool), words: make(map[string]bool), qnegs: sp.negations(question, ws, termsOf(ws))}
 	for _, w := range ws {
+		bg.words[w.lower] = true
 		if t := supportTerm(w.lower); t != "" {
 			bg.asked[t] = true
 		}
@@ -311,6 +319,8 @@ type claim struct {
 	facts   []fact
 	negs    []negation
 	markup  []string
+	// numerals are its terms that are numbers (see numeral).
+	numerals map[string]bool
 	// openers are the capitalised words opening the claim or a quotation
 	// in it, which may be names unless the source shows they are common
 	// words.
@@ -334,6 +344,12 @@ func (sp supportParams) readClaim(text string) claim {
 			seen[t] = true
 			c.terms = append(c.terms, t)
 		}
+		if numeral(w) {
+			if c.numerals == nil {
+				c.numerals = make(map[string]bool)
+			}
+			c.numerals[t] = true
+		}
 		if opens(i) && w.upper && !w.digits && !discourseWords[w.lower] && !isIdent(text, w) && !isDateWord(w) {
 			c.openers = append(c.openers, word{start: w.start, end: w.end, term: t})
 		}
@@ -341,6 +357,13 @@ func (sp supportParams) readClaim(text string) claim {
 	c.negs = sp.negations(text, ws, terms)
 	c.clauses = clauseTerms(text, ws, terms)
 	return c
+}
+
+// numeral reports whether w is a number, in digits or a number word:
+// held to the quotes as a fact, it counts as a word they hold ("one
+// hundred eighteen million" for "$118 million").
+func numeral(w word) bool {
+	return w.digits || wordValue(w.lower) > 0 || multipliers[w.lower] > 0 || w.lower == "zero"
 }
 
 func isDateWord(w word) bool {
@@ -464,15 +487,21 @@ func clauseTerms(text string, ws []word, terms []string) [][]string {
 var (
 	// pingRe matches what Discord turns into a ping or a channel link:
 	// <@123>, <@!123>, <@&123>, <#123>, @everyone, @here, @name.
-	pingRe = regexp.MustCompile(`<[@#][!&]?\d+>|(?:^|[^\pL\pN_.])(@[\pL\pN_.]+)`)
-	// markupRe matches what would render as more than plain words: code,
-	// markdown links and images, HTML tags and links with or without a
-	// scheme (evil.example, discord.gg/invite).
-	markupRe = regexp.MustCompile("(?i)```[\\s\\S]*?(?:```|$)|`[^`\n]+`" +
+	pingRe = regexp.MustCompile(`<\s*[@#][!&]?\s*\d+\s*>|@(?:everyone|here)|(?:^|[^\pL\pN_.])(@[\pL\pN_.]+)`)
+	// markupRe matches what would render as more than plain words: code
+	// (any backtick), markdown links and images, headings, quotes and
+	// spoilers, HTML tags, Discord's emoji and timestamps, and defanged
+	// links (hxxp://, evil[.]example).
+	markupRe = regexp.MustCompile("(?i)`+" +
 		`|!?\[[^\]]*\]\([^)]*\)` +
-		`|</?[a-z!][^>]*>` +
-		`|\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+` +
-		`|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b(?:/\S*)?`)
+		`|^\s*(?:#{1,3}|-#|>+)\s|\|\|` +
+		`|</?[a-z!][^>]*>|<a?:\w+:\d+>` +
+		`|hxxps?\S*|\[\.\]|\(\.\)|\[dot\]`)
+	// urlRe matches, after a character that is no letter or digit, a
+	// link with or without a scheme: evil.example, discord.gg/invite,
+	// пример.рф.
+	urlRe = regexp.MustCompile(`(?i)(?:^|[^\pL\pN])((?:[a-z][a-z0-9+.-]*://|www\.)\S+` +
+		`|[\pL\pN][\pL\pN-]*(?:\.[\pL\pN-]+)*\.\pL{2,}(?:/\S*)?)`)
 )
 
 // markupIn returns the links, mentions and markup in text.
@@ -489,18 +518,26 @@ func markupIn(text string) []string {
 		}
 	}
 	out = append(out, markupRe.FindAllString(text, -1)...)
+	for _, m := range urlRe.FindAllStringSubmatch(text, -1) {
+		out = append(out, m[1])
+	}
 	return out
 }
 
 // mayHoldMarkup reports whether text has a character any markup needs: a
-// mention's @ or <, code's backtick, a link's [ or :, or a dot inside a
-// word (a domain).
+// mention's @ or <, code's backtick, a link's [, ( or :, a heading's #, a
+// quote's >, a spoiler's |, or a dot inside a word (a domain).
 func mayHoldMarkup(text string) bool {
-	if strings.ContainsAny(text, "@<`[:") {
+	if strings.ContainsAny(text, "@<`[(:#>|") {
 		return true
 	}
 	for i := 1; i+1 < len(text); i++ {
-		if text[i] == '.' && isAlnumByte(text[i-1]) && isAlnumByte(text[i+1]) {
+		if text[i] != '.' {
+			continue
+		}
+		before, _ := utf8.DecodeLastRuneInString(text[:i])
+		after, _ := utf8.DecodeRuneInString(text[i+1:])
+		if isWordRune(before) && isWordRune(after) {
 			return true
 		}
 	}
@@ -531,28 +568,36 @@ func (sp supportParams) check(c claim, ev evidence, bg background) string {
 }
 
 // strayMarkup names a link, mention or piece of markup of c that its
-// quotes do not hold as written, or returns "".
+// quotes do not hold as written, whole ("http://harbour.ex" is not
+// "http://harbour.example/notice"), or returns "".
 func strayMarkup(c claim, ev evidence) string {
 	if len(c.markup) == 0 {
 		return ""
 	}
-	var quoted []string
+	quoted := make(map[string]bool)
 	for _, q := range ev.weighty {
-		quoted = append(quoted, fold(q).s)
+		for _, m := range markupIn(q) {
+			quoted[markupKey(m)] = true
+		}
 	}
-	all := strings.Join(quoted, " \x00 ")
 	for _, m := range c.markup {
-		if !strings.Contains(all, strings.TrimSpace(fold(m).s)) {
+		if !quoted[markupKey(m)] {
 			return fmt.Sprintf("it holds %q, which its quotes do not", clip(m, 60))
 		}
 	}
 	return ""
 }
 
+// markupKey is the form pieces of markup are compared in: folded (see
+// fold), without the punctuation a sentence may end them with.
+func markupKey(m string) string {
+	return strings.TrimRight(strings.TrimSpace(fold(m).s), ".,;:!?)\"'”’")
+}
+
 // uncovered says how c's words fall short of its quotes' (see
 // supportParams), or returns "".
 func (sp supportParams) uncovered(c claim, ev evidence, bg background) string {
-	covered := func(t string) bool { return ev.holds(t) || sp.fresh > 0 && bg.vouches(t) }
+	covered := func(t string) bool { return c.numerals[t] || ev.holds(t) || sp.fresh > 0 && bg.vouches(t) }
 	have, added, quoted := 0, 0, 0
 	for _, t := range c.terms {
 		if covered(t) {
@@ -560,7 +605,7 @@ func (sp supportParams) uncovered(c claim, ev evidence, bg background) string {
 		}
 		if !bg.asked[t] {
 			added++
-			if ev.holds(t) {
+			if c.numerals[t] || ev.holds(t) {
 				quoted++
 			}
 		}
@@ -593,8 +638,13 @@ func missingFact(c claim, ev evidence, bg background) string {
 	}
 	for _, f := range c.facts {
 		ok := false
-		if f.kind == factName {
+		switch {
+		case f.kind == factName:
 			ok = ev.terms[f.key] || bg.vouches(f.key)
+		case strings.HasPrefix(f.key, "~"):
+			ok = bg.asked[f.key[1:]]
+		case strings.HasPrefix(f.key, "="):
+			ok = bg.words[f.key[1:]]
 		}
 		for _, q := range ev.facts {
 			if ok {

@@ -18,7 +18,11 @@ The prosecution argued that unlike traditional tech companies such as Apple and 
 
 A third source told Motherboard “He never gave law enforcement a backdoor into Phantom Secure. He did not do that.”
 
-Ramos landed nine years in prison in May 2019, but his prosecution wasn’t the end of the Phantom Secure saga.`
+Ramos landed nine years in prison in May 2019, but his prosecution wasn’t the end of the Phantom Secure saga.
+
+When Ramos said he lacked the technical expertise to actually install such a backdoor, the FBI told him to enlist another Phantom Secure worker to do so.
+
+Earlier this year, FBI Director Christopher Wray told an audience at the RSA Conference that “It can’t be a sustainable end state for there to be an entirely unfettered space that’s utterly beyond law enforcement for criminals to hide.”`
 
 func TestCheckClaim(t *testing.T) {
 	tests := []struct {
@@ -91,6 +95,30 @@ func TestCheckClaim(t *testing.T) {
 			"His encryption was intentionally designed to enable organised crime.",
 			[]string{"Ramos’ encryption was not incidental and intentionally designed to enable organised crime"}, ""},
 
+		// Facts written otherwise.
+		{"a month in lower case", "When did Ramos go to prison?", "Ramos landed nine years in prison in june 2019.",
+			[]string{"Ramos landed nine years in prison in May 2019"}, "june"},
+		{"an amount in a word", "How long did Ramos get?", "Ramos landed a decade in prison.",
+			[]string{"Ramos landed nine years in prison in May 2019"}, "decade"},
+		{"a share of a sum", "What did Ramos forfeit?", "Ramos agreed to forfeit half of the $118 million in cash.",
+			[]string{"he also agreed to forfeit $118 million in cash"}, "half"},
+		{"a season for a month", "When did Ramos plead guilty?", "Ramos pleaded guilty in the spring of 2018.",
+			[]string{"Ramos pleaded guilty in October 2018"}, "spring"},
+		{"another country's dollars", "What did Ramos forfeit?", "Ramos agreed to forfeit A$118 million in cash.",
+			[]string{"he also agreed to forfeit $118 million in cash"}, "A$118 million"},
+		{"another currency", "What did Ramos forfeit?", "Ramos agreed to forfeit 118 million pesos in cash.",
+			[]string{"he also agreed to forfeit $118 million in cash"}, "118 million"},
+		{"a name that is a function word", "Who was Ramos told to enlist?", "The FBI told Ramos to enlist Don to install such a backdoor.",
+			[]string{"the FBI told him to enlist another Phantom Secure worker to do so"}, "Don"},
+		{"a name in lower case with a capital inside", "Who is Ramos?", "Ramos pleaded guilty on iCloud in October 2018.",
+			[]string{"Ramos pleaded guilty in October 2018"}, "iCloud"},
+		{"a number in words", "How much did Ramos agree to forfeit?", "Ramos agreed to forfeit one hundred eighteen million dollars in cash.",
+			[]string{"he also agreed to forfeit $118 million in cash"}, ""},
+		{"a number and its unit hyphenated", "How long did Ramos spend in prison?", "Ramos landed a 9-year prison term.",
+			[]string{"Ramos landed nine years in prison in May 2019"}, ""},
+		{"a question's name its stem does not spell", "What did Wray say?", "Wray said it can’t be a sustainable end state.",
+			[]string{"It can’t be a sustainable end state for there to be an entirely unfettered space"}, ""},
+
 		// Wording: content words, clauses.
 		{"a clause added", "When did Ramos plead guilty?",
 			"Ramos pleaded guilty in October 2018, and the judge praised his honesty and courage.", []string{"Ramos pleaded guilty in October 2018"}, "not"},
@@ -110,6 +138,13 @@ func TestCheckClaim(t *testing.T) {
 		{"HTML", "Who is Ramos?", "Ramos <b>pleaded guilty</b> in October 2018.", []string{"Ramos pleaded guilty in October 2018"}, `"<b>"`},
 		{"a link the quote holds", "What does the page say?", "The page says to visit http://example.com/help for help.",
 			[]string{"visit http://example.com/help for help"}, ""},
+		{"a link cut from the quote's", "What does the page say?", "The page says to visit http://example.co for help.",
+			[]string{"visit http://example.com/help for help"}, `"http://example.co"`},
+		{"a domain of another script", "Who is Ramos?", "Ramos pleaded guilty in October 2018, see пример.рф.", []string{"Ramos pleaded guilty in October 2018"}, `"пример.рф"`},
+		{"a heading", "Who is Ramos?", "# Ramos pleaded guilty in October 2018.", []string{"Ramos pleaded guilty in October 2018"}, "its quotes do not"},
+		{"a spoiler", "Who is Ramos?", "Ramos pleaded guilty in ||October 2018||.", []string{"Ramos pleaded guilty in October 2018"}, `"||"`},
+		{"a defanged link", "Who is Ramos?", "Ramos pleaded guilty in October 2018, see evil[.]example.", []string{"Ramos pleaded guilty in October 2018"}, `"[.]"`},
+		{"a mention after a letter", "Who is Ramos?", "Ramos pleaded guilty in October 2018 to the court_@everyone.", []string{"Ramos pleaded guilty in October 2018"}, `"@everyone"`},
 		{"abbreviations are not links", "Where?", "Ramos pleaded guilty in the U.S. in October 2018.", []string{"Ramos pleaded guilty in the U.S. in October 2018"}, ""},
 	}
 	for _, tt := range tests {
@@ -187,11 +222,11 @@ func BenchmarkSupportCheck(b *testing.B) {
 	answer := "The FBI tried to get Vincent Ramos, the CEO of Phantom Secure, to put a backdoor in his service [1]. " +
 		"He pleaded guilty in October 2018 to running a criminal enterprise [4]. He also agreed to forfeit 118 million dollars in cash [4]."
 	question := "What happened to Phantom Secure's CEO?"
-	if got := compose(question, answer, byRef, blocks, defaultSupport()); len(got.unbacked) > 0 || len(got.citations) != 3 {
+	if got := compose(question, answer, byRef, defaultSupport()); len(got.unbacked) > 0 || len(got.citations) != 3 {
 		b.Fatalf("compose left out %+v, kept %d quotes", got.unbacked, len(got.citations))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		compose(question, answer, byRef, blocks, defaultSupport())
+		compose(question, answer, byRef, defaultSupport())
 	}
 }

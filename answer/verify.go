@@ -7,9 +7,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/prompts"
+	"golang.org/x/text/unicode/norm"
 )
 
 // checked is a model citation whose quote was found in the story.
@@ -139,37 +142,46 @@ type composed struct {
 type answerSentence struct {
 	text string // as written, markers included
 	refs []int  // model refs of its markers with a checked quote
-	c    claim
-	keep bool
+	// marked is set when it had markers as the model wrote it, backed or not.
+	marked bool
+	c      claim
+	keep   bool
 }
 
 // compose keeps the sentences of the model's answer that the checked
 // quotes of their markers back (see supportParams.check), and a sentence
 // without a marker only when it restates kept ones; removes the other
 // markers; and numbers the citations 1..m in order of appearance.
-func compose(question, answer string, byRef map[int][]checked, blocks []block, sp supportParams) composed {
+func compose(question, answer string, byRef map[int][]checked, sp supportParams) composed {
 	var out composed
 	asking := sp.asking(question, "")
 	read := make(map[string]quoteReading)
 	var sents []answerSentence
 	var keptQuotes []string
 	var keptTerms []string
-	for _, s := range answerSentences(answer) {
-		as := answerSentence{text: s, refs: verifiedRefs(s, byRef)}
-		as.c = sp.readClaim(strings.TrimSpace(markerRe.ReplaceAllString(s, " ")))
+	var keptRefs []int
+	for _, s := range answerSentences(plainText(answer)) {
+		marked := markerRe.MatchString(s)
+		s = shownSentence(s, byRef)
+		as := answerSentence{text: s, refs: verifiedRefs(s, byRef), marked: marked}
+		as.c = sp.readClaim(tidy(markerRe.ReplaceAllString(s, " ")))
 		switch {
+		case markerInWord(s):
+			out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(s, 300), Why: "a citation marker stands inside a word"})
+			continue
 		case len(as.refs) > 0:
 			quotes := quotesOf(as.refs, byRef)
 			bg := asking
-			bg.src = &source{text: citedText(as.refs, byRef, blocks)}
+			bg.src = &source{text: citedText(as.refs, byRef)}
 			if why := sp.check(as.c, sp.readEvidence(quotes, read), bg); why != "" {
 				out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(s, 300), Why: why})
 			} else {
 				as.keep = true
 				keptQuotes = append(keptQuotes, quotes...)
 				keptTerms = append(keptTerms, as.c.terms...)
+				keptRefs = append(keptRefs, as.refs...)
 			}
-		case markerRe.MatchString(s):
+		case marked:
 			out.unbacked = append(out.unbacked, prompts.Unbacked{Sentence: clip(s, 300), Why: "no quote it cites is in the story"})
 		}
 		sents = append(sents, as)
@@ -180,11 +192,11 @@ func compose(question, answer string, byRef map[int][]checked, blocks []block, s
 	restate.coverage, restate.clause = 1, 1
 	var ev *evidence
 	bg := asking
-	bg.src = &source{text: blockText(blocks)}
+	bg.src = &source{text: citedText(keptRefs, byRef)}
 	var kept []string
 	for i := range sents {
 		as := &sents[i]
-		if len(as.refs) == 0 && !markerRe.MatchString(as.text) {
+		if len(as.refs) == 0 && !as.marked {
 			if ev == nil && len(keptQuotes) > 0 {
 				e := restate.readEvidence(keptQuotes, read)
 				for _, t := range keptTerms {
@@ -199,7 +211,7 @@ func compose(question, answer string, byRef map[int][]checked, blocks []block, s
 			}
 		}
 		if as.keep {
-			kept = append(kept, as.text)
+			kept = append(kept, unmention(as.text))
 		}
 	}
 	number := make(map[string]int) // checked.key -> new ref
@@ -218,8 +230,76 @@ func compose(question, answer string, byRef map[int][]checked, blocks []block, s
 		}
 		return b.String()
 	})
-	out.text = tidy(unmention(text))
+	out.text = text
 	return out
+}
+
+// shownSentence is a sentence of a model's answer in the form the
+// support check reads and the answer shows (but for its mentions, see
+// unmention): markers that cite no checked quote become spaces (deleted,
+// they would join the words around them after the check: "9[0]9"), and
+// spaces are tidied.
+func shownSentence(s string, byRef map[int][]checked) string {
+	s = markerRe.ReplaceAllStringFunc(s, func(m string) string {
+		for _, ref := range markerRefs(m) {
+			if len(byRef[ref]) > 0 {
+				return m
+			}
+		}
+		return " "
+	})
+	return tidy(s)
+}
+
+// markerInWord reports whether a citation marker of s stands between two
+// letters or digits ("nine[1]ty"): read without it, the sentence says
+// something else than with it.
+func markerInWord(s string) bool {
+	for _, loc := range markerRe.FindAllStringIndex(s, -1) {
+		before, _ := utf8.DecodeLastRuneInString(s[:loc[0]])
+		after, _ := utf8.DecodeRuneInString(s[loc[1]:])
+		if isWordRune(before) && isWordRune(after) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// plainText is a model's answer in the characters it is checked and shown
+// in: Unicode compatibility forms (fullwidth letters, circled numbers:
+// "ｅｖｉｌ．ｅｘａｍｐｌｅ" is evil.example, "⑫" is 12), the digits of
+// other scripts as ASCII digits, and no format or control characters
+// (zero-width spaces, direction overrides), which would hide a link or a
+// number from the check but not from a reader.
+func plainText(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case unicode.Is(unicode.Cf, r) || unicode.IsControl(r):
+		case r > unicode.MaxASCII && unicode.Is(unicode.Nd, r):
+			b.WriteByte(byte('0' + digitValue(r)))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// digitValue is the value of a decimal digit of any script: Unicode lays
+// each script's digits out in runs from 0 to 9.
+func digitValue(r rune) int {
+	n := 0
+	for unicode.Is(unicode.Nd, r-1) && n < 100 {
+		r--
+		n++
+	}
+	return n % 10
 }
 
 // quotesOf returns the checked quotes of the model refs, each once.
@@ -237,17 +317,13 @@ func quotesOf(refs []int, byRef map[int][]checked) []string {
 	return out
 }
 
-// citedText is the text of the blocks the model refs name, and of the
-// passages their quotes were found in.
-func citedText(refs []int, byRef map[int][]checked, blocks []block) string {
+// citedText is the text of the passages the checked quotes of the model
+// refs were found in: what vouches for a name of the question is the
+// passage a quote stands in, not another the marker's block holds.
+func citedText(refs []int, byRef map[int][]checked) string {
 	var b strings.Builder
 	seen := make(map[string]bool)
 	for _, ref := range refs {
-		if ref >= 1 && ref <= len(blocks) {
-			b.WriteString(blocks[ref-1].text)
-			b.WriteString("\n\n")
-			seen[blocks[ref-1].passage.ID] = true
-		}
 		for _, c := range byRef[ref] {
 			if !seen[c.passage.ID] {
 				seen[c.passage.ID] = true
@@ -259,23 +335,28 @@ func citedText(refs []int, byRef map[int][]checked, blocks []block) string {
 	return b.String()
 }
 
-// blockText is the text the model was given.
-func blockText(blocks []block) string {
-	var b strings.Builder
-	for _, bl := range blocks {
-		b.WriteString(bl.text)
-		b.WriteString("\n\n")
-	}
-	return b.String()
-}
-
-// mentionRe matches what chat apps turn into a ping: @everyone, @here,
-// @name at a word start, <@123>, <@&123>, <#123>.
-var mentionRe = regexp.MustCompile(`<[@#][!&]?\d+>|(^|[^\pL\pN_.])@([\pL\pN_])`)
+// mentionRe matches what chat apps turn into a ping: @everyone and @here
+// anywhere, @name at a word start, <@123>, <@&123>, <#123>.
+var mentionRe = regexp.MustCompile(`<\s*[@#][!&]?\s*\d+\s*>|@(?:everyone|here)|(?:^|[^\pL\pN_.])@[\pL\pN_]`)
 
 // unmention keeps the model's words from pinging anyone: a mention loses
-// its @ (or, for a raw id, disappears). Quotes are never changed.
-func unmention(s string) string { return mentionRe.ReplaceAllString(s, "$1$2") }
+// its @ (or, for a raw id, disappears), until none is left ("@@here").
+// Quotes are never changed.
+func unmention(s string) string {
+	for range 8 {
+		t := mentionRe.ReplaceAllStringFunc(s, func(m string) string {
+			if m[0] == '<' {
+				return ""
+			}
+			return strings.Replace(m, "@", "", 1)
+		})
+		if t == s {
+			return t
+		}
+		s = t
+	}
+	return strings.ReplaceAll(s, "@", "")
+}
 
 // answerSentences splits a model's answer into sentences, moving markers
 // that open a sentence to the end of the one before.

@@ -11,7 +11,6 @@ import (
 func TestCompose(t *testing.T) {
 	p1 := knowledge.Passage{ID: "s#1", Doc: "s", N: 1, Text: "The FBI asked Ramos to install a backdoor in his service."}
 	p2 := knowledge.Passage{ID: "s#2", Doc: "s", N: 2, Text: "Ramos refused to help the FBI, Motherboard wrote."}
-	blocks := []block{{ref: 1, passage: p1, text: p1.Text}, {ref: 2, passage: p2, text: p2.Text}}
 	c1 := checked{modelRef: 1, passage: p1, quote: "The FBI asked Ramos to install a backdoor", key: "s#1:1"}
 	c2 := checked{modelRef: 2, passage: p2, quote: "Ramos refused to help the FBI", key: "s#2:1"}
 	short := checked{modelRef: 2, passage: p2, quote: "Ramos", key: "s#2:2"}
@@ -82,6 +81,24 @@ func TestCompose(t *testing.T) {
 			wantWhy:   []string{`"@everyone"`, `"evil.example"`, "it cites no quote"},
 		},
 		{
+			name:    "a marker inside a word",
+			answer:  "Ramos refused to help the FBI nine[2]ty times [2]. Ramos refused to help the FBI 9[0]9 times [2].",
+			byRef:   map[int][]checked{2: {c2}},
+			wantWhy: []string{"inside a word", "9 is not in its quotes"},
+		},
+		{
+			name:    "a marker that cites nothing joins no words",
+			answer:  "Ramos refused to help the FBI, see https:[0]//evil[0].example [2]. Ramos refused to help the FBI, see evil .example [2].",
+			byRef:   map[int][]checked{2: {c2}},
+			wantWhy: []string{`"evil.example"`, `"evil.example"`},
+		},
+		{
+			name:    "fullwidth letters, zero-width spaces and other digits read as shown",
+			answer:  "Ramos refused to help the FBI, see ｅｖｉｌ．ｅｘａｍｐｌｅ [2]. Ramos refused to help the FBI, see evil\u200b.example [2]. Ramos refused to help the FBI ٣ times [2].",
+			byRef:   map[int][]checked{2: {c2}},
+			wantWhy: []string{`"evil.example"`, `"evil.example"`, "3 is not in its quotes"},
+		},
+		{
 			name:      "comma list marker",
 			answer:    "The FBI asked Ramos to install a backdoor and Ramos refused to help [1, 2].",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
@@ -91,7 +108,7 @@ func TestCompose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := compose("What did the FBI ask Ramos to do?", tt.answer, tt.byRef, blocks, defaultSupport())
+			got := compose("What did the FBI ask Ramos to do?", tt.answer, tt.byRef, defaultSupport())
 			if got.text != tt.wantText {
 				t.Errorf("text = %q, want %q", got.text, tt.wantText)
 			}
@@ -107,5 +124,22 @@ func TestCompose(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestComposeVouchesByTheQuotesPassage: a name of the question that a
+// quote lacks stands only when the passage the quote was found in holds
+// it, not another passage the model was given.
+func TestComposeVouchesByTheQuotesPassage(t *testing.T) {
+	ramos := knowledge.Passage{ID: "s#1", Doc: "s", N: 1, Text: "He refused to help the FBI, Motherboard wrote."}
+	ortis := knowledge.Passage{ID: "s#2", Doc: "s", N: 2, Text: "Cameron Ortis was arrested and faces seven charges."}
+	byRef := map[int][]checked{1: {{modelRef: 1, passage: ramos, quote: "He refused to help the FBI", key: "s#1:0"}}}
+	got := compose("Did Ortis refuse to help the FBI?", "Ortis refused to help the FBI [1]. Ortis refused to help them.", byRef, defaultSupport())
+	if got.text != "" || len(got.unbacked) != 2 || !strings.Contains(got.unbacked[0].Why, "Ortis") {
+		t.Errorf("compose = %q, left out %+v; want both sentences left out, the first because Ortis is not in its quotes", got.text, got.unbacked)
+	}
+	byRef[1][0].passage = knowledge.Passage{ID: "s#3", Doc: "s", N: 3, Text: ortis.Text + " He refused to help the FBI, Motherboard wrote."}
+	if got := compose("Did Ortis refuse to help the FBI?", "Ortis refused to help the FBI [1].", byRef, defaultSupport()); got.text != "Ortis refused to help the FBI [1]." {
+		t.Errorf("compose = %q (left out %+v), want it kept: the quote's passage names Ortis", got.text, got.unbacked)
 	}
 }
