@@ -39,13 +39,17 @@ type fact struct {
 
 // meets reports whether a quote's fact q states the claim's fact f: the
 // same kind and value, and for a number the same unit when f names one
-// (a plain number in the quote may back money: "118 million in cash").
+// (a plain number in the quote may back money: "118 million in cash"),
+// and no ordinal for a plain number ("three" is not "third").
 func (f fact) meets(q fact) bool {
 	if f.kind != q.kind || f.key != q.key {
 		return false
 	}
-	if f.kind != factNumber || f.unit == "" {
+	if f.kind != factNumber {
 		return true
+	}
+	if f.unit == "" {
+		return q.unit != "th" // "three" is not "third"
 	}
 	return f.unit == q.unit || q.unit == "" && f.unit != "%" && f.unit != "th"
 }

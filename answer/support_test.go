@@ -112,6 +112,8 @@ func TestCheckClaim(t *testing.T) {
 			[]string{"the FBI told him to enlist another Phantom Secure worker to do so"}, "Don"},
 		{"a name in lower case with a capital inside", "Who is Ramos?", "Ramos pleaded guilty on iCloud in October 2018.",
 			[]string{"Ramos pleaded guilty in October 2018"}, "iCloud"},
+		{"a count for an ordinal", "Who said he gave no backdoor?", "Three sources told Motherboard he never gave law enforcement a backdoor.",
+			[]string{"A third source told Motherboard “He never gave law enforcement a backdoor into Phantom Secure."}, "Three"},
 		{"a number in words", "How much did Ramos agree to forfeit?", "Ramos agreed to forfeit one hundred eighteen million dollars in cash.",
 			[]string{"he also agreed to forfeit $118 million in cash"}, ""},
 		{"a number and its unit hyphenated", "How long did Ramos spend in prison?", "Ramos landed a 9-year prison term.",
