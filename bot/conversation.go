@@ -45,9 +45,9 @@ const (
 const askedPrefix = "-# Asked: "
 
 // askedLine is the line that opens an answer to question: Discord's small
-// grey text, with the story when one story was read.
+// grey text, with the story when one story was read, and no link.
 func askedLine(question, story string) string {
-	line := askedPrefix + escape(strings.Join(strings.Fields(question), " "))
+	line := askedPrefix + escape(strings.Join(strings.Fields(delink(question)), " "))
 	if story != "" {
 		line += " · story `" + story + "`"
 	}
@@ -267,5 +267,5 @@ const maxThreadName = 100
 // threadName is the name of a thread that answers question: the question
 // on one line, cut at a word within Discord's limit.
 func threadName(question string) string {
-	return fitText(strings.Join(strings.Fields(question), " "), maxThreadName, verbatim)
+	return fitText(strings.Join(strings.Fields(delink(question)), " "), maxThreadName, verbatim)
 }

@@ -28,6 +28,8 @@ func TestTurnOfAnAnswer(t *testing.T) {
 		{"a model's, every story", answer.Answer{Question: "What did the FBI ask?", Mode: answer.ModeLLM, Answer: "It asked for a _backdoor_ [1].",
 			Citations: []answer.Citation{{Ref: 1, PassageID: "s#1", Quote: "install a backdoor"}}, Notice: "Every quote was checked."},
 			"", "What did the FBI ask?", []string{"It asked for a _backdoor_ [1].", "install a backdoor"}, []string{"Every quote", "Written by"}},
+		{"a question with links", answer.Answer{Question: "Is https://evil.example/x or discord.gg/abc in it?", Mode: answer.ModeNotFound, Answer: answer.NotFoundText, Notice: answer.NoticeNoPassage},
+			"s", "Is (link) or (link) in it?", []string{answer.NotFoundText}, []string{"evil", "discord"}},
 		{"not found", answer.Answer{Question: "Why?", Mode: answer.ModeNotFound, Answer: answer.NotFoundText, Notice: answer.NoticeNoPassage},
 			"s", "Why?", []string{answer.NotFoundText}, []string{"Not in the story"}},
 	} {
@@ -61,6 +63,7 @@ func TestThreadName(t *testing.T) {
 	long := strings.Repeat("word ", 40)
 	for in, want := range map[string]string{
 		"Who is\nVincent   Ramos?": "Who is Vincent Ramos?",
+		"Who runs http://evil.example?": "Who runs (link)",
 		long:                       strings.TrimSpace(long[:99]) + "…",
 	} {
 		if got := threadName(in); got != want || length(got) > maxThreadName {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -369,6 +370,16 @@ func fitText(text string, max int, render func(string) string) string {
 	return render(string(r) + "…")
 }
 
+// userLinkRe matches a link in what a user typed: with a scheme, after
+// www., or a Discord invite.
+var userLinkRe = regexp.MustCompile(`(?i)(?:[a-z][a-z0-9+.-]*://|www\.|discord(?:app)?\.com/invite/|discord\.gg/)\S*`)
+
+// delink puts "(link)" for each link in what a user typed, where the bot
+// repeats it (the asked line, a thread's name, a timeline's topic): it
+// would otherwise post the link, and Discord its preview, under the bot's
+// name.
+func delink(s string) string { return userLinkRe.ReplaceAllString(s, "(link)") }
+
 // escape makes text we did not write (answers, quotes, titles) show as
 // written: markdown, masked links and mentions are shown literally.
 // Mentions could not ping anyway: every message sets allowed mentions to none.
@@ -591,7 +602,7 @@ func timelineHead(tl timeline.Timeline, topic string) string {
 	}
 	head += "**"
 	if topic != "" {
-		head += " · about “" + escape(topic) + "”"
+		head += " · about “" + escape(delink(topic)) + "”"
 	}
 	if len(tl.Events) == 0 {
 		return head
