@@ -87,9 +87,9 @@ var currencyWords = map[string]string{
 }
 
 // quantityWords state an amount without a number ("half the money", "a
-// decade") or a date without a month ("the spring of 2018"): each must stand in the quotes as itself, or in the question
-// ("her half of the plum"), but not joined to a word by a hyphen
-// ("double-stranded").
+// decade") or a date without a month ("the spring of 2018"): each must
+// stand in the quotes as itself, or in the question ("her half of the
+// plum"), unless a hyphen joins it to a word ("double-stranded").
 var quantityWords = map[string]bool{
 	"half": true, "halves": true, "halved": true, "double": true, "doubled": true, "twice": true,
 	"triple": true, "tripled": true, "thrice": true, "pair": true, "decade": true,
@@ -456,10 +456,11 @@ func isMarker(text string, w word) bool {
 
 func numberKey(v float64) string { return strconv.FormatFloat(v, 'g', 12, 64) }
 
-// readDate reads a month or a day of the week at word i, capitalised
-// (see below for lower case). The names that are also common words count at a sentence start (initial)
-// only beside a number ("May I", "May 2019"), and "Sat", "Sun" and "Wed"
-// only beside a number or with a full stop.
+// readDate reads a month or a day of the week at word i, capitalised, or
+// in lower case its whole name when that is no common word ("june", not
+// "may"). The names that are also common words count at a sentence start
+// (initial) only beside a number ("May I", "May 2019"), and "Sat", "Sun"
+// and "Wed" only beside a number or with a full stop.
 func readDate(text string, ws []word, i int, initial bool) (fact, bool) {
 	w := ws[i]
 	m, isMonth := months[w.lower]
@@ -468,8 +469,6 @@ func readDate(text string, ws []word, i int, initial bool) (fact, bool) {
 		return fact{}, false
 	}
 	if !w.upper && (!slices.Contains(monthNames, w.lower) && !slices.Contains(dayNames, w.lower) || ambiguousDates[w.lower]) {
-		// In lower case only a whole name that is no common word: "june",
-		// "friday", not "may" nor "sun".
 		return fact{}, false
 	}
 	beside := i > 0 && ws[i-1].digits || i+1 < len(ws) && ws[i+1].digits

@@ -140,7 +140,7 @@ type composed struct {
 
 // answerSentence is one sentence of a model's answer as compose reads it.
 type answerSentence struct {
-	text string // as written, markers included
+	text string // as shown (see shownSentence), markers included
 	refs []int  // model refs of its markers with a checked quote
 	// marked is set when it had markers as the model wrote it, backed or not.
 	marked bool
