@@ -131,6 +131,13 @@ var discourseWords = map[string]bool{
 	"unfortunately": true, "fortunately": true, "basically": true, "essentially": true, "specifically": true,
 	"notably": true, "similarly": true, "likewise": true, "additionally": true, "thus": true, "therefore": true,
 	"hence": true, "indeed": true, "in": true, "both": true, "many": true, "several": true, "one": true,
+	"besides": true, "apart": true, "although": true, "though": true, "despite": true, "unlike": true,
+	"whereas": true, "whilst": true, "unless": true, "until": true, "since": true, "rather": true,
+	"perhaps": true, "otherwise": true, "nonetheless": true, "consequently": true, "accordingly": true,
+	"initially": true, "originally": true, "previously": true, "recently": true, "currently": true,
+	"ultimately": true, "subsequently": true, "reportedly": true, "allegedly": true, "apparently": true,
+	"clearly": true, "importantly": true, "separately": true, "earlier": true, "including": true,
+	"following": true, "regarding": true,
 }
 
 // readFacts returns the facts of text, read from its words ws. initial

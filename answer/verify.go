@@ -21,6 +21,10 @@ type checked struct {
 	passage  knowledge.Passage
 	quote    string // the document's own text
 	key      string // passage and spans, to drop duplicates
+	// around is the text the model was shown with the quote: its block
+	// when the quote is from the block's passage or the neighbours added
+	// to it, else the passage (see citedText).
+	around string
 }
 
 // verifier checks the model's quotes against the passages it was sent and,
@@ -50,7 +54,7 @@ func (v *verifier) verify(ctx context.Context, c modelCitation) (checked, string
 	for _, p := range append([]knowledge.Passage{b.passage}, b.neighbours...) {
 		tried[p.ID] = true
 		if ch, ok := v.find(p, key); ok {
-			ch.modelRef = c.Ref
+			ch.modelRef, ch.around = c.Ref, b.text
 			return ch, "", true
 		}
 	}
@@ -317,17 +321,21 @@ func quotesOf(refs []int, byRef map[int][]checked) []string {
 	return out
 }
 
-// citedText is the text of the passages the checked quotes of the model
-// refs were found in: what vouches for a name of the question is the
-// passage a quote stands in, not another the marker's block holds.
+// citedText is the text around the checked quotes of the model refs:
+// what vouches for a name of the question is the text a quote was shown
+// in, not another passage the marker's block holds.
 func citedText(refs []int, byRef map[int][]checked) string {
 	var b strings.Builder
 	seen := make(map[string]bool)
 	for _, ref := range refs {
 		for _, c := range byRef[ref] {
-			if !seen[c.passage.ID] {
-				seen[c.passage.ID] = true
-				b.WriteString(c.passage.Text)
+			text := c.around
+			if text == "" {
+				text = c.passage.Text
+			}
+			if !seen[text] {
+				seen[text] = true
+				b.WriteString(text)
 				b.WriteString("\n\n")
 			}
 		}
