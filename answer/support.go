@@ -120,19 +120,6 @@ func (sp supportParams) readEvidence(quotes []string, read map[string]quoteReadi
 	return ev
 }
 
-// indefinite reports whether a quote holds "a" or "an", which a claim may
-// say as "one".
-func (ev evidence) indefinite() bool {
-	for _, q := range ev.weighty {
-		if indefiniteRe.MatchString(q) {
-			return true
-		}
-	}
-	return false
-}
-
-var indefiniteRe = regexp.MustCompile(`(?i)(?:^|[^\pL\pN])an?(?:[^\pL\pN]|$)`)
-
 // holds reports whether the quotes hold a content term, or one it meets
 // (see termsMeet).
 func (ev evidence) holds(t string) bool {
@@ -658,8 +645,6 @@ func missingFact(c claim, ev evidence, bg background) string {
 			ok = bg.asked[f.key[1:]]
 		case strings.HasPrefix(f.key, "="):
 			ok = bg.words[f.key[1:]]
-		case f.kind == factNumber && f.key == "1" && f.unit == "" && strings.EqualFold(f.text, "one"):
-			ok = ev.indefinite() // "install one" for "install such a backdoor"
 		}
 		for _, q := range ev.facts {
 			if ok {

@@ -62,9 +62,9 @@ func TestTurnOfAnAnswer(t *testing.T) {
 func TestThreadName(t *testing.T) {
 	long := strings.Repeat("word ", 40)
 	for in, want := range map[string]string{
-		"Who is\nVincent   Ramos?": "Who is Vincent Ramos?",
+		"Who is\nVincent   Ramos?":      "Who is Vincent Ramos?",
 		"Who runs http://evil.example?": "Who runs (link)",
-		long:                       strings.TrimSpace(long[:99]) + "…",
+		long:                            strings.TrimSpace(long[:99]) + "…",
 	} {
 		if got := threadName(in); got != want || length(got) > maxThreadName {
 			t.Errorf("threadName(%q) = %q, want %q", in, got, want)
