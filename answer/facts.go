@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,9 +81,14 @@ var multipliers = map[string]float64{
 // currencyWords after a number make it money: "118 million dollars".
 var currencyWords = map[string]string{
 	"dollar": "$", "dollars": "$", "usd": "$", "pound": "£", "pounds": "£", "gbp": "£",
-	"euro": "€", "euros": "€", "eur": "€", "yen": "¥", "rupee": "₹", "rupees": "₹", "inr": "₹",
-	"peso": "peso", "pesos": "peso", "yuan": "yuan", "renminbi": "yuan", "franc": "franc", "francs": "franc",
-	"rouble": "rouble", "roubles": "rouble", "ruble": "rouble", "rubles": "rouble", "bitcoin": "bitcoin",
+	"euro": "€", "euros": "€", "eur": "€", "yen": "¥", "jpy": "¥", "rupee": "₹", "rupees": "₹", "inr": "₹",
+	"peso": "peso", "pesos": "peso", "mxn": "peso", "yuan": "yuan", "renminbi": "yuan", "cny": "yuan",
+	"franc": "franc", "francs": "franc", "chf": "franc", "rouble": "rouble", "roubles": "rouble",
+	"ruble": "rouble", "rubles": "rouble", "rub": "rouble", "lira": "lira", "lire": "lira", "liras": "lira",
+	"real": "real", "reais": "real", "brl": "real", "rand": "rand", "dinar": "dinar", "dinars": "dinar",
+	"dirham": "dirham", "dirhams": "dirham", "shekel": "shekel", "shekels": "shekel", "krona": "krona",
+	"kronor": "krona", "krone": "krona", "kroner": "krona", "zloty": "zloty", "baht": "baht", "ringgit": "ringgit",
+	"naira": "naira", "cad": "C$", "aud": "A$", "nzd": "NZ$", "hkd": "HK$", "bitcoin": "bitcoin",
 	"bitcoins": "bitcoin", "btc": "bitcoin",
 }
 
@@ -94,6 +100,9 @@ var quantityWords = map[string]bool{
 	"half": true, "halves": true, "halved": true, "double": true, "doubled": true, "twice": true,
 	"triple": true, "tripled": true, "thrice": true, "pair": true, "decade": true,
 	"decades": true, "quarter": true, "quarters": true, "century": true, "centuries": true,
+	"dozens": true, "hundreds": true, "thousands": true, "millions": true, "billions": true,
+	"quadruple": true, "quadrupled": true, "twofold": true, "threefold": true, "fourfold": true,
+	"fivefold": true, "tenfold": true, "hundredfold": true,
 	// and times of the year a date may be given by
 	"spring": true, "summer": true, "autumn": true, "winter": true, "christmas": true, "easter": true,
 }
@@ -167,7 +176,7 @@ func readFacts(text string, ws []word, initial func(i int) bool) []fact {
 		}
 		switch {
 		case quantityWords[w.lower] && !hyphenated(text, w):
-			add(fact{kind: factNumber, key: "~" + supportTerm(w.lower), text: text[w.start:w.end]})
+			add(fact{kind: factNumber, key: "~" + w.lower, text: text[w.start:w.end]})
 		case isIdent(text, w):
 			add(fact{kind: factIdent, key: identKey(text, ws, i), text: identText(text, ws, i)})
 		case w.upper && !initial(i) && isNameWord(w), !w.upper && innerCapital(text[w.start:w.end]):
@@ -292,11 +301,14 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 	switch {
 	case w.digits:
 		v, unit, ok := digitsValue(w.lower)
-		if !ok || hyphenJoined(text, w.start, w.end) {
+		if hyphenJoined(text, w.start, w.end) || isMarker(text, w) {
 			return fact{}, 0, false
 		}
-		if isMarker(text, w) {
-			return fact{}, 0, false
+		if !ok {
+			// Not a number as English writes one ("1990s", "10am",
+			// "11,8", "250.000.000", "1e9"): it must stand in the
+			// quotes as written.
+			return fact{kind: factIdent, key: w.lower, text: text[w.start:w.end]}, next, true
 		}
 		f = fact{kind: factNumber, unit: unit}
 		next = scale(ws, next, &v)
@@ -308,13 +320,10 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 	case ordinalWords[w.lower] > 0:
 		f = fact{kind: factNumber, key: numberKey(ordinalWords[w.lower]), unit: "th"}
 	case w.lower == "a" && i+1 < len(ws) && multipliers[ws[i+1].lower] > 0, multipliers[w.lower] > 0:
-		// "a hundred", and "hundred" alone ("the Hundred-Fighter").
-		v := 1.0
-		start := i
-		if w.lower == "a" {
-			start = i + 1
-		}
-		next = scale(ws, start, &v)
+		// "a hundred and eighteen", and "hundred" alone ("the
+		// Hundred-Fighter").
+		var v float64
+		v, next = wordNumber(text, ws, i)
 		f = fact{kind: factNumber, key: numberKey(v)}
 	default:
 		return fact{}, 0, false
@@ -336,10 +345,21 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 // index of the word after it. Words apart by more than spaces (a comma:
 // "three, one") are two numbers.
 func wordNumber(text string, ws []word, i int) (float64, int) {
-	next := tensUnits(text, ws, i)
-	total, group := 0.0, tensValue(ws, i, next)
+	var next int
+	var total, group float64
 	afterScale := false
-	for next < len(ws) && strings.TrimSpace(text[ws[next-1].end:ws[next].start]) == "" {
+	switch m := multipliers[ws[i].lower]; {
+	case ws[i].lower == "a":
+		next, group = i+1, 1
+	case m == 100 || m == 12:
+		next, group, afterScale = i+1, m, true
+	case m > 0:
+		next, total, afterScale = i+1, m, true
+	default:
+		next = tensUnits(text, ws, i)
+		group = tensValue(ws, i, next)
+	}
+	for next < len(ws) && joinedWords(text, ws[next-1], ws[next]) {
 		l := ws[next].lower
 		switch m := multipliers[l]; {
 		case m == 100 || m == 12:
@@ -362,6 +382,13 @@ func wordNumber(text string, ws []word, i int) (float64, int) {
 		afterScale = true
 	}
 	return total + group, next
+}
+
+// joinedWords reports whether nothing but spaces or a hyphen stands
+// between two words: "one hundred", "one-hundred-and-eighteen".
+func joinedWords(text string, a, b word) bool {
+	gap := strings.TrimSpace(text[a.end:b.start])
+	return gap == "" || gap == "-"
 }
 
 // tensUnits returns the index after the number word at i and, when it is
@@ -439,6 +466,9 @@ func digitsValue(s string) (float64, string, bool) {
 	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == ',' || s[i] == '.') {
 		i++
 	}
+	if !plainDigits(s[:i]) {
+		return 0, "", false
+	}
 	v, err := strconv.ParseFloat(strings.ReplaceAll(s[:i], ",", ""), 64)
 	if err != nil {
 		return 0, "", false
@@ -454,12 +484,44 @@ func digitsValue(s string) (float64, string, bool) {
 	return 0, "", false // "3d", "4x4": an identifier
 }
 
-// isMarker reports whether a digit word stands inside square brackets: a
-// citation marker or a reference mark, not a number stated.
+// plainDigits reports whether n, digits with commas and dots, is a number
+// as English writes one: commas between groups of three ("1,000", not
+// "11,8"), one decimal point, and not three decimals alone ("7.000" may
+// be seven or seven thousand).
+func plainDigits(n string) bool {
+	whole, frac, dot := strings.Cut(n, ".")
+	if strings.Contains(frac, ".") || strings.Contains(frac, ",") || dot && frac == "" {
+		return false
+	}
+	if dot && len(frac) == 3 && !strings.Contains(whole, ",") {
+		return false
+	}
+	groups := strings.Split(whole, ",")
+	if len(groups[0]) == 0 || len(groups) > 1 && len(groups[0]) > 3 {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// isMarker reports whether a digit word stands inside square brackets
+// that hold only numbers: a citation marker or a reference mark ("[41]",
+// "[3, 5]"), not a number stated ("[99 years]").
 func isMarker(text string, w word) bool {
 	open := strings.LastIndexByte(text[:w.start], '[')
-	return open >= 0 && strings.LastIndexByte(text[:w.start], ']') < open && strings.IndexByte(text[w.end:], ']') >= 0
+	if open < 0 || strings.LastIndexByte(text[:w.start], ']') > open {
+		return false
+	}
+	end := strings.IndexByte(text[w.end:], ']')
+	return end >= 0 && refMarkRe.MatchString(text[open:w.end+end+1])
 }
+
+// refMarkRe matches brackets that hold only numbers.
+var refMarkRe = regexp.MustCompile(`^\[[\d\s,;.–-]*\]$`)
 
 func numberKey(v float64) string { return strconv.FormatFloat(v, 'g', 12, 64) }
 
@@ -475,10 +537,10 @@ func readDate(text string, ws []word, i int, initial bool) (fact, bool) {
 	if !isMonth && !isDay {
 		return fact{}, false
 	}
-	if !w.upper && (!slices.Contains(monthNames, w.lower) && !slices.Contains(dayNames, w.lower) || ambiguousDates[w.lower]) {
+	beside := i > 0 && ws[i-1].digits || i+1 < len(ws) && ws[i+1].digits
+	if !w.upper && !(isMonth && beside) && (!slices.Contains(monthNames, w.lower) && !slices.Contains(dayNames, w.lower) || ambiguousDates[w.lower]) {
 		return fact{}, false
 	}
-	beside := i > 0 && ws[i-1].digits || i+1 < len(ws) && ws[i+1].digits
 	dotted := w.end < len(text) && text[w.end] == '.'
 	switch {
 	case shortDates[w.lower] && !beside && !dotted:

@@ -380,6 +380,7 @@ const clauseMarks = ",;:.!?()—"
 var negators = map[string]bool{
 	"not": true, "no": true, "never": true, "none": true, "nobody": true, "nothing": true,
 	"nowhere": true, "neither": true, "nor": true, "without": true, "cannot": true, "noone": true,
+	"untrue": true, "false": true,
 }
 
 // negatingVerbs negate what they govern by their meaning, by their stems:
@@ -439,8 +440,17 @@ var clauseVerbs = map[string]bool{
 	"later": true, "then": true, "also": true, "eventually": true, "finally": true, "soon": true,
 }
 
-// clauseTerms splits a claim into clauses (at semicolons, at a comma
-// before a conjunction or relative, at "but", and at "and" before a verb
+// asideMark reports whether the text between two words opens or closes
+// an aside: a dash, a bracket or an ellipsis ("… in May 2019 — then he
+// walked free").
+func asideMark(between string) bool {
+	return strings.ContainsAny(between, "—()…") || strings.Contains(between, "...") || strings.Contains(between, " - ")
+}
+
+// clauseTerms splits a claim into clauses (at semicolons, at an aside's
+// marks, at a comma
+// before a conjunction or relative, at "but", "though", "although" and
+// "whereas", and at "and" before a verb
 // of its own) and returns the distinct content terms of each. A clause of
 // fewer than two content terms joins the one before.
 func clauseTerms(text string, ws []word, terms []string) [][]string {
@@ -465,9 +475,9 @@ func clauseTerms(text string, ws []word, terms []string) [][]string {
 			if i+1 < len(ws) {
 				next = ws[i+1].lower
 			}
-			if strings.Contains(between, ";") ||
+			if strings.Contains(between, ";") || asideMark(between) ||
 				strings.Contains(between, ",") && clauseOpeners[w.lower] ||
-				w.lower == "but" || w.lower == "and" && clauseVerbs[next] {
+				w.lower == "but" || w.lower == "though" || w.lower == "although" || w.lower == "whereas" || w.lower == "and" && clauseVerbs[next] {
 				flush()
 			}
 		}
@@ -490,18 +500,19 @@ var (
 	pingRe = regexp.MustCompile(`<\s*[@#][!&]?\s*\d+\s*>|@(?:everyone|here)|(?:^|[^\pL\pN_.])(@[\pL\pN_.]+)`)
 	// markupRe matches what would render as more than plain words: code
 	// (any backtick), markdown links and images, headings, quotes and
-	// spoilers, HTML tags, Discord's emoji and timestamps, and defanged
-	// links (hxxp://, evil[.]example).
+	// spoilers and strike-through, HTML tags, Discord's emoji and
+	// timestamps, and defanged links (hxxp://, evil[.]example, evil(dot)example).
 	markupRe = regexp.MustCompile("(?i)`+" +
 		`|!?\[[^\]]*\]\([^)]*\)` +
 		`|^\s*(?:#{1,3}|-#|>+)\s|\|\|` +
 		`|</?[a-z!][^>]*>|<a?:\w+:\d+>` +
-		`|hxxps?\S*|\[\.\]|\(\.\)|\[dot\]`)
+		`|hxxps?\S*|[\[({]\.[\])}]|[\[({]dot[\])}]|~~`)
 	// urlRe matches, after a character that is no letter or digit, a
 	// link with or without a scheme: evil.example, discord.gg/invite,
-	// пример.рф.
+	// пример.рф, 10.0.0.1/x.
 	urlRe = regexp.MustCompile(`(?i)(?:^|[^\pL\pN])((?:[a-z][a-z0-9+.-]*://|www\.)\S+` +
-		`|[\pL\pN][\pL\pN-]*(?:\.[\pL\pN-]+)*\.\pL{2,}(?:/\S*)?)`)
+		`|[\pL\pN][\pL\pN-]*(?:\.[\pL\pN-]+)*\.\pL{2,}(?:/\S*)?` +
+		`|\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?:/\S*)?)`)
 )
 
 // markupIn returns the links, mentions and markup in text.
@@ -525,10 +536,11 @@ func markupIn(text string) []string {
 }
 
 // mayHoldMarkup reports whether text has a character any markup needs: a
-// mention's @ or <, code's backtick, a link's [, ( or :, a heading's #, a
-// quote's >, a spoiler's |, or a dot inside a word (a domain).
+// mention's @ or <, code's backtick, a link's [, (, { or :, a heading's #,
+// a quote's >, a spoiler's |, a strike-through's ~, or a dot inside a word
+// (a domain).
 func mayHoldMarkup(text string) bool {
-	if strings.ContainsAny(text, "@<`[(:#>|") {
+	if strings.ContainsAny(text, "@<`[(:#>|~{") {
 		return true
 	}
 	for i := 1; i+1 < len(text); i++ {
@@ -642,7 +654,7 @@ func missingFact(c claim, ev evidence, bg background) string {
 		case f.kind == factName:
 			ok = ev.terms[f.key] || bg.vouches(f.key)
 		case strings.HasPrefix(f.key, "~"):
-			ok = bg.asked[f.key[1:]]
+			ok = bg.words[f.key[1:]]
 		case strings.HasPrefix(f.key, "="):
 			ok = bg.words[f.key[1:]]
 		}

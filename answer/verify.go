@@ -118,16 +118,28 @@ func abs(n int) int {
 }
 
 // markerRe matches a citation marker: [2], [1, 3].
-var markerRe = regexp.MustCompile(`\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
+var markerRe = regexp.MustCompile(`\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\.?\s*\]`)
 
 // leadingMarkersRe matches markers at the start of a sentence, which belong
 // to the sentence before ("He refused. [2] Then…").
-var leadingMarkersRe = regexp.MustCompile(`^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+`)
+var leadingMarkersRe = regexp.MustCompile(`^(?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\.?\s*\])+`)
 
+// markerRefs reads the refs of a marker: [2], [1, 3], [1-3], [2.].
 func markerRefs(m string) []int {
 	var refs []int
-	for _, f := range strings.FieldsFunc(strings.Trim(m, "[] "), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		if n, err := strconv.Atoi(f); err == nil {
+	for _, f := range strings.FieldsFunc(strings.Trim(m, "[]. "), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		a, z, isRange := strings.Cut(f, "-")
+		from, err := strconv.Atoi(strings.TrimSpace(a))
+		if err != nil {
+			continue
+		}
+		to := from
+		if isRange {
+			if to, err = strconv.Atoi(strings.TrimSpace(z)); err != nil || to < from || to-from > 9 {
+				to = from
+			}
+		}
+		for n := from; n <= to; n++ {
 			refs = append(refs, n)
 		}
 	}
@@ -274,23 +286,33 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // plainText is a model's answer in the characters it is checked and shown
 // in: Unicode compatibility forms (fullwidth letters, circled numbers:
 // "ｅｖｉｌ．ｅｘａｍｐｌｅ" is evil.example, "⑫" is 12), the digits of
-// other scripts as ASCII digits, and no format or control characters
-// (zero-width spaces, direction overrides), which would hide a link or a
-// number from the check but not from a reader.
+// other scripts as ASCII digits, hyphens and en dashes as "-", and no
+// format or control characters, variation selectors or marks on a Latin
+// letter (zero-width spaces, direction overrides, the grapheme joiner),
+// which would hide a link, a number or a negation from the check but not
+// from a reader.
 func plainText(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
+	var last rune
 	for _, r := range s {
 		switch {
 		case r == '\n' || r == '\t':
 			b.WriteRune(r)
-		case unicode.Is(unicode.Cf, r) || unicode.IsControl(r):
+		case unicode.Is(unicode.Cf, r) || unicode.IsControl(r) || unicode.Is(unicode.Variation_Selector, r) || r == '\u034f':
+		case (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r)) && last < unicode.MaxASCII:
+			// A mark NFKC could not join to the Latin letter or digit
+			// before it hides inside the word: "9͏9", "n͏ot".
+			continue
 		case r > unicode.MaxASCII && unicode.Is(unicode.Nd, r):
 			b.WriteByte(byte('0' + digitValue(r)))
+		case r == '\u2010' || r == '\u2011' || r == '\u2012' || r == '\u2013' || r == '\u2212':
+			b.WriteByte('-') // hyphens and the en dash: "MS‑13", "2015–2019"
 		default:
 			b.WriteRune(r)
 		}
+		last = r
 	}
 	return b.String()
 }

@@ -99,6 +99,13 @@ func TestCompose(t *testing.T) {
 			wantWhy: []string{`"evil.example"`, `"evil.example"`, "3 is not in its quotes"},
 		},
 		{
+			name:      "a range marker and a marker with a full stop",
+			answer:    "The FBI asked Ramos to install a backdoor and Ramos refused to help [1-2]. The FBI asked Ramos to install a backdoor [1.]",
+			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
+			wantText:  "The FBI asked Ramos to install a backdoor and Ramos refused to help [1][2]. The FBI asked Ramos to install a backdoor [1]",
+			wantCites: []Citation{{Ref: 1, PassageID: "s#1", Quote: c1.quote}, {Ref: 2, PassageID: "s#2", Quote: c2.quote}},
+		},
+		{
 			name:      "comma list marker",
 			answer:    "The FBI asked Ramos to install a backdoor and Ramos refused to help [1, 2].",
 			byRef:     map[int][]checked{1: {c1}, 2: {c2}},
@@ -141,5 +148,23 @@ func TestComposeVouchesByTheQuotesPassage(t *testing.T) {
 	byRef[1][0].passage = knowledge.Passage{ID: "s#3", Doc: "s", N: 3, Text: ortis.Text + " He refused to help the FBI, Motherboard wrote."}
 	if got := compose("Did Ortis refuse to help the FBI?", "Ortis refused to help the FBI [1].", byRef, defaultSupport()); got.text != "Ortis refused to help the FBI [1]." {
 		t.Errorf("compose = %q (left out %+v), want it kept: the quote's passage names Ortis", got.text, got.unbacked)
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	for in, want := range map[string]string{
+		"ｅｖｉｌ．ｅｘａｍｐｌｅ":         "evil.example",
+		"evil\u200b.example":   "evil.example",
+		"9\u034f9 years":       "99 years",
+		"did n\u034fot":        "did not",
+		"May 20\ufe0e20":       "May 2020",
+		"٢٠١٦ and ⑫":           "2016 and 12",
+		"MS\u201113 and MS–13": "MS-13 and MS-13",
+		"José and naïve":       "José and naïve",
+		"line\none\ttwo\x07":   "line\none\ttwo",
+	} {
+		if got := plainText(in); got != want {
+			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
