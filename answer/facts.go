@@ -175,7 +175,7 @@ func readFacts(text string, ws []word, initial func(i int) bool) []fact {
 			continue
 		}
 		switch {
-		case quantityWords[w.lower] && !hyphenated(text, w):
+		case quantityWords[w.lower] && !hyphenated(text, w), ofPhrase(ws, i):
 			add(fact{kind: factNumber, key: "~" + w.lower, text: text[w.start:w.end]})
 		case isIdent(text, w):
 			add(fact{kind: factIdent, key: identKey(text, ws, i), text: identText(text, ws, i)})
@@ -188,6 +188,23 @@ func readFacts(text string, ws []word, initial func(i int) bool) []fact {
 		}
 	}
 	return out
+}
+
+// ofPhrase reports whether word i gives an amount or a date only in a
+// phrase with "of": "a couple of", "a score of", "the fall of 2019" (not
+// "the old couple", "the score", "a fall").
+func ofPhrase(ws []word, i int) bool {
+	w := ws[i].lower
+	if i == 0 || i+1 >= len(ws) || ws[i+1].lower != "of" {
+		return false
+	}
+	switch w {
+	case "couple", "score":
+		return ws[i-1].lower == "a"
+	case "fall":
+		return i+2 < len(ws) && ws[i+2].digits
+	}
+	return false
 }
 
 // titleWord reports whether raw is capitalised and otherwise lower case.
