@@ -357,10 +357,10 @@ func readNumber(text string, ws []word, i int) (fact, int, bool) {
 }
 
 // wordNumber reads the number written in words from word i, a number
-// word below a hundred: "twenty-five", "one hundred eighteen million",
-// "three hundred and five", "two dozen". It returns the value and the
-// index of the word after it. Words apart by more than spaces (a comma:
-// "three, one") are two numbers.
+// word below a hundred, a multiplier or "a" before one: "twenty-five",
+// "one hundred eighteen million", "a hundred and five", "two dozen". It
+// returns the value and the index of the word after it. Words apart by
+// more than spaces or a hyphen (a comma: "three, one") are two numbers.
 func wordNumber(text string, ws []word, i int) (float64, int) {
 	var next int
 	var total, group float64
