@@ -529,13 +529,20 @@ func plainDigits(n string) bool {
 // that hold only numbers: a citation marker or a reference mark ("[41]",
 // "[3, 5]"), not a number stated ("[99 years]").
 func isMarker(text string, w word) bool {
-	open := strings.LastIndexByte(text[:w.start], '[')
-	if open < 0 || strings.LastIndexByte(text[:w.start], ']') > open {
+	lo := max(0, w.start-maxRefMark)
+	open := strings.LastIndexByte(text[lo:w.start], '[')
+	if open < 0 {
 		return false
 	}
-	end := strings.IndexByte(text[w.end:], ']')
+	open += lo
+	end := strings.IndexByte(text[w.end:min(len(text), w.end+maxRefMark)], ']')
 	return end >= 0 && refMarkRe.MatchString(text[open:w.end+end+1])
 }
+
+// maxRefMark bounds how far from a number its reference mark's brackets
+// are looked for: a mark is short, and a hostile text may hold a long run
+// of numbers in one pair of brackets.
+const maxRefMark = 48
 
 // refMarkRe matches brackets that hold only numbers.
 var refMarkRe = regexp.MustCompile(`^\[[\d\s,;.–-]*\]$`)
