@@ -26,6 +26,7 @@ const (
 	factWeekday                 // a day of the week: 4
 	factName                    // a capitalised word, by its term: ramo
 	factIdent                   // a word of letters and digits: covid-19, h1n1
+	factAmount                  // a word giving an amount or a date: half, decade, spring
 )
 
 // fact is one fact of a text.
@@ -176,15 +177,16 @@ func readFacts(text string, ws []word, initial func(i int) bool) []fact {
 		}
 		switch {
 		case quantityWords[w.lower] && !hyphenated(text, w), ofPhrase(ws, i):
-			add(fact{kind: factNumber, key: "~" + w.lower, text: text[w.start:w.end]})
+			add(fact{kind: factAmount, key: w.lower, text: text[w.start:w.end]})
 		case isIdent(text, w):
 			add(fact{kind: factIdent, key: identKey(text, ws, i), text: identText(text, ws, i)})
 		case w.upper && !initial(i) && isNameWord(w), !w.upper && innerCapital(text[w.start:w.end]):
 			add(fact{kind: factName, key: supportTerm(w.lower), text: text[w.start:w.end]})
 		case w.upper && !initial(i) && len(w.lower) >= 3 && w.lower != "the" && supportTerm(w.lower) == "" && titleWord(text[w.start:w.end]):
 			// A name that is also a function word: "Will", "Don" (not
-			// "WHO", an acronym, nor "The" of a title).
-			add(fact{kind: factName, key: "=" + w.lower, text: text[w.start:w.end]})
+			// "WHO", an acronym, nor "The" of a title), by the word, as
+			// a function word has no term.
+			add(fact{kind: factName, key: w.lower, text: text[w.start:w.end]})
 		}
 	}
 	return out

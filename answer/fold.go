@@ -121,7 +121,7 @@ func quoteKey(quote string) string {
 	q := strings.TrimFunc(fold(quote).s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '$' && r != '%'
 	})
-	if strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+	if strings.IndexFunc(q, isWordRune) < 0 {
 		return ""
 	}
 	return q

@@ -653,10 +653,8 @@ func missingFact(c claim, ev evidence, bg background) string {
 		switch {
 		case f.kind == factName:
 			ok = ev.terms[f.key] || bg.vouches(f.key)
-		case strings.HasPrefix(f.key, "~"):
-			ok = bg.words[f.key[1:]]
-		case strings.HasPrefix(f.key, "="):
-			ok = bg.words[f.key[1:]]
+		case f.kind == factAmount:
+			ok = bg.words[f.key]
 		}
 		for _, q := range ev.facts {
 			if ok {

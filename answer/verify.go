@@ -365,18 +365,14 @@ func citedText(refs []int, byRef map[int][]checked) string {
 	return b.String()
 }
 
-// mentionRe matches what chat apps turn into a ping: @everyone and @here
-// anywhere, @name at a word start, <@123>, <@&123>, <#123>.
-var mentionRe = regexp.MustCompile(`<\s*[@#][!&]?\s*\d+\s*>|@(?:everyone|here)|(?:^|[^\pL\pN_.])@[\pL\pN_]`)
-
-// unmention keeps the model's words from pinging anyone: a mention loses
-// its @ (or, for a raw id, disappears), until none is left ("@@here").
-// Quotes are never changed.
+// unmention keeps the model's words from pinging anyone: a mention (see
+// pingRe) loses its @, or, for a raw id, disappears, until none is left
+// ("@@here"). Quotes are never changed.
 func unmention(s string) string {
 	for range 8 {
-		t := mentionRe.ReplaceAllStringFunc(s, func(m string) string {
-			if m[0] == '<' {
-				return ""
+		t := pingRe.ReplaceAllStringFunc(s, func(m string) string {
+			if strings.HasSuffix(m, ">") {
+				return "" // <@123>, <#123>
 			}
 			return strings.Replace(m, "@", "", 1)
 		})

@@ -168,3 +168,16 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+func TestUnmention(t *testing.T) {
+	for in, want := range map[string]string{
+		"ask @everyone and @@here": "ask everyone and here",
+		"see <@123> and <#45>":     "see  and ",
+		"write <@name":             "write <name",
+		"mail ramos@example.com":   "mail ramos@example.com",
+	} {
+		if got := unmention(in); got != want {
+			t.Errorf("unmention(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
